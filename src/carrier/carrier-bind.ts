@@ -1,0 +1,166 @@
+/**
+ * One bind slot of a carrier: keeps a session open (a new SmppSession per connect, reconnecting with
+ * backoff), paces its writes (per-bind rate), pauses after throttling answers and halves its window
+ * while the SMSC answers slowly.
+ */
+import type { Logger } from 'pino';
+import type { CarrierConfig } from '../config/types.js';
+import { SmppSession, type InboundRequest, type RequestItem, type RequestOutcome } from '../smpp/session.js';
+import { Status } from '../smpp/pdu-header.js';
+import { backoffDelayMs } from './backoff.js';
+import { RateLimiter } from './rate-limiter.js';
+
+export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
+
+export interface BindHooks {
+  up(bind: CarrierBind): void;
+  down(bind: CarrierBind, reason: string): void;
+  deliver(bind: CarrierBind, req: InboundRequest): void;
+  badPdu(bind: CarrierBind, reason: string): void;
+  throttled(bind: CarrierBind, status: number, pauseMs: number): void;
+  reconnect(bind: CarrierBind, attempt: number, delayMs: number): void;
+  free(): void;
+}
+
+/** Weight of the newest latency in the moving average that decides "slow". */
+const LATENCY_EWMA_WEIGHT = 0.2;
+
+export class CarrierBind {
+  readonly name: string;
+  readonly limiter: RateLimiter;
+  private session: SmppSession | null = null;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private wasUp = false;
+  private pausedUntilMs = 0;
+  private pauseStartedAtMs = -Infinity;
+  private throttleStreak = 0;
+  private latencyEwmaMs = 0;
+  private slow = false;
+
+  constructor(
+    private readonly cfg: CarrierConfig,
+    readonly role: BindRole,
+    index: number,
+    bindTps: number,
+    private readonly hooks: BindHooks,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.name = `${cfg.name}/${role === 'transceiver' ? 'trx' : role === 'transmitter' ? 'tx' : 'rx'}${index}`;
+    this.limiter = new RateLimiter(bindTps, now);
+  }
+
+  get canTransmit(): boolean {
+    return this.role !== 'receiver';
+  }
+  get isUp(): boolean {
+    return this.session?.status === 'bound';
+  }
+  get inFlight(): number {
+    return this.session?.inFlight ?? 0;
+  }
+  /** The window in force: halved while the SMSC is slow (it is already struggling). */
+  get effectiveWindow(): number {
+    return this.slow ? Math.max(1, Math.ceil(this.cfg.windowSize / 2)) : this.cfg.windowSize;
+  }
+  get pausedUntil(): number {
+    return this.pausedUntilMs;
+  }
+
+  /** Parts this bind could write now, before the carrier-wide rate. */
+  sendable(): number {
+    const s = this.session;
+    if (s === null || !this.canTransmit || s.status !== 'bound' || this.now() < this.pausedUntilMs) return 0;
+    const window = Math.min(s.windowFree, this.effectiveWindow - s.inFlight);
+    return Math.max(0, Math.min(window, this.limiter.available()));
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.connect();
+  }
+
+  /** Writes a batch (tokens already checked by the carrier) and watches every answer. */
+  send(items: RequestItem[]): Promise<RequestOutcome>[] {
+    this.limiter.take(items.length);
+    const outs = this.session!.requestMany(items);
+    for (const p of outs) void p.then((o) => this.observe(o));
+    return outs;
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    await this.session?.close('carrier closing');
+  }
+
+  private connect(): void {
+    const c = this.cfg;
+    const session = new SmppSession({
+      host: c.host, port: c.port, tls: c.tls, systemId: c.systemId, password: c.password, systemType: c.systemType,
+      bindType: this.role, windowSize: c.windowSize, responseTimeoutMs: c.responseTimeoutMs,
+      enquireLinkMs: c.enquireLinkMs, bindTimeoutMs: c.bindTimeoutMs, name: this.name, logger: this.log,
+    });
+    this.session = session;
+    session.on('deliver', (req: InboundRequest) => this.hooks.deliver(this, req));
+    session.on('bad-pdu', ({ reason }: { reason: string }) => this.hooks.badPdu(this, reason));
+    session.on('free', () => this.hooks.free());
+    session.on('close', ({ reason }: { reason: string }) => this.onClose(session, reason));
+    session.open().then(
+      () => {
+        this.attempt = 0;
+        this.wasUp = true;
+        this.hooks.up(this);
+      },
+      (err: Error) => this.log.warn({ bind: this.name, err: err.message }, 'bind failed'),
+    );
+  }
+
+  private onClose(session: SmppSession, reason: string): void {
+    if (session !== this.session) return;
+    if (this.wasUp) {
+      this.wasUp = false;
+      this.hooks.down(this, reason);
+    }
+    if (this.stopping) return;
+    const delayMs = backoffDelayMs(this.attempt, this.cfg.reconnectMinMs, this.cfg.reconnectMaxMs, this.random);
+    this.attempt++;
+    this.hooks.reconnect(this, this.attempt, delayMs);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopping) this.connect();
+    }, delayMs);
+  }
+
+  private observe(o: RequestOutcome): void {
+    if (o.kind !== 'response') return;
+    if (o.status === Status.ESME_RTHROTTLED || o.status === Status.ESME_RMSGQFUL) {
+      this.onThrottled(o.status, o.latencyMs);
+      return;
+    }
+    if (o.status === Status.ESME_ROK) this.throttleStreak = 0;
+    this.latencyEwmaMs += LATENCY_EWMA_WEIGHT * (o.latencyMs - this.latencyEwmaMs);
+    const slow = this.latencyEwmaMs > this.cfg.slowResponseMs;
+    if (slow !== this.slow) {
+      this.slow = slow;
+      this.log.warn({ bind: this.name, latencyMs: Math.round(this.latencyEwmaMs), window: this.effectiveWindow }, slow ? 'SMSC slow, window halved' : 'SMSC latency recovered, full window');
+      if (!slow) this.hooks.free();
+    }
+  }
+
+  private onThrottled(status: number, latencyMs: number): void {
+    const now = this.now();
+    // Answers to requests written before the current pause began belong to the same episode.
+    if (now - latencyMs < this.pauseStartedAtMs) return;
+    this.throttleStreak++;
+    const pauseMs = Math.min(this.cfg.reconnectMaxMs, this.cfg.throttlePauseMs * 2 ** (this.throttleStreak - 1));
+    this.pauseStartedAtMs = now;
+    this.pausedUntilMs = now + pauseMs;
+    this.log.warn({ bind: this.name, status, pauseMs }, 'throttled by SMSC, pausing bind');
+    this.hooks.throttled(this, status, pauseMs);
+  }
+}

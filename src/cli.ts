@@ -1,0 +1,97 @@
+/** The command line (yargs): run, demo, simulate, send, status, check-config, optout. */
+import yargs from 'yargs';
+import type { Io } from './commands/io.js';
+import { Exit } from './commands/io.js';
+import { DEFAULT_CONFIG } from './commands/paths.js';
+import { VERSION } from './commands/version.js';
+
+const CLASSES = ['otp', 'transactional', 'marketing'] as const;
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let code: number = Exit.OK;
+  const redisOpts = {
+    redis: { type: 'string', describe: 'Redis URL', default: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    prefix: { type: 'string', describe: 'key prefix', default: 'smppd:' },
+  } as const;
+  const configOpt = { config: { alias: 'c', type: 'string', describe: 'YAML config file', default: DEFAULT_CONFIG } } as const;
+  const cli = yargs(argv)
+    .scriptName('smppd')
+    .usage('$0 <command> [options]\n\nSends SMS from a Redis job stream to carrier SMSCs over SMPP 3.4.')
+    .command('run', 'run the daemon', (y) => y.options({
+      ...configOpt,
+      pretty: { type: 'boolean', describe: 'human-readable logs instead of JSON', default: false },
+      'log-level': { type: 'string', describe: 'override log.level' },
+    }), async (a) => {
+      const { runDaemon } = await import('./commands/run.js');
+      code = await runDaemon({ config: a.config, pretty: a.pretty, logLevel: a['log-level'] }, io);
+    })
+    .command('demo', 'simulator + Redis + daemon + sample jobs, events printed (what `npm start` runs)', (y) => y.options({
+      ...configOpt, pretty: { type: 'boolean', default: false, describe: 'human-readable logs' },
+    }), async (a) => {
+      const { demo } = await import('./commands/demo.js');
+      code = await demo({ config: a.config, pretty: a.pretty }, io);
+    })
+    .command('simulate', 'run the built-in three-carrier SMSC simulator (cmcc, cucc, ctcc)', (y) => y.options({
+      'base-port': { type: 'number', describe: 'first port (default 2775, then +1, +2)' },
+      behaviours: { type: 'string', describe: 'JSON per carrier, e.g. {"cmcc":{"throttlePct":5,"hexIds":true}}' },
+      pretty: { type: 'boolean', default: false },
+    }), async (a) => {
+      const { simulate } = await import('./commands/simulate.js');
+      code = await simulate({ basePort: a['base-port'], behaviours: a.behaviours, pretty: a.pretty }, io);
+    })
+    .command('send', 'push one job to the jobs stream', (y) => y.options({
+      ...redisOpts,
+      to: { type: 'string', demandOption: true, describe: 'recipient (13800138000, +8613800138000, +447700900123)' },
+      text: { type: 'string', demandOption: true, describe: 'message text' },
+      from: { type: 'string', describe: 'sender address' },
+      class: { choices: CLASSES, describe: 'otp | transactional | marketing (default transactional)' },
+      id: { type: 'string', describe: 'job id (default: the stream entry id)' },
+      'send-at': { type: 'string', describe: 'ISO time to send at' },
+      'expires-at': { type: 'string', describe: 'ISO time after which it is not sent' },
+      'dedup-key': { type: 'string', describe: 'jobs with the same key within the dedup window are rejected' },
+      tz: { type: 'string', describe: "recipient's IANA time zone" },
+      'quiet-hours': { choices: ['respect', 'ignore'] as const, describe: 'quiet hours (marketing always respects)' },
+      resend: { type: 'boolean', describe: 'resend when the outcome is unknown after a crash' },
+      meta: { type: 'string', describe: 'JSON object echoed in events' },
+      wait: { type: 'number', describe: 'follow the job’s events for up to this many ms', default: 0 },
+    }), async (a) => {
+      const { send } = await import('./commands/send.js');
+      code = await send({
+        redis: a.redis, prefix: a.prefix, to: a.to, text: a.text, from: a.from, class: a.class, id: a.id,
+        sendAt: a['send-at'], expiresAt: a['expires-at'], dedupKey: a['dedup-key'], tz: a.tz,
+        quietHours: a['quiet-hours'], resend: a.resend, meta: a.meta, wait: a.wait,
+      }, io);
+    })
+    .command('status', 'lanes, schedule, daemons and dead letters', (y) => y.options({
+      ...configOpt, json: { type: 'boolean', default: false, describe: 'JSON instead of a table' },
+    }), async (a) => {
+      const { status } = await import('./commands/status.js');
+      code = await status({ config: a.config, json: a.json }, io);
+    })
+    .command('check-config', 'validate a config file and exit (78 when invalid)', (y) => y.options({
+      ...configOpt, print: { type: 'boolean', default: false, describe: 'print the resolved config, secrets masked' },
+    }), async (a) => {
+      const { checkConfig } = await import('./commands/check-config.js');
+      code = await checkConfig({ config: a.config, print: a.print }, io);
+    })
+    .command('optout <op> <number>', 'add, remove or check an opted-out number', (y) => y
+      .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
+      .positional('number', { type: 'string', demandOption: true })
+      .options(redisOpts), async (a) => {
+      const { optout } = await import('./commands/optout.js');
+      code = await optout({ redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
+    })
+    .demandCommand(1, 'name a command; --help lists them')
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, yargs().terminalWidth()))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      io.err(y.help().toString?.() ?? '');
+      io.err(`smppd: ${msg}`);
+      code = Exit.USAGE;
+    });
+  await cli.parseAsync();
+  return code;
+}

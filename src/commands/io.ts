@@ -1,0 +1,21 @@
+/** What a command may use of its process; only main.ts builds one from `process`. */
+export interface Io {
+  env: NodeJS.ProcessEnv;
+  out(line: string): void;
+  err(line: string): void;
+  /** Register a handler for SIGTERM/SIGINT/SIGHUP; returns an unregister function. */
+  onSignal(sig: 'SIGTERM' | 'SIGINT' | 'SIGHUP', fn: () => void): () => void;
+  /** Resolve when the command should end (first SIGTERM/SIGINT). */
+  untilSignal(): Promise<string>;
+}
+
+/** Exit codes (docs/OPERATIONS.md): sysexits where one fits. */
+export const Exit = {
+  OK: 0,
+  FAILURE: 1, // runtime failure
+  USAGE: 64, // EX_USAGE: bad command line
+  UNAVAILABLE: 69, // EX_UNAVAILABLE: Redis (or another required service) cannot be reached
+  SOFTWARE: 70, // EX_SOFTWARE: internal error
+  CONFIG: 78, // EX_CONFIG: the configuration is invalid
+  FORCED: 130, // a second signal during shutdown
+} as const;

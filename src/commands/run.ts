@@ -1,0 +1,47 @@
+/** `smppd run`: the daemon. SIGTERM/SIGINT drain and exit 0; a second one exits at once; SIGHUP reloads. */
+import { App } from '../app.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { createLogger, type Logger } from '../obs/logger.js';
+import { exitFor } from './errors.js';
+import { Exit, type Io } from './io.js';
+import { VERSION } from './version.js';
+
+export interface RunArgs { config: string; pretty?: boolean; logLevel?: string }
+
+export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app: App, cfg: Config, log: Logger) => void } = {}): Promise<number> {
+  let cfg: Config;
+  try {
+    cfg = await loadConfig(args.config, io.env);
+  } catch (e) {
+    const { code, line } = exitFor(e);
+    io.err(line);
+    return code;
+  }
+  const log = createLogger({ level: args.logLevel ?? cfg.log.level, pretty: args.pretty });
+  const app = new App({ config: cfg, logger: log, version: VERSION });
+  try {
+    await app.start();
+  } catch (e) {
+    const { code, line } = exitFor(e);
+    log.error({ err: e }, line);
+    io.err(line);
+    await app.stop(0).catch(() => undefined);
+    return code;
+  }
+  log.info({ config: args.config, instanceId: cfg.instanceId, metricsPort: app.metricsPort }, 'smppd running');
+  hooks.onStarted?.(app, cfg, log);
+  const offHup = io.onSignal('SIGHUP', () => {
+    loadConfig(args.config, io.env).then(
+      (next) => app.reload(next).then((applied) => log.info({ applied }, 'configuration reloaded')),
+      (e) => log.error({ err: (e as Error).message }, 'reload refused: the new configuration is invalid; keeping the old one'),
+    ).catch((e) => log.error({ err: e }, 'reload failed'));
+  });
+  const sig = await io.untilSignal();
+  log.info({ signal: sig, drainMs: cfg.shutdown.drainMs }, 'stopping: intake closed, draining in-flight messages');
+  await app.stop();
+  offHup();
+  log.info('stopped');
+  await new Promise<void>((res) => log.flush(() => res()));
+  return Exit.OK;
+}

@@ -1,0 +1,48 @@
+/** `smppd status`: lanes (depth, oldest age), schedule, daemons (lease, in flight), dead letters. */
+import { loadConfig } from '../config/load.js';
+import { createRedis, connectRedis } from '../store/redis.js';
+import { QueueStore } from '../store/queue-store.js';
+import { exitFor } from './errors.js';
+import { Exit, type Io } from './io.js';
+
+export async function status(args: { config: string; json?: boolean }, io: Io): Promise<number> {
+  let redis;
+  try {
+    const cfg = await loadConfig(args.config, io.env);
+    redis = createRedis(cfg.redis, 'smppd:status', { maxRetriesPerRequest: 1, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    await connectRedis(redis, 3000).catch((e: Error) => {
+      throw Object.assign(new Error(e.message), { redis: true });
+    });
+    const store = new QueueStore(redis, cfg);
+    const names = cfg.carriers.map((c) => c.name);
+    const report = {
+      lanes: await store.lanes(names),
+      schedule: await store.scheduleSizes(names),
+      daemons: await store.daemons(),
+      deadLetters: await store.deadLetters(),
+    };
+    if (args.json) {
+      io.out(JSON.stringify(report, null, 2));
+      return Exit.OK;
+    }
+    io.out('CARRIER  CLASS          DEPTH  OLDEST(s)  SCHEDULED');
+    for (const l of report.lanes) {
+      io.out(`${l.carrier.padEnd(8)} ${l.class.padEnd(14)} ${String(l.depth).padStart(5)}  ${(l.oldestAgeMs / 1000).toFixed(1).padStart(9)}  ${l.class === 'otp' ? String(report.schedule[l.carrier] ?? 0).padStart(9) : ''}`);
+    }
+    io.out('');
+    io.out('DAEMON                           LEASE(ms)  IN-FLIGHT');
+    for (const d of report.daemons) io.out(`${d.id.padEnd(32)} ${String(d.leaseMs).padStart(9)}  ${String(d.inFlight).padStart(9)}`);
+    if (report.daemons.length === 0) io.out('(none)');
+    io.out('');
+    io.out(`dead letters: ${report.deadLetters}`);
+    return Exit.OK;
+  } catch (e) {
+    if ((e as { redis?: boolean }).redis) { io.err(`smppd status: REDIS_UNAVAILABLE: ${(e as Error).message}`); return Exit.UNAVAILABLE; }
+    const { code, line } = exitFor(e);
+    io.err(line);
+    return code;
+  } finally {
+    redis?.disconnect();
+  }
+}

@@ -1,0 +1,31 @@
+/** Reads a YAML file into a validated Config; a bad file refuses with CONFIG_UNREADABLE or CONFIG_INVALID. */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { SmppdError } from '../errors.js';
+import { buildConfig } from './schema.js';
+import type { Config } from './types.js';
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new SmppdError('CONFIG_UNREADABLE', `${file}: ${(e as Error).message}`, { cause: e });
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new SmppdError('CONFIG_UNREADABLE', `${file}: YAML: ${(e as Error).message}`, { cause: e });
+  }
+  return buildConfig(raw, env);
+}
+
+/** The config as it may be shown (status, check-config): secrets replaced. */
+export function redactConfig(cfg: Config): unknown {
+  return {
+    ...cfg,
+    redis: { ...cfg.redis, url: cfg.redis.url.replace(/\/\/[^@/]*@/, '//***@'), password: cfg.redis.password ? '***' : undefined },
+    carriers: cfg.carriers.map((c) => ({ ...c, password: c.password ? '***' : '' })),
+  };
+}

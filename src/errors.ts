@@ -1,0 +1,51 @@
+/**
+ * One table of stable error codes. Every `rejected`/`failed` event, every refused config and every
+ * closed session carries one of these codes; docs/ERRORS.md is kept in step by test/errors.test.ts.
+ */
+export const ErrorCodes = {
+  // Job rejected at intake (the job never reaches a lane).
+  BAD_JSON: 'job payload is not valid JSON',
+  BAD_FIELD: 'a job field is missing or has the wrong type',
+  BAD_NUMBER: 'the recipient is not a valid phone number',
+  EMPTY_TEXT: 'the text is empty',
+  TOO_MANY_PARTS: 'the text needs more parts than the configured maximum',
+  UNROUTABLE: 'no carrier route matches the recipient and there is no default route',
+  MISSING_OPTOUT: 'a marketing text lacks the opt-out line and the carrier rejects instead of appending',
+  DUPLICATE_ID: 'a job with this id already exists (ids are unique within the retention period)',
+  DUPLICATE: 'the same dedupKey (or recipient and text) was seen within the dedup window',
+  OPTED_OUT: 'the recipient opted out of marketing',
+  BLACKLISTED: 'the recipient is blacklisted',
+  OVER_CAP: 'the recipient reached the frequency cap for this class and period',
+  INVALID_NUMBER: 'the recipient was marked invalid by an earlier permanent delivery error',
+  EXPIRED: 'the job expired before it could be sent',
+  // Sending.
+  SMSC_REJECTED: 'the SMSC refused the message with a permanent error',
+  SMSC_TRANSIENT: 'the SMSC refused the message with a transient error; retried until the attempt limit',
+  RETRIES_EXHAUSTED: 'the attempt limit was reached',
+  UNKNOWN_OUTCOME: 'the message was written but no response arrived before the connection or daemon died',
+  // Receipts.
+  UNDELIVERABLE: 'the carrier reported the message undeliverable',
+  // Sessions and config.
+  CONFIG_INVALID: 'the configuration file is invalid',
+  CONFIG_UNREADABLE: 'the configuration file cannot be read or parsed',
+  REDIS_UNAVAILABLE: 'Redis cannot be reached',
+  BIND_FAILED: 'the SMSC refused the bind',
+  BAD_PDU: 'the SMSC sent a malformed PDU',
+  RESPONSE_TIMEOUT: 'the SMSC did not answer within responseTimeoutMs',
+  CONNECTION_CLOSED: 'the connection closed while the request was outstanding',
+  WINDOW_FULL: 'the session window is full',
+  NOT_BOUND: 'the session is not bound',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class SmppdError extends Error {
+  readonly code: ErrorCode;
+  readonly path?: string;
+  constructor(code: ErrorCode, message?: string, opts: { path?: string; cause?: unknown } = {}) {
+    super(message ?? ErrorCodes[code], opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'SmppdError';
+    this.code = code;
+    if (opts.path !== undefined) this.path = opts.path;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Every metric smppd exports (ARCHITECTURE §7): `smppd_` prefix, base units, `_total` counters,
+ * never a phone number or a message id as a label. Known label sets are touched at start so a
+ * counter shows 0 rather than nothing. docs/OPERATIONS.md lists them; test/obs/metrics.test.ts checks.
+ */
+import client from 'prom-client';
+import { JOB_CLASSES } from '../types.js';
+import { ErrorCodes } from '../errors.js';
+
+export const SUBMIT_RESULTS = ['ok', 'throttled', 'transient', 'permanent', 'no_answer', 'not_written'] as const;
+export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
+export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD', 'other'] as const;
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly submits; readonly submitLatency; readonly windowInUse; readonly throttles; readonly bindsUp;
+  readonly reconnects; readonly badPdus; readonly receipts; readonly receiptLatency; readonly receiptOrphans;
+  readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
+  readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
+
+  constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
+    const r = [this.registry];
+    const carrier = ['carrier'];
+    this.submits = new client.Counter({ name: 'smppd_submits_total', help: 'submit_sm PDUs answered or given up, by carrier and result', labelNames: ['carrier', 'result'], registers: r });
+    this.submitLatency = new client.Histogram({ name: 'smppd_submit_latency_seconds', help: 'submit_sm to submit_sm_resp', labelNames: carrier, registers: r,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+    this.windowInUse = new client.Gauge({ name: 'smppd_window_in_use', help: 'requests awaiting a response', labelNames: carrier, registers: r });
+    this.throttles = new client.Counter({ name: 'smppd_throttles_total', help: 'ESME_RTHROTTLED / ESME_RMSGQFUL responses', labelNames: carrier, registers: r });
+    this.bindsUp = new client.Gauge({ name: 'smppd_binds_up', help: 'bound SMPP sessions', labelNames: carrier, registers: r });
+    this.reconnects = new client.Counter({ name: 'smppd_reconnects_total', help: 'session reconnect attempts', labelNames: carrier, registers: r });
+    this.badPdus = new client.Counter({ name: 'smppd_bad_pdus_total', help: 'malformed or unexpected PDUs from the SMSC (session closed and rebound)', labelNames: carrier, registers: r });
+    this.receipts = new client.Counter({ name: 'smppd_receipts_total', help: 'delivery receipts by carrier and stat', labelNames: ['carrier', 'state'], registers: r });
+    this.receiptLatency = new client.Histogram({ name: 'smppd_receipt_latency_seconds', help: 'submit to final receipt', labelNames: carrier, registers: r,
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
+    this.receiptOrphans = new client.Counter({ name: 'smppd_receipt_orphans_total', help: 'receipts held because no mapping was found (yet)', labelNames: carrier, registers: r });
+    this.queueDepth = new client.Gauge({ name: 'smppd_queue_depth', help: 'jobs waiting in a ready lane', labelNames: ['carrier', 'class'], registers: r });
+    this.queueOldestAge = new client.Gauge({ name: 'smppd_queue_oldest_age_seconds', help: 'age of the oldest job in a ready lane', labelNames: ['carrier', 'class'], registers: r });
+    this.scheduleSize = new client.Gauge({ name: 'smppd_schedule_size', help: 'jobs waiting for their time (sendAt, backoff, quiet hours)', labelNames: carrier, registers: r });
+    this.rejects = new client.Counter({ name: 'smppd_rejects_total', help: 'jobs rejected, by error code', labelNames: ['reason'], registers: r });
+    this.ingested = new client.Counter({ name: 'smppd_jobs_ingested_total', help: 'jobs read from the jobs stream', registers: r });
+    this.mo = new client.Counter({ name: 'smppd_mo_total', help: 'mobile-originated messages received', labelNames: carrier, registers: r });
+    this.optOuts = new client.Counter({ name: 'smppd_optouts_total', help: 'opt-outs from MO keywords', labelNames: carrier, registers: r });
+    this.poolUtilization = new client.Gauge({ name: 'smppd_pool_utilization_ratio', help: 'worker pool utilisation (0..1)', registers: r });
+    this.redisLatency = new client.Histogram({ name: 'smppd_redis_latency_seconds', help: 'Redis script round trip', labelNames: ['op'], registers: r,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1] });
+    this.leaseHeld = new client.Gauge({ name: 'smppd_lease_held', help: '1 while this daemon holds its lease in Redis', registers: r });
+    this.buildInfo = new client.Gauge({ name: 'smppd_build_info', help: 'version of smppd and node', labelNames: ['version', 'node'], registers: r });
+    this.buildInfo.set({ version: opts.version, node: process.versions.node }, 1);
+    if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'smppd_' });
+    this.touch(opts.carriers);
+  }
+
+  /** Labelled series appear only once touched: initialise every known label set to 0. */
+  touch(carriers: string[]): void {
+    for (const c of carriers) {
+      for (const res of SUBMIT_RESULTS) this.submits.inc({ carrier: c, result: res }, 0);
+      for (const s of RECEIPT_STATES) this.receipts.inc({ carrier: c, state: s }, 0);
+      this.throttles.inc({ carrier: c }, 0); this.reconnects.inc({ carrier: c }, 0); this.badPdus.inc({ carrier: c }, 0);
+      this.receiptOrphans.inc({ carrier: c }, 0); this.mo.inc({ carrier: c }, 0); this.optOuts.inc({ carrier: c }, 0);
+      this.bindsUp.set({ carrier: c }, 0); this.windowInUse.set({ carrier: c }, 0); this.scheduleSize.set({ carrier: c }, 0);
+      for (const cls of JOB_CLASSES) { this.queueDepth.set({ carrier: c, class: cls }, 0); this.queueOldestAge.set({ carrier: c, class: cls }, 0); }
+    }
+    for (const code of Object.keys(ErrorCodes)) this.rejects.inc({ reason: code }, 0);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The send loop of one carrier: claim a batch (C), mark it submitting (S) in Redis, THEN write the
+ * PDUs, and settle every answer in batches (ARCHITECTURE §1, §2). It claims no more parts than the
+ * carrier can put on the wire now (free window slots bounded by the rate budget).
+ */
+import type { Logger } from 'pino';
+import type { RequestOutcome } from '../smpp/outcome.js';
+import type { QueueStore, SettleRecord } from '../store/queue-store.js';
+import type { Metrics } from '../obs/metrics.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import type { Batcher } from './batcher.js';
+import { resultOf, settleRecordFor } from './outcome-policy.js';
+
+/** What the dispatcher needs of a carrier (src/carrier/carrier.ts). */
+export interface CarrierPort {
+  readonly name: string;
+  capacity(): number;
+  whenCapacity(): Promise<void>;
+  sendMany(messages: Uint8Array[][]): Promise<RequestOutcome[]>[];
+}
+
+export type DispatcherStatus = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export interface DispatcherDeps {
+  store: QueueStore;
+  lease: LeaseKeeper;
+  settle: Batcher<SettleRecord, string>;
+  metrics: Metrics;
+  logger: Logger;
+  daemon: string;
+  claimBatch: number;
+  idlePollMs: number;
+  normaliseId: (id: string) => string;
+}
+
+export class Dispatcher {
+  status: DispatcherStatus = 'idle';
+  /** Messages written or being written whose answers are not settled yet. */
+  inFlight = 0;
+  private wakeUp: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private carrier: CarrierPort, private d: DispatcherDeps) {}
+
+  private setStatus(to: DispatcherStatus): void {
+    this.d.logger.info({ carrier: this.carrier.name }, `dispatcher ${this.status} -> ${to}`);
+    this.status = to;
+  }
+
+  start(): void {
+    if (this.status !== 'idle') return;
+    this.setStatus('running');
+    this.loopDone = this.loop();
+  }
+
+  /** New work may be waiting (intake just queued some): claim now instead of at the next poll. */
+  wake(): void { this.wakeUp?.(); }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((res) => {
+      const done = (): void => {
+        clearTimeout(t);
+        if (this.wakeUp === done) this.wakeUp = undefined;
+        res();
+      };
+      const t = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const { store, lease, daemon } = this.d;
+    while (this.status === 'running') {
+      if (!lease.held) { await Promise.race([lease.whenHeld(), this.sleep(500)]); continue; }
+      if (this.carrier.capacity() <= 0) await Promise.race([this.carrier.whenCapacity(), this.sleep(this.d.idlePollMs)]);
+      if (this.status !== 'running') break;
+      const cap = Math.min(this.carrier.capacity(), this.d.claimBatch);
+      if (cap <= 0) continue;
+      let claimed;
+      const t0 = performance.now();
+      try {
+        claimed = await store.claim(daemon, lease.token, this.carrier.name, cap);
+        this.d.metrics.redisLatency.observe({ op: 'claim' }, (performance.now() - t0) / 1000);
+      } catch (e) {
+        this.d.logger.error({ err: e, carrier: this.carrier.name }, 'claim failed');
+        await this.sleep(500);
+        continue;
+      }
+      if (claimed === 'lease-lost') { lease.lost(); continue; }
+      if (claimed.length === 0) { await this.sleep(this.d.idlePollMs); continue; }
+      await this.send(claimed);
+    }
+  }
+
+  private async send(claimed: { id: string; parts: Buffer[] }[]): Promise<void> {
+    const { store, lease, daemon, settle, metrics } = this.d;
+    const ids = claimed.map((c) => c.id);
+    this.inFlight += claimed.length;
+    let marked: boolean;
+    try {
+      marked = await store.markSubmitting(daemon, lease.token, ids);
+    } catch (e) {
+      // Not marked S: nothing was written, so back to the head of the lane (settle retries until Redis answers).
+      this.d.logger.error({ err: e, carrier: this.carrier.name, jobs: ids.length }, 'mark-submitting failed; requeueing');
+      for (const id of ids) void this.settleOne({ act: 'requeue', id });
+      return;
+    }
+    if (!marked) {
+      // The lease is gone: a peer owns these jobs now. Write nothing.
+      this.inFlight -= claimed.length;
+      this.notifyIdle();
+      lease.lost();
+      return;
+    }
+    const promises = this.carrier.sendMany(claimed.map((c) => c.parts));
+    promises.forEach((p, i) => {
+      const id = claimed[i]!.id;
+      void p.then((outcomes) => {
+        for (const o of outcomes) {
+          metrics.submits.inc({ carrier: this.carrier.name, result: resultOf(o) });
+          if (o.kind === 'response') metrics.submitLatency.observe({ carrier: this.carrier.name }, o.latencyMs / 1000);
+        }
+        return this.settleOne(settleRecordFor(id, outcomes, this.d.normaliseId));
+      });
+    });
+  }
+
+  private async settleOne(r: SettleRecord): Promise<void> {
+    try {
+      await this.d.settle.add(r);
+    } catch (e) {
+      this.d.logger.error({ err: e, job: r.id }, 'settle gave up; recovery will finish this job');
+    } finally {
+      this.inFlight--;
+      this.notifyIdle();
+    }
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Stop claiming; resolve once every message already claimed has been settled. */
+  async stop(): Promise<void> {
+    if (this.status === 'stopped') return;
+    if (this.status === 'running') this.setStatus('stopping');
+    this.wake();
+    await this.loopDone;
+    if (this.inFlight > 0) await new Promise<void>((res) => this.idleWaiters.push(res));
+    this.setStatus('stopped');
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Reads the jobs stream with a consumer group, prepares batches in the worker pool and ingests them
+ * with one script call per batch (which also XACKs them, so a crash replays at most the batches in
+ * hand, and the replay changes nothing). Several batches are in the pool at once to keep threads busy.
+ */
+import type { Logger } from 'pino';
+import type { Redis } from '../store/redis.js';
+import type { Config } from '../config/types.js';
+import type { Metrics } from '../obs/metrics.js';
+import type { Prepared, RawJob } from '../types.js';
+import type { QueueStore } from '../store/queue-store.js';
+
+export interface PreparePort {
+  prepare(raws: RawJob[], overrides?: Record<string, string>): Promise<Prepared[]>;
+}
+
+export type IntakeStatus = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export interface IntakeDeps {
+  store: QueueStore;
+  reader: Redis; // a connection of its own: XREADGROUP BLOCK holds it
+  pool: PreparePort;
+  consumer: string;
+  config: () => Config;
+  metrics: Metrics;
+  logger: Logger;
+  onQueued: (carriers: Set<string>) => void;
+  adoptIdleMs?: number;
+}
+
+export class Intake {
+  status: IntakeStatus = 'idle';
+  private loopDone: Promise<void> | undefined;
+  private inHand = new Set<Promise<void>>();
+  private lastAdopt = 0;
+  private overridesEmptyUntil = 0;
+
+  constructor(private d: IntakeDeps) {}
+
+  private setStatus(to: IntakeStatus): void {
+    this.d.logger.info(`intake ${this.status} -> ${to}`);
+    this.status = to;
+  }
+
+  start(): void {
+    if (this.status !== 'idle') return;
+    this.setStatus('running');
+    this.loopDone = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    let pendingPhase = true; // first our own unacknowledged entries (a crash left them), then new ones
+    while (this.status === 'running') {
+      const cfg = this.d.config();
+      const limit = Math.max(1, cfg.pool.threads);
+      while (this.inHand.size >= limit) await Promise.race(this.inHand);
+      let raws: RawJob[];
+      try {
+        raws = await this.d.store.readJobs(this.d.reader, this.d.consumer, cfg.intake.batchSize, cfg.intake.blockMs, pendingPhase);
+        if (raws.length === 0 && !pendingPhase) raws = await this.adopt(cfg);
+      } catch (e) {
+        if (this.status !== 'running') break;
+        this.d.logger.error({ err: e }, 'reading the jobs stream failed');
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (pendingPhase && raws.length === 0) { pendingPhase = false; continue; }
+      if (raws.length === 0) continue;
+      const p = this.process(raws).finally(() => this.inHand.delete(p));
+      this.inHand.add(p);
+      // Pending entries are re-read from '0' until acknowledged: wait for this batch before the next read.
+      if (pendingPhase) await p;
+    }
+    await Promise.all(this.inHand);
+  }
+
+  /** Entries a dead consumer (another daemon) read and never acknowledged. */
+  private async adopt(cfg: Config): Promise<RawJob[]> {
+    const every = this.d.adoptIdleMs ?? 60_000;
+    const now = Date.now();
+    if (now - this.lastAdopt < every / 2) return [];
+    this.lastAdopt = now;
+    const raws = await this.d.store.adoptIdleJobs(this.d.consumer, every, cfg.intake.batchSize);
+    if (raws.length > 0) this.d.logger.warn({ entries: raws.length }, 'adopted unacknowledged jobs of another consumer');
+    return raws;
+  }
+
+  private async process(raws: RawJob[]): Promise<void> {
+    for (;;) {
+      try {
+        await this.processOnce(raws);
+        return;
+      } catch (e) {
+        // Nothing was acknowledged: ingest is all-or-nothing per call and idempotent, so retrying is safe.
+        this.d.logger.error({ err: e, entries: raws.length }, 'ingest failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+        if (this.status !== 'running') return; // left pending: read again from '0' at the next start
+      }
+    }
+  }
+
+  private async processOnce(raws: RawJob[]): Promise<void> {
+    let prepared = await this.d.pool.prepare(raws);
+    prepared = await this.applyOverrides(raws, prepared);
+    const jobs = prepared.map((p, i) => ({ ...p, entryId: raws[i]!.entryId }));
+    const t0 = performance.now();
+    const results = await this.d.store.ingest(jobs);
+    this.d.metrics.redisLatency.observe({ op: 'ingest' }, (performance.now() - t0) / 1000);
+    this.d.metrics.ingested.inc(raws.length);
+    const carriers = new Set<string>();
+    results.forEach((r, i) => {
+      const p = jobs[i]!;
+      if (r.startsWith('rejected:')) {
+        const reason = r.slice('rejected:'.length);
+        this.d.metrics.rejects.inc({ reason });
+        this.d.logger.info({ job: p.id, to: p.to, code: reason }, 'job rejected');
+      } else if (p.ok) carriers.add(p.carrier);
+    });
+    if (carriers.size > 0) this.d.onQueued(carriers);
+  }
+
+  /** Ported numbers: a per-number route in Redis wins over the prefix table. The hash is usually empty. */
+  private async applyOverrides(raws: RawJob[], prepared: Prepared[]): Promise<Prepared[]> {
+    if (Date.now() < this.overridesEmptyUntil) return prepared;
+    const numbers = [...new Set(prepared.flatMap((p) => (p.ok ? [p.to] : [])))];
+    if ((await this.d.store.overrideCount()) === 0) { this.overridesEmptyUntil = Date.now() + 5000; return prepared; }
+    const over = await this.d.store.overrides(numbers);
+    const redo = prepared.map((p, i) => (p.ok && over[p.to] && over[p.to] !== p.carrier ? i : -1)).filter((i) => i >= 0);
+    if (redo.length === 0) return prepared;
+    const again = await this.d.pool.prepare(redo.map((i) => raws[i]!), over);
+    const out = prepared.slice();
+    redo.forEach((idx, k) => { out[idx] = again[k]!; });
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.status === 'stopped' || this.status === 'idle') { this.status = 'stopped'; return; }
+    this.setStatus('stopping');
+    await this.loopDone;
+    this.setStatus('stopped');
+  }
+}

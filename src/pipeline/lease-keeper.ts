@@ -1,0 +1,94 @@
+/**
+ * This daemon's lease in Redis (token + expiry, renewed by heartbeat). A daemon that lost its lease
+ * writes no PDU: a peer may already have taken its jobs (ARCHITECTURE §2). It takes the lease again
+ * (recovering what it left behind) once its own in-flight work has come back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { QueueStore } from '../store/queue-store.js';
+import type { Metrics } from '../obs/metrics.js';
+
+export type LeaseStatus = 'none' | 'held' | 'lost' | 'released';
+
+export class LeaseKeeper {
+  status: LeaseStatus = 'none';
+  token = '';
+  private renewTimer: NodeJS.Timeout | undefined;
+  private peerTimer: NodeJS.Timeout | undefined;
+  private waiters: (() => void)[] = [];
+
+  constructor(private store: QueueStore, private daemon: string, private leaseMs: number,
+    private inFlight: () => number, private logger: Logger, private metrics: Metrics) {}
+
+  private setStatus(to: LeaseStatus): void {
+    if (to === this.status) return;
+    this.logger.info({ daemon: this.daemon }, `lease ${this.status} -> ${to}`);
+    this.status = to;
+    this.metrics.leaseHeld.set(to === 'held' ? 1 : 0);
+    if (to === 'held') for (const w of this.waiters.splice(0)) w();
+  }
+
+  get held(): boolean { return this.status === 'held'; }
+
+  whenHeld(): Promise<void> {
+    if (this.held) return Promise.resolve();
+    return new Promise((res) => this.waiters.push(res));
+  }
+
+  /** Take the lease and recover what this daemon (and any dead peer) left in flight. */
+  async acquire(): Promise<void> {
+    const token = randomUUID();
+    const [requeued, unknown, resent, peers] = await this.store.recover(this.daemon, token, 'start');
+    this.token = token;
+    this.logger.info({ requeued, unknown, resent, peers }, 'recovered in-flight jobs');
+    this.setStatus('held');
+  }
+
+  start(): void {
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(200, Math.floor(this.leaseMs / 3)));
+    this.peerTimer = setInterval(() => void this.recoverPeers(), this.leaseMs);
+    this.renewTimer.unref(); this.peerTimer.unref();
+  }
+
+  private async renew(): Promise<void> {
+    if (this.status === 'lost') { await this.retake(); return; }
+    if (this.status !== 'held') return;
+    try {
+      if (!(await this.store.lease(this.daemon, this.token, 'renew'))) this.lost();
+    } catch (e) {
+      this.logger.warn({ err: e }, 'lease renewal failed');
+    }
+  }
+
+  /** Called by the dispatcher when a script says the lease is not held. */
+  lost(): void {
+    if (this.status !== 'held') return;
+    this.logger.error({ daemon: this.daemon }, 'lease lost: no PDU is written until it is taken again');
+    this.setStatus('lost');
+  }
+
+  private async retake(): Promise<void> {
+    if (this.inFlight() > 0) return; // wait for what is on the wire to come back first
+    try { await this.acquire(); } catch (e) { this.logger.warn({ err: e }, 'lease not taken yet'); }
+  }
+
+  private async recoverPeers(): Promise<void> {
+    if (!this.held) return;
+    try {
+      const [requeued, unknown, resent, peers, lost] = await this.store.recover(this.daemon, this.token, 'peers');
+      if (lost === -1) this.lost();
+      else if (peers! > 0) this.logger.warn({ requeued, unknown, resent, peers }, 'recovered the in-flight jobs of a dead peer');
+    } catch (e) {
+      this.logger.warn({ err: e }, 'peer recovery failed');
+    }
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.renewTimer); clearInterval(this.peerTimer);
+    if (this.status === 'held') {
+      try { await this.store.lease(this.daemon, this.token, 'release'); } catch (e) { this.logger.warn({ err: e }, 'lease release failed'); }
+    }
+    this.setStatus('released');
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * What the answer to each part of a message means for the job (ARCHITECTURE §2, issue "retries by
+ * SMSC error class"). Throttling never counts as an attempt; a part that was written but never answered
+ * makes the outcome unknown; a part never written is safe to send again.
+ */
+import type { RequestOutcome } from '../smpp/outcome.js';
+import type { SettleRecord } from '../store/queue-store.js';
+import type { SubmitResult } from '../obs/metrics.js';
+
+export const ESME_ROK = 0x00;
+export const ESME_RMSGQFUL = 0x14;
+export const ESME_RTHROTTLED = 0x58;
+
+/** SMPP 3.4 §5.1.3 statuses worth another attempt: system error, submit failed, temporary app error. */
+const TRANSIENT = new Set([0x08, 0x45, 0x64, 0xfe]);
+
+export function classifyStatus(status: number): SubmitResult {
+  if (status === ESME_ROK) return 'ok';
+  if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) return 'throttled';
+  return TRANSIENT.has(status) ? 'transient' : 'permanent';
+}
+
+export function resultOf(o: RequestOutcome): SubmitResult {
+  if (o.kind === 'response') return classifyStatus(o.status);
+  return o.kind === 'no-answer' ? 'no_answer' : 'not_written';
+}
+
+const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
+/** One settle record from the outcomes of all parts of one message. */
+export function settleRecordFor(id: string, outcomes: RequestOutcome[], normaliseId: (s: string) => string): SettleRecord {
+  const results = outcomes.map(resultOf);
+  if (results.every((r) => r === 'ok')) {
+    return { act: 'ok', id, msgIds: outcomes.map((o) => normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? ''))) };
+  }
+  if (results.some((r) => r === 'ok')) {
+    // Some parts are on their way and cannot be recalled: the job is submitted with the others failed.
+    const bad = outcomes.find((o, i) => results[i] !== 'ok')!;
+    return {
+      act: 'ok', id,
+      msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '')) : '')),
+      code: bad.kind === 'response' ? 'SMSC_REJECTED' : bad.code,
+      error: bad.kind === 'response' ? `part refused with command_status ${hex(bad.status)}` : `part ${bad.kind}`,
+    };
+  }
+  if (results.some((r) => r === 'no_answer')) return { act: 'unknown', id };
+  if (results.every((r) => r === 'not_written' || r === 'throttled')) return { act: 'requeue', id };
+  const transient = outcomes.find((o, i) => results[i] === 'transient');
+  if (transient && transient.kind === 'response') {
+    return { act: 'retry', id, code: 'SMSC_TRANSIENT', error: `command_status ${hex(transient.status)}` };
+  }
+  const perm = outcomes.find((o, i) => results[i] === 'permanent') as { status: number };
+  return { act: 'fail', id, code: 'SMSC_REJECTED', error: `command_status ${hex(perm.status)}` };
+}

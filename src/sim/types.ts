@@ -1,0 +1,66 @@
+/** The simulator's public shapes: what `smppd simulate`, the end-to-end tests and the demo use. */
+
+/** One named behaviour per fault; all off by default. Shares are percentages (0..100). */
+export interface SimBehaviours {
+  slowMs?: number; // delay every submit_sm_resp by this many ms
+  throttlePct?: number; // answer this share of submit_sm with ESME_RTHROTTLED (0x58)
+  queueFullPct?: number; // ... with ESME_RMSGQFUL (0x14)
+  errorPct?: number; // ... with ESME_RSYSERR (0x08) (transient)
+  rejectPct?: number; // ... with ESME_RINVDSTADR (0x0B) (permanent)
+  dropAfter?: number; // destroy the connection after every N submit_sm received (no answer to the Nth)
+  refuseBinds?: number; // refuse the first K bind attempts (ESME_RBINDFAIL)
+  neverAnswer?: boolean; // accept submit_sm, never answer
+  garbageAfter?: number; // the Nth submit_sm of a connection gets 64 random bytes instead of a response, once
+  hexIds?: boolean; // message ids as hex strings (receipts then use the same hex id)
+  receiptIdFormat?: 'same' | 'decimal-of-hex'; // receipts name a hex id in decimal (as some SMSCs do)
+  receipt?: 'on-request' | 'always' | 'never'; // default 'on-request' (registered_delivery & 1)
+  receiptDelayMs?: number; // default 50
+  receiptBeforeResp?: boolean; // send the receipt before the submit_sm_resp
+  receiptStat?: 'DELIVRD' | 'UNDELIV' | 'mixed'; // mixed: every 10th UNDELIV with err:001
+  receiptLowercase?: boolean; // "stat:delivrd"
+  receiptNoTlv?: boolean; // no receipted_message_id / message_state TLVs, text only
+  receiptGarbage?: boolean; // receipt short_message is random text (no id:); TLVs unless receiptNoTlv
+  receiptRetryMs?: number; // wait before resending an unacknowledged receipt; default 1000
+  receiptAnswerTimeoutMs?: number; // a receipt unanswered this long is resent; default 5000
+}
+
+export interface SimCarrierOptions {
+  name: string;
+  port: number; // 0 = pick a free port
+  behaviours?: SimBehaviours;
+  systemId?: string; // checked at bind when given
+  password?: string; // checked at bind when given
+}
+
+export interface SimSubmit {
+  carrier: string;
+  bind: number; // connection number within the carrier, from 1
+  seq: number;
+  msgId: string; // '' when the submit got no id (error status, or no answer)
+  to: string;
+  from: string;
+  esmClass: number;
+  dataCoding: number;
+  text: string; // decoded, UDH stripped
+  udh?: { ref: number; total: number; seq: number };
+  answered: boolean;
+  status: number;
+  at: number; // epoch ms received
+}
+
+export interface SimCarrierStats {
+  binds: number; // successful binds
+  bindsRefused: number;
+  submits: number;
+  receipts: number; // receipt deliver_sm written, resends included
+  connections: number; // connections accepted since start
+}
+
+export interface Simulator {
+  ports: Record<string, number>;
+  submits: SimSubmit[]; // every submit_sm received, in order (the newest keepSubmits of them)
+  stats(): Record<string, SimCarrierStats>;
+  sendMo(carrier: string, mo: { from: string; to: string; text: string }): Promise<void>;
+  setBehaviours(carrier: string, b: SimBehaviours): void;
+  close(): Promise<void>;
+}

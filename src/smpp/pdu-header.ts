@@ -1,0 +1,79 @@
+/**
+ * The 16-byte SMPP 3.4 header (command_length, command_id, command_status, sequence_number; §3.2).
+ * `frame()` is the hot path: bodies are encoded off the I/O thread, which only numbers and writes them.
+ */
+export const HEADER_BYTES = 16;
+/** Sequence numbers run 1..0x7FFFFFFF (SMPP 3.4 §3.2: 0x00000001 to 0x7FFFFFFF). */
+export const MAX_SEQUENCE = 0x7fffffff;
+/** Bit set in command_id of every response PDU. */
+export const RESPONSE_BIT = 0x80000000;
+
+export const CommandId = {
+  generic_nack: 0x80000000,
+  bind_receiver: 0x00000001,
+  bind_receiver_resp: 0x80000001,
+  bind_transmitter: 0x00000002,
+  bind_transmitter_resp: 0x80000002,
+  submit_sm: 0x00000004,
+  submit_sm_resp: 0x80000004,
+  deliver_sm: 0x00000005,
+  deliver_sm_resp: 0x80000005,
+  unbind: 0x00000006,
+  unbind_resp: 0x80000006,
+  bind_transceiver: 0x00000009,
+  bind_transceiver_resp: 0x80000009,
+  enquire_link: 0x00000015,
+  enquire_link_resp: 0x80000015,
+  submit_multi: 0x00000021,
+  alert_notification: 0x00000102,
+  data_sm: 0x00000103,
+  data_sm_resp: 0x80000103,
+} as const;
+
+export const Status = {
+  ESME_ROK: 0x00,
+  ESME_RINVCMDID: 0x03,
+  ESME_RMSGQFUL: 0x14,
+  ESME_RTHROTTLED: 0x58,
+  ESME_RX_T_APPN: 0x64,
+} as const;
+
+export interface PduHeader {
+  commandLength: number;
+  commandId: number;
+  commandStatus: number;
+  sequenceNumber: number;
+}
+
+/** Writes command_id, command_status and sequence_number; command_length is buf.length. */
+export function writeHeader(buf: Buffer, commandId: number, status: number, seq: number): void {
+  buf.writeUInt32BE(buf.length, 0);
+  buf.writeUInt32BE(commandId >>> 0, 4);
+  buf.writeUInt32BE(status >>> 0, 8);
+  buf.writeUInt32BE(seq >>> 0, 12);
+}
+
+/** Prepends a header to a pre-encoded body: one allocation, one copy. */
+export function frame(commandId: number, seq: number, body: Uint8Array, status = 0): Buffer {
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  writeHeader(buf, commandId, status, seq);
+  buf.set(body, HEADER_BYTES);
+  return buf;
+}
+
+export function readHeader(buf: Buffer): PduHeader {
+  return {
+    commandLength: buf.readUInt32BE(0),
+    commandId: buf.readUInt32BE(4),
+    commandStatus: buf.readUInt32BE(8),
+    sequenceNumber: buf.readUInt32BE(12),
+  };
+}
+
+export function isResponseId(commandId: number): boolean {
+  return (commandId & RESPONSE_BIT) !== 0;
+}
+
+export function hex32(n: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,408 @@
+/**
+ * One SMPP 3.4 connection lifetime: connect, bind, exchange PDUs, unbind, close. A reconnect is a new
+ * SmppSession (reusing a socket object across connects misframes the stream). The window, framing,
+ * timeouts and keep-alive are ours; `smpp` is used only as a PDU codec.
+ */
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import pino, { type Logger } from 'pino';
+import { SmppdError, type ErrorCode } from '../errors.js';
+import { Framer, DEFAULT_MAX_PDU_BYTES } from './framer.js';
+import { allowPduBytes, decodePdu, encodePdu, encodeResponseFor, type DecodedPdu } from './pdu-codec.js';
+import { CommandId, Status, frame, hex32, isResponseId } from './pdu-header.js';
+import { InFlightWindow, type WindowEntry } from './window.js';
+import type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
+
+export type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
+
+export type SessionStatus = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closed';
+
+export interface SessionOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  systemId: string;
+  password: string;
+  systemType?: string;
+  bindType: 'transceiver' | 'transmitter' | 'receiver';
+  windowSize: number;
+  responseTimeoutMs: number;
+  enquireLinkMs: number;
+  bindTimeoutMs: number;
+  maxPduBytes?: number;
+  /** Above this many bytes queued in the socket, requests are refused until 'drain'. */
+  writeHighWaterBytes?: number;
+  name?: string;
+  logger?: Logger;
+}
+
+export interface SessionCloseInfo {
+  reason: string;
+  code?: ErrorCode;
+}
+
+/** SMPP 3.4 interface_version (§5.2.4); the package would send 0x50 otherwise. */
+export const INTERFACE_VERSION = 0x34;
+const DEFAULT_WRITE_HIGH_WATER_BYTES = 256 * 1024;
+const LATE_SEQS_KEPT = 4096;
+const EMPTY = new Uint8Array(0);
+
+const notWritten = (code: ErrorCode): Promise<RequestOutcome> => Promise.resolve({ kind: 'not-written', code });
+
+export class SmppSession extends EventEmitter {
+  readonly name: string;
+  private readonly opts: SessionOptions;
+  private readonly log: Logger;
+  private readonly framer: Framer;
+  private readonly window: InFlightWindow;
+  private readonly highWaterBytes: number;
+  private _status: SessionStatus = 'idle';
+  private socket: net.Socket | null = null;
+  private blocked = false; // write backpressure
+  private bindSeq = 0;
+  private bindTimer: NodeJS.Timeout | null = null;
+  private enquireTimer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private lastRxAtMs = 0;
+  private openPromise: Promise<void> | null = null;
+  private openSettle: { resolve(): void; reject(err: Error): void } | null = null;
+  private closeInfo: SessionCloseInfo | null = null;
+  private socketError: Error | null = null;
+  private readonly lateSeqs = new Set<number>(); // timed out: a late answer is not a protocol error
+  private readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(opts: SessionOptions) {
+    super();
+    this.opts = opts;
+    this.name = opts.name ?? `${opts.systemId}@${opts.host}:${opts.port}`;
+    this.log = (opts.logger ?? pino({ level: 'silent' })).child({ session: this.name, bindType: opts.bindType });
+    const maxPduBytes = opts.maxPduBytes ?? DEFAULT_MAX_PDU_BYTES;
+    allowPduBytes(maxPduBytes);
+    this.framer = new Framer(maxPduBytes);
+    this.window = new InFlightWindow(opts.responseTimeoutMs, (e) => this.onTimeout(e));
+    this.highWaterBytes = opts.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  get status(): SessionStatus {
+    return this._status;
+  }
+  get inFlight(): number {
+    return this.window.size;
+  }
+  /** Requests that could be written now (0 unless bound, not backpressured, window not full). */
+  get windowFree(): number {
+    if (this._status !== 'bound' || this.blocked) return 0;
+    return Math.max(0, this.opts.windowSize - this.window.size);
+  }
+  get canTransmit(): boolean {
+    return this.opts.bindType !== 'receiver';
+  }
+
+  /** Connects and binds. Rejects with SmppdError (BIND_FAILED, RESPONSE_TIMEOUT, CONNECTION_CLOSED). */
+  open(): Promise<void> {
+    if (this.openPromise !== null) return this.openPromise;
+    this.openPromise = new Promise<void>((resolve, reject) => {
+      this.openSettle = { resolve, reject };
+    });
+    if (this._status !== 'idle') {
+      this.settleOpen(new SmppdError('CONNECTION_CLOSED', 'session already closed'));
+      return this.openPromise;
+    }
+    this.setStatus('connecting');
+    const { host, port } = this.opts;
+    const sock = this.opts.tls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+    this.socket = sock;
+    sock.setNoDelay(true);
+    sock.once(this.opts.tls ? 'secureConnect' : 'connect', () => this.onConnected());
+    sock.on('data', (chunk: Buffer) => this.onData(chunk));
+    sock.on('drain', () => this.onDrain());
+    sock.on('error', (err) => {
+      this.socketError = err;
+      this.log.warn({ err: err.message }, 'socket error');
+    });
+    sock.on('close', () => this.finalize());
+    // One bound for connect + bind together, so a silent SMSC cannot hold open() forever.
+    this.bindTimer = setTimeout(() => this.terminate(`no bind response within ${this.opts.bindTimeoutMs} ms`, 'RESPONSE_TIMEOUT'), this.opts.bindTimeoutMs);
+    return this.openPromise;
+  }
+
+  /** Writes pre-encoded request bodies as one corked batch. One promise per item; none rejects. */
+  requestMany(items: RequestItem[]): Promise<RequestOutcome>[] {
+    const sock = this.socket;
+    if (this._status !== 'bound' || sock === null) return items.map(() => notWritten('NOT_BOUND'));
+    if (!sock.writable) return items.map(() => notWritten('CONNECTION_CLOSED'));
+    const out: Promise<RequestOutcome>[] = new Array(items.length);
+    let corked = false;
+    for (let i = 0; i < items.length; i++) {
+      if (this.blocked || this.window.size >= this.opts.windowSize) {
+        out[i] = notWritten('WINDOW_FULL');
+        continue;
+      }
+      if (!corked) {
+        sock.cork();
+        corked = true;
+      }
+      const item = items[i]!;
+      out[i] = this.write(item.commandId, item.body);
+    }
+    if (corked) sock.uncork();
+    return out;
+  }
+
+  request(commandId: number, body: Uint8Array): Promise<RequestOutcome> {
+    return this.requestMany([{ commandId, body }])[0]!;
+  }
+
+  /**
+   * Idempotent. Bound: unbind, wait for the window (in-flight + unbind_resp) up to responseTimeoutMs,
+   * then end the socket. Otherwise the socket is destroyed. Every pending request resolves.
+   */
+  close(reason = 'closed by caller'): Promise<void> {
+    if (this._status === 'bound') {
+      this.closeInfo ??= { reason };
+      this.setStatus('unbinding');
+      void this.write(CommandId.unbind, EMPTY);
+      this.drainTimer = setTimeout(() => this.terminate('unbind drain timed out'), this.opts.responseTimeoutMs);
+      this.endIfDrained();
+    } else if (this._status !== 'unbinding') {
+      this.terminate(reason);
+    }
+    return this.closed;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  /** The only place the status changes. */
+  private setStatus(to: SessionStatus): void {
+    const from = this._status;
+    if (from === to) return;
+    this._status = to;
+    this.log.info({ from, to }, `session ${from} -> ${to}`);
+    this.safeEmit('status', from, to);
+  }
+
+  private write(commandId: number, body: Uint8Array): Promise<RequestOutcome> {
+    const seq = this.window.nextSeq();
+    const outcome = this.window.add(seq, commandId);
+    const sock = this.socket!;
+    sock.write(frame(commandId, seq, body));
+    // Bytes handed to write() count as written: from here on the outcome is a response or no-answer.
+    if (!this.blocked && sock.writableLength > this.highWaterBytes) this.blocked = true;
+    return outcome;
+  }
+
+  private writeRaw(buf: Buffer): void {
+    const sock = this.socket;
+    if (sock !== null && sock.writable) sock.write(buf);
+  }
+
+  private onConnected(): void {
+    if (this._status !== 'connecting') return;
+    this.setStatus('binding');
+    this.lastRxAtMs = performance.now();
+    this.bindSeq = this.window.nextSeq();
+    const { systemId, password, systemType, bindType } = this.opts;
+    this.writeRaw(
+      encodePdu(`bind_${bindType}`, this.bindSeq, {
+        system_id: systemId,
+        password,
+        system_type: systemType ?? '',
+        interface_version: INTERFACE_VERSION,
+      }),
+    );
+    this.log.debug({ systemId, seq: this.bindSeq }, 'bind sent');
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastRxAtMs = performance.now();
+    const failure = this.framer.push(chunk, (f) => this.onFrame(f));
+    if (failure !== null) this.badPdu(failure);
+  }
+
+  private onFrame(buf: Buffer): void {
+    if (this._status === 'closed') return;
+    const decoded = decodePdu(buf);
+    if (!decoded.ok) {
+      this.badPdu(decoded.reason);
+      return;
+    }
+    const pdu = decoded.pdu;
+    if (isResponseId(pdu.command_id)) this.onResponse(pdu);
+    else this.onRequest(pdu);
+  }
+
+  private onResponse(pdu: DecodedPdu): void {
+    const seq = pdu.sequence_number;
+    if (this._status === 'binding' && seq === this.bindSeq) {
+      this.onBindResponse(pdu);
+      return;
+    }
+    const entry = this.window.take(seq);
+    if (entry === undefined) {
+      if (this.lateSeqs.delete(seq)) {
+        this.log.warn({ seq, status: hex32(pdu.command_status) }, 'response after its timeout');
+        this.safeEmit('late-response', { seq, status: pdu.command_status, pdu });
+        return;
+      }
+      this.badPdu(`${pdu.command} for unknown sequence number ${seq}`);
+      return;
+    }
+    entry.resolve({ kind: 'response', status: pdu.command_status, pdu, latencyMs: performance.now() - entry.sentAtMs });
+    this.safeEmit('free');
+    if (this._status === 'unbinding') this.endIfDrained();
+  }
+
+  private onBindResponse(pdu: DecodedPdu): void {
+    if (this.bindTimer !== null) clearTimeout(this.bindTimer);
+    this.bindTimer = null;
+    if (pdu.command_status !== Status.ESME_ROK || pdu.command !== `bind_${this.opts.bindType}_resp`) {
+      const why = `${pdu.command} status ${hex32(pdu.command_status)}`;
+      this.terminate(`bind refused: ${why}`, 'BIND_FAILED');
+      return;
+    }
+    this.setStatus('bound');
+    this.armEnquire(this.opts.enquireLinkMs);
+    this.settleOpen(null);
+  }
+
+  private onRequest(pdu: DecodedPdu): void {
+    const { command, sequence_number: seq } = pdu;
+    if (command === 'enquire_link') {
+      this.writeRaw(encodeResponseFor(command, seq, Status.ESME_ROK));
+    } else if (command === 'unbind') {
+      this.writeRaw(encodeResponseFor(command, seq, Status.ESME_ROK));
+      this.terminate('unbind by SMSC', undefined, true);
+    } else if (command === 'deliver_sm' || command === 'data_sm') {
+      this.onInbound(pdu);
+    } else if (command !== 'alert_notification') {
+      // alert_notification has no response (§4.12); anything else we do not serve is refused.
+      this.log.warn({ command, commandId: hex32(pdu.command_id) }, 'unsupported request, generic_nack');
+      this.writeRaw(encodePdu('generic_nack', seq, {}, Status.ESME_RINVCMDID));
+    }
+  }
+
+  private onInbound(pdu: DecodedPdu): void {
+    let answered = false;
+    const request: InboundRequest = {
+      pdu,
+      command: pdu.command,
+      respond: (status, fields) => {
+        if (answered) return;
+        answered = true;
+        this.writeRaw(encodeResponseFor(pdu.command, pdu.sequence_number, status, fields));
+      },
+    };
+    if (this.listenerCount('deliver') === 0) {
+      // Nobody can persist it: a transient error makes the SMSC deliver it again later.
+      request.respond(Status.ESME_RX_T_APPN);
+      return;
+    }
+    try {
+      this.emit('deliver', request);
+    } catch (err) {
+      this.badPdu(`deliver listener threw: ${(err as Error).message}`);
+    }
+  }
+
+  private onTimeout(entry: WindowEntry): void {
+    this.lateSeqs.add(entry.seq);
+    if (this.lateSeqs.size > LATE_SEQS_KEPT) this.lateSeqs.delete(this.lateSeqs.values().next().value!);
+    entry.resolve({ kind: 'no-answer', code: 'RESPONSE_TIMEOUT' });
+    if (entry.commandId === CommandId.enquire_link) {
+      this.terminate('dead link: no enquire_link_resp', 'RESPONSE_TIMEOUT');
+      return;
+    }
+    this.safeEmit('free');
+    if (this._status === 'unbinding') this.endIfDrained();
+  }
+
+  private onDrain(): void {
+    if (!this.blocked) return;
+    this.blocked = false;
+    this.safeEmit('free');
+  }
+
+  /** Sends enquire_link after enquireLinkMs without any inbound byte. */
+  private armEnquire(delayMs: number): void {
+    this.enquireTimer = setTimeout(() => {
+      this.enquireTimer = null;
+      if (this._status !== 'bound') return;
+      const idleMs = performance.now() - this.lastRxAtMs;
+      if (idleMs >= this.opts.enquireLinkMs) {
+        void this.write(CommandId.enquire_link, EMPTY);
+        this.armEnquire(this.opts.enquireLinkMs);
+      } else {
+        this.armEnquire(this.opts.enquireLinkMs - idleMs);
+      }
+    }, Math.max(1, delayMs));
+  }
+
+  private endIfDrained(): void {
+    if (this.window.size > 0 || this.socket === null) return;
+    const sock = this.socket;
+    sock.end(() => sock.destroy());
+  }
+
+  private badPdu(reason: string): void {
+    if (this._status === 'closed') return;
+    this.log.warn({ reason }, 'bad PDU from SMSC, closing');
+    this.safeEmit('bad-pdu', { reason });
+    this.terminate(reason, 'BAD_PDU');
+  }
+
+  /** Stops the connection now (gracefully = end after flushing what is queued, e.g. unbind_resp). */
+  private terminate(reason: string, code?: ErrorCode, gracefully = false): void {
+    if (this._status === 'closed') return;
+    this.closeInfo ??= code === undefined ? { reason } : { reason, code };
+    this.framer.stop();
+    if (this.socket === null) {
+      this.finalize();
+    } else if (gracefully) {
+      if (this._status === 'bound') this.setStatus('unbinding');
+      const sock = this.socket;
+      sock.end(() => sock.destroy());
+    } else {
+      this.socket.destroy();
+    }
+  }
+
+  /** Runs once: the socket is gone (or never existed). Hands every pending request back. */
+  private finalize(): void {
+    if (this._status === 'closed') return;
+    for (const t of [this.bindTimer, this.enquireTimer, this.drainTimer]) if (t !== null) clearTimeout(t);
+    this.bindTimer = this.enquireTimer = this.drainTimer = null;
+    this.framer.stop();
+    const info = this.closeInfo ?? {
+      reason: this.socketError ? `connection lost: ${this.socketError.message}` : 'connection closed by peer',
+      code: 'CONNECTION_CLOSED' as ErrorCode,
+    };
+    this.closeInfo = info;
+    const pending = this.window.drain();
+    this.setStatus('closed');
+    for (const entry of pending) entry.resolve({ kind: 'no-answer', code: 'CONNECTION_CLOSED' });
+    this.settleOpen(new SmppdError(info.code ?? 'CONNECTION_CLOSED', info.reason));
+    this.log.info({ reason: info.reason, code: info.code, handedBack: pending.length }, 'session closed');
+    this.safeEmit('close', info);
+    this.resolveClosed();
+  }
+
+  private settleOpen(err: Error | null): void {
+    const settle = this.openSettle;
+    if (settle === null) return;
+    this.openSettle = null;
+    if (err === null) settle.resolve();
+    else settle.reject(err);
+  }
+
+  /** A throwing listener must not wedge the session's state machine. */
+  private safeEmit(event: string, ...args: unknown[]): void {
+    try {
+      this.emit(event, ...args);
+    } catch (err) {
+      this.log.error({ event, err: (err as Error).message }, 'listener threw');
+    }
+  }
+}

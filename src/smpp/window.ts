@@ -1,0 +1,98 @@
+/**
+ * The in-flight window: sequence number -> pending request, with a response deadline per request.
+ * Every request on a session has the same timeout, so Map insertion order is deadline order and one
+ * timer armed on the oldest entry replaces a setTimeout per request (the hot path sends thousands a
+ * second per bind).
+ */
+import { MAX_SEQUENCE } from './pdu-header.js';
+import type { RequestOutcome } from './outcome.js';
+
+export interface WindowEntry {
+  seq: number;
+  commandId: number;
+  sentAtMs: number; // performance.now() when handed to the socket
+  deadlineMs: number;
+  resolve(outcome: RequestOutcome): void;
+}
+
+export class InFlightWindow {
+  private readonly entries = new Map<number, WindowEntry>();
+  private lastSeq = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAtMs = Infinity;
+
+  constructor(
+    private readonly responseTimeoutMs: number,
+    private readonly onTimeout: (entry: WindowEntry) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Next sequence number, 1..0x7FFFFFFF then back to 1, skipping any still outstanding. */
+  nextSeq(): number {
+    do {
+      this.lastSeq = this.lastSeq >= MAX_SEQUENCE ? 1 : this.lastSeq + 1;
+    } while (this.entries.has(this.lastSeq));
+    return this.lastSeq;
+  }
+
+  /** Registers a request just handed to the socket; resolves with its outcome. */
+  add(seq: number, commandId: number): Promise<RequestOutcome> {
+    return new Promise<RequestOutcome>((resolve) => {
+      const sentAtMs = this.now();
+      const deadlineMs = sentAtMs + this.responseTimeoutMs;
+      this.entries.set(seq, { seq, commandId, sentAtMs, deadlineMs, resolve });
+      if (this.timer === null) this.arm(deadlineMs);
+    });
+  }
+
+  /** Removes and returns the entry for a response's sequence number. */
+  take(seq: number): WindowEntry | undefined {
+    const entry = this.entries.get(seq);
+    if (entry !== undefined) this.entries.delete(seq);
+    return entry;
+  }
+
+  /** Removes every entry (session closing) and hands them back. */
+  drain(): WindowEntry[] {
+    this.disarm();
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    return all;
+  }
+
+  private arm(atMs: number): void {
+    this.disarm();
+    this.timerAtMs = atMs;
+    // +1: timers may fire a fraction of a millisecond early relative to performance.now().
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, atMs - this.now()) + 1);
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAtMs = Infinity;
+  }
+
+  private sweep(): void {
+    this.timer = null;
+    this.timerAtMs = Infinity;
+    const now = this.now();
+    for (const entry of this.entries.values()) {
+      if (entry.deadlineMs > now) {
+        this.arm(entry.deadlineMs);
+        return;
+      }
+      this.entries.delete(entry.seq);
+      this.onTimeout(entry);
+    }
+  }
+
+  /** For diagnostics: when the sweep timer fires next (Infinity when idle). */
+  get nextDeadlineMs(): number {
+    return this.timerAtMs;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The typed client apps use to push jobs and read events and MO (`import { SmppdClient } from 'smppd'`).
+ * It writes exactly what the README documents: `XADD <prefix>jobs * job <json>`.
+ */
+import { Redis } from 'ioredis';
+import type { JobEvent, JobInput } from '../types.js';
+import { Keys } from './keys.js';
+
+export interface StreamItem<T> { streamId: string; value: T }
+
+export interface MoEvent { from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean }
+
+export class SmppdClient {
+  readonly keys: Keys;
+  private readonly redis: Redis;
+  private readonly own: boolean;
+
+  /** `redis` is a URL or an ioredis client the caller owns. */
+  constructor(redis: string | Redis, opts: { prefix?: string } = {}) {
+    this.keys = new Keys(opts.prefix ?? 'smppd:');
+    this.own = typeof redis === 'string';
+    this.redis = typeof redis === 'string' ? new Redis(redis, { autoResendUnfulfilledCommands: false }) : redis;
+  }
+
+  /** Push one job; returns the stream entry id (also the job id when the job has none). */
+  async push(job: JobInput): Promise<string> {
+    return (await this.redis.xadd(this.keys.jobs, '*', 'job', JSON.stringify(job)))!;
+  }
+
+  /** Push many jobs in one pipelined round trip. */
+  async pushMany(jobs: JobInput[]): Promise<string[]> {
+    const p = this.redis.pipeline();
+    for (const j of jobs) p.xadd(this.keys.jobs, '*', 'job', JSON.stringify(j));
+    const res = (await p.exec()) ?? [];
+    return res.map(([err, id]) => { if (err) throw err; return id as string; });
+  }
+
+  /** Events after `from` ('0' = from the start, '$' = only new ones), waiting up to blockMs. */
+  async events(from = '0', count = 100, blockMs?: number): Promise<StreamItem<JobEvent>[]> {
+    return this.read<JobEvent>(this.keys.events, 'event', from, count, blockMs);
+  }
+
+  /** The id of the newest event, to follow only what comes after it. */
+  async lastEventId(): Promise<string> {
+    const r = await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1);
+    return r[0]?.[0] ?? '0';
+  }
+
+  async mo(from = '0', count = 100, blockMs?: number): Promise<StreamItem<MoEvent>[]> {
+    return this.read<MoEvent>(this.keys.mo, 'mo', from, count, blockMs);
+  }
+
+  private async read<T>(key: string, field: string, from: string, count: number, blockMs?: number): Promise<StreamItem<T>[]> {
+    const res = blockMs === undefined
+      ? await this.redis.xread('COUNT', count, 'STREAMS', key, from)
+      : await this.redis.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', key, from);
+    if (!res) return [];
+    return res[0]![1].map(([streamId, fields]) => ({ streamId, value: JSON.parse(fields[fields.indexOf(field) + 1]!) as T }));
+  }
+
+  async optOut(op: 'add' | 'remove' | 'check', number: string): Promise<boolean> {
+    if (op === 'add') return (await this.redis.sadd(this.keys.optout(), number)) === 1;
+    if (op === 'remove') return (await this.redis.srem(this.keys.optout(), number)) === 1;
+    return (await this.redis.sismember(this.keys.optout(), number)) === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.own) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Every Redis key smppd uses, in one place. Keys of one carrier share the hash tag `{carrier}` so a
+ * lane, its schedule and its receipt map can later live on one Redis Cluster slot.
+ * The Lua scripts build the same names from the prefix; test/store/keys.test.ts keeps them in step.
+ */
+import type { JobClass } from '../types.js';
+
+export const GROUP = 'smppd';
+
+export class Keys {
+  constructor(readonly prefix: string) {}
+  get jobs(): string { return `${this.prefix}jobs`; }
+  get events(): string { return `${this.prefix}events`; }
+  get mo(): string { return `${this.prefix}mo`; }
+  get daemons(): string { return `${this.prefix}daemons`; }
+  get dead(): string { return `${this.prefix}dead`; }
+  job(id: string): string { return `${this.prefix}job:${id}`; }
+  lane(carrier: string, cls: JobClass): string { return `${this.prefix}{${carrier}}:lane:${cls}`; }
+  sched(carrier: string): string { return `${this.prefix}{${carrier}}:sched`; }
+  dlr(carrier: string, day: number): string { return `${this.prefix}{${carrier}}:dlr:${day}`; }
+  early(carrier: string): string { return `${this.prefix}{${carrier}}:early`; }
+  inflight(daemon: string): string { return `${this.prefix}inflight:${daemon}`; }
+  lease(daemon: string): string { return `${this.prefix}lease:${daemon}`; }
+  override(): string { return `${this.prefix}route:override`; }
+  optout(): string { return `${this.prefix}optout`; }
+  blacklist(): string { return `${this.prefix}blacklist`; }
+}

@@ -1,0 +1,75 @@
+-- claim: take up to maxParts message parts of one carrier for this daemon (state C), highest class
+-- first; due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
+-- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
+-- KEYS: none (names built from the prefix; see keys.ts)
+-- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
+--       8 eventsMaxLen, 9 retentionMs, 10 promoteMax
+-- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
+--   id1, n1, body1_1..body1_n1, id2, n2, ...
+local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local promote_max = tonumber(ARGV[10])
+if redis.call('GET', k_lease(daemon)) ~= token then return -1 end
+
+-- Promote due scheduled jobs to the tail of their lane.
+local due = redis.call('ZRANGEBYSCORE', k_sched(car), '-inf', now, 'LIMIT', 0, promote_max)
+for _, id in ipairs(due) do
+  redis.call('ZREM', k_sched(car), id)
+  local f = redis.call('HMGET', k_job(id), 'st', 'cls')
+  if f[1] == 'scheduled' then
+    redis.call('HSET', k_job(id), 'st', 'queued')
+    redis.call('RPUSH', k_lane(car, f[2]), id)
+  end
+end
+
+local out, used = {}, 0
+local infl = k_inflight(daemon)
+local infl_fields = {}
+
+local function take(cls, budget)
+  local lane = k_lane(car, cls)
+  local taken = 0
+  while taken < budget do
+    local id = redis.call('LINDEX', lane, 0)
+    if not id then break end
+    local jk = k_job(id)
+    local f = redis.call('HMGET', jk, 'st', 'n', 'exp')
+    local n = tonumber(f[2] or 0)
+    if f[1] ~= 'queued' then
+      redis.call('LPOP', lane) -- stale entry (job gone or already handled)
+    elseif taken + n > budget and (taken > 0 or used > 0) then
+      break -- keep all parts of a message in one claim; the next claim takes it
+    else
+      redis.call('LPOP', lane)
+      local exp = tonumber(f[3] or 0)
+      if exp > 0 and exp <= now then
+        drop_bodies(id, n)
+        finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
+      else
+        redis.call('HSET', jk, 'st', 'claimed', 'own', daemon)
+        infl_fields[#infl_fields + 1] = id
+        infl_fields[#infl_fields + 1] = 'C'
+        out[#out + 1] = id
+        out[#out + 1] = n
+        for p = 1, n do out[#out + 1] = redis.call('HGET', jk, 'b' .. p) end
+        taken = taken + n
+        used = used + n
+      end
+    end
+  end
+  return taken
+end
+
+local credit_key = P .. '{' .. car .. '}:mcredit'
+local reserve = 0
+if share > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 then
+  local credit = tonumber(redis.call('GET', credit_key) or 0) + max * share
+  reserve = math.min(max, math.floor(credit))
+  redis.call('SET', credit_key, credit - reserve)
+end
+take('otp', max - reserve)
+take('transactional', max - reserve - used)
+local m = take('marketing', max - used)
+if m < reserve then redis.call('SET', credit_key, 0) end
+if #infl_fields > 0 then redis.call('HSET', infl, unpack(infl_fields)) end
+return out

@@ -1,0 +1,105 @@
+-- common.lua: prepended to every script by scripts.ts (EVALSHA has no include).
+-- Every script takes the key prefix as ARGV[1]; key names mirror src/store/keys.ts.
+local P = ARGV[1]
+local function k_job(id) return P .. 'job:' .. id end
+local function k_lane(c, cls) return P .. '{' .. c .. '}:lane:' .. cls end
+local function k_sched(c) return P .. '{' .. c .. '}:sched' end
+local function k_dlr(c, day) return P .. '{' .. c .. '}:dlr:' .. day end
+local function k_early(c) return P .. '{' .. c .. '}:early' end
+local function k_inflight(d) return P .. 'inflight:' .. d end
+local function k_lease(d) return P .. 'lease:' .. d end
+
+local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true, unknown = true }
+local FINAL_STAT = { DELIVRD = true, UNDELIV = true, EXPIRED = true, REJECTD = true, DELETED = true, UNKNOWN = true, FAILED = true }
+
+-- One event per state change, capped (MAXLEN ~ keeps XADD O(1) amortised).
+local function emit(ev, maxlen)
+  redis.call('XADD', P .. 'events', 'MAXLEN', '~', maxlen, '*', 'event', cjson.encode(ev))
+end
+
+-- Event skeleton from a job hash; meta is stored as JSON text and echoed as an object.
+local function job_event(id, state, now)
+  local f = redis.call('HMGET', k_job(id), 'car', 'n', 'meta')
+  local ev = { id = id, state = state, at = tonumber(now) }
+  if f[1] then ev.carrier = f[1] end
+  if f[2] then ev.parts = tonumber(f[2]) end
+  if f[3] and f[3] ~= '' then ev.meta = cjson.decode(f[3]) end
+  return ev
+end
+
+-- End a job: state, one event, the hash kept for the retention period only.
+local function finish(id, state, code, err, now, maxlen, retention, extra)
+  local jk = k_job(id)
+  redis.call('HSET', jk, 'st', state, 'end', now)
+  local ev = job_event(id, state, now)
+  if code and code ~= '' then ev.code = code end
+  if err and err ~= '' then ev.error = err end
+  if extra then for k, v in pairs(extra) do ev[k] = v end end
+  emit(ev, maxlen)
+  redis.call('PEXPIRE', jk, retention)
+end
+
+-- Drop the ready-to-write bodies: they are the bulk of a job's bytes and are never needed again.
+local function drop_bodies(id, n)
+  local jk = k_job(id)
+  for i = 1, n do redis.call('HDEL', jk, 'b' .. i) end
+end
+
+-- Back to the head of its lane (never written: no attempt counted).
+local function requeue_head(id)
+  local f = redis.call('HMGET', k_job(id), 'car', 'cls')
+  if not f[1] then return false end
+  redis.call('HSET', k_job(id), 'st', 'queued', 'own', '')
+  redis.call('LPUSH', k_lane(f[1], f[2]), id)
+  return true
+end
+
+local function split2(s)
+  local i = string.find(s, ':', 1, true)
+  return string.sub(s, 1, i - 1), string.sub(s, i + 1)
+end
+
+-- Apply one delivery receipt to the part it names. Returns 'held' (no mapping yet), 'dup',
+-- 'interim' or 'final'. Shared by receipt.lua and settle.lua (a receipt that raced its response).
+local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, retention)
+  local day = math.floor(tonumber(now) / 86400000)
+  local v = false
+  for d = day, day - ttl_days, -1 do
+    v = redis.call('HGET', k_dlr(carrier, d), msgid)
+    if v then break end
+  end
+  if not v then return 'held' end
+  local id, idx = split2(v)
+  local jk = k_job(id)
+  local st = redis.call('HGET', jk, 'st')
+  if not st or FINAL[st] then return 'dup' end
+  local n = tonumber(redis.call('HGET', jk, 'n'))
+  redis.call('HSET', jk, 'p' .. idx, stat)
+  if not FINAL_STAT[stat] then
+    local ev = job_event(id, 'enroute', now)
+    ev.part = tonumber(idx); ev.stat = stat
+    emit(ev, maxlen)
+    return 'interim'
+  end
+  local parts, all_final, all_ok, all_exp = {}, true, true, true
+  for i = 1, n do
+    local s = redis.call('HGET', jk, 'p' .. i)
+    parts[i] = s or 'PENDING'
+    if not s or not FINAL_STAT[s] then all_final = false end
+    if s ~= 'DELIVRD' then all_ok = false end
+    if s ~= 'EXPIRED' and s ~= 'DELIVRD' then all_exp = false end
+  end
+  if not all_final then return 'interim' end
+  local ids = redis.call('HGET', jk, 'ids') or '[]'
+  local sub_at = tonumber(redis.call('HGET', jk, 'sub') or now)
+  local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = tonumber(now) - sub_at }
+  if all_ok then
+    finish(id, 'delivered', '', '', now, maxlen, retention, extra)
+  elseif all_exp then
+    finish(id, 'expired', 'EXPIRED', 'the carrier reported the message expired', now, maxlen, retention, extra)
+  else
+    extra.receiptError = err
+    finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra)
+  end
+  return 'final'
+end

@@ -1,0 +1,85 @@
+-- ingest: store prepared jobs, put them in their lane (or the schedule), XACK their stream entries.
+-- Idempotent: a replay of the same stream entry (crash between prepare and XACK) changes nothing.
+-- KEYS: none (names built from the prefix; see keys.ts)
+-- ARGV: 1 prefix, 2 group, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 dedupWindowMs, 7 count, then per job:
+--   accepted: 'A', entryId, id, to, carrier, class, fingerprint, sendAt, expiresAt, resend, meta, tz, quietHours, n, body1..bodyN
+--   rejected: 'R', entryId, id, code, error, to, meta
+-- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
+local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
+local count = tonumber(ARGV[7])
+local jobs_key = P .. 'jobs'
+local out = {}
+local i = 8
+
+-- A second job with an id already in use gets its own rejected event; the first job is untouched.
+local function same_entry(id, eid)
+  local seen = redis.call('HGET', k_job(id), 'eid')
+  if not seen then return nil end
+  return seen == eid
+end
+
+local function reject_new(id, eid, code, err, to, meta)
+  local jk = k_job(id)
+  redis.call('HSET', jk, 'st', 'rejected', 'eid', eid, 'to', to, 'meta', meta, 'ts', now, 'end', now)
+  local ev = { id = id, state = 'rejected', at = now, code = code, error = err }
+  if meta ~= '' then ev.meta = cjson.decode(meta) end
+  emit(ev, maxlen)
+  redis.call('PEXPIRE', jk, retention)
+end
+
+for _ = 1, count do
+  local kind, eid, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local seen = same_entry(id, eid)
+  if kind == 'R' then
+    local code, err, to, meta = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+    i = i + 7
+    if seen == true then
+      out[#out + 1] = 'replay'
+    elseif seen == false then
+      emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = 'a job with this id exists' }, maxlen)
+      out[#out + 1] = 'rejected:DUPLICATE_ID'
+    else
+      reject_new(id, eid, code, err, to, meta)
+      out[#out + 1] = 'rejected:' .. code
+    end
+  else
+    local to, car, cls, fp = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+    local send_at, exp, resend, meta = tonumber(ARGV[i + 7]), tonumber(ARGV[i + 8]), ARGV[i + 9], ARGV[i + 10]
+    local tz, qh, n = ARGV[i + 11], ARGV[i + 12], tonumber(ARGV[i + 13])
+    local b0 = i + 14
+    i = b0 + n
+    if seen == true then
+      out[#out + 1] = 'replay'
+    elseif seen == false then
+      emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = 'a job with this id exists' }, maxlen)
+      out[#out + 1] = 'rejected:DUPLICATE_ID'
+    elseif fp ~= '' and dedup_ms > 0 and not redis.call('SET', P .. 'dedup:' .. fp, id, 'NX', 'PX', dedup_ms) then
+      reject_new(id, eid, 'DUPLICATE', 'the same dedupKey was seen within the dedup window', to, meta)
+      out[#out + 1] = 'rejected:DUPLICATE'
+    else
+      local jk = k_job(id)
+      local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp, 'rs', resend, 'meta', meta,
+        'tz', tz, 'qh', qh, 'n', n, 'att', 0, 'ts', now, 'fp', fp }
+      for p = 1, n do
+        fields[#fields + 1] = 'b' .. p
+        fields[#fields + 1] = ARGV[b0 + p - 1]
+      end
+      if send_at > now then
+        fields[#fields + 1] = 'st'; fields[#fields + 1] = 'scheduled'
+        redis.call('HSET', jk, unpack(fields))
+        redis.call('ZADD', k_sched(car), send_at, id)
+        local ev = job_event(id, 'scheduled', now)
+        ev.sendAt = send_at
+        emit(ev, maxlen)
+        out[#out + 1] = 'scheduled'
+      else
+        fields[#fields + 1] = 'st'; fields[#fields + 1] = 'queued'
+        redis.call('HSET', jk, unpack(fields))
+        redis.call('RPUSH', k_lane(car, cls), id)
+        out[#out + 1] = 'queued'
+      end
+    end
+  end
+  redis.call('XACK', jobs_key, group, eid)
+end
+return out

@@ -1,0 +1,47 @@
+-- recover: hand back the in-flight jobs of this daemon (at start) and of every peer whose lease is gone.
+-- C (claimed, never written) -> head of its lane. S (maybe on the wire) -> `unknown`, or requeued when the
+-- job asked to be resent (ARCHITECTURE §2). Idempotent: the in-flight table is deleted as it is read.
+-- KEYS: none
+-- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers')
+-- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) }
+local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local maxlen, retention, mode = ARGV[6], ARGV[7], ARGV[8]
+local requeued, unknown, resent, peers = 0, 0, 0, 0
+
+local function recover(d)
+  local infl = k_inflight(d)
+  local all = redis.call('HGETALL', infl)
+  for j = 1, #all, 2 do
+    local id, st = all[j], all[j + 1]
+    local jk = k_job(id)
+    local js = redis.call('HGET', jk, 'st')
+    if js and not FINAL[js] then
+      if st == 'C' then
+        requeue_head(id); requeued = requeued + 1
+      elseif redis.call('HGET', jk, 'rs') == '1' then
+        requeue_head(id); resent = resent + 1
+      else
+        drop_bodies(id, tonumber(redis.call('HGET', jk, 'n') or 0))
+        finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'the daemon stopped after writing, before the response', now, maxlen, retention)
+        unknown = unknown + 1
+      end
+    end
+  end
+  redis.call('DEL', infl)
+end
+
+if mode == 'start' then
+  redis.call('SET', k_lease(daemon), token, 'PX', lease_ms)
+  redis.call('SADD', P .. 'daemons', daemon)
+  recover(daemon)
+elseif redis.call('GET', k_lease(daemon)) ~= token then
+  return { 0, 0, 0, 0, -1 }
+end
+for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+  if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 0 then
+    recover(d)
+    redis.call('SREM', P .. 'daemons', d)
+    peers = peers + 1
+  end
+end
+return { requeued, unknown, resent, peers, 0 }

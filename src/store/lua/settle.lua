@@ -1,0 +1,118 @@
+-- settle: record what the SMSC answered for jobs this daemon had in flight, one round trip per batch.
+-- A job no longer in this daemon's in-flight table (recovered by a peer after a lost lease) is skipped,
+-- so every job reaches exactly one final state.
+-- KEYS: none
+-- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
+--       8 retryBaseMs, 9 retryMaxMs, 10 count, then per job one record:
+--   'ok', id, n, msgId1..msgIdN, code, error   -- submitted; an empty msgId = that part failed (code/error say why)
+--   'requeue', id                               -- never written, or throttled: head of lane, no attempt counted
+--   'retry', id, code, error                    -- transient SMSC error: attempt+1, backoff with jitter, or dead letter
+--   'fail', id, code, error                     -- permanent: failed
+--   'unknown', id                               -- written, no answer: `unknown`, or requeued when the job asked (resend)
+-- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped'
+local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local count = tonumber(ARGV[10])
+local infl = k_inflight(daemon)
+local out, i = {}, 11
+local day = math.floor(now / 86400000)
+
+local function submitted(id, ids, code, err)
+  local jk = k_job(id)
+  local car = redis.call('HGET', jk, 'car')
+  local n = #ids
+  drop_bodies(id, n)
+  local dk = k_dlr(car, day)
+  local good = {}
+  for p = 1, n do
+    if ids[p] ~= '' then
+      redis.call('HSET', dk, ids[p], id .. ':' .. p)
+      good[#good + 1] = ids[p]
+    else
+      redis.call('HSET', jk, 'p' .. p, 'FAILED')
+    end
+  end
+  -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
+  redis.call('EXPIRE', dk, (ttl_days + 1) * 86400)
+  redis.call('HSET', jk, 'st', 'submitted', 'ids', cjson.encode(good), 'sub', now)
+  local ev = job_event(id, 'submitted', now)
+  ev.msgIds = good
+  if code ~= '' then ev.code = code; ev.error = err end
+  emit(ev, maxlen)
+  -- Receipts that arrived before this response waited in the early hash: apply them now.
+  local early = k_early(car)
+  for _, m in ipairs(good) do
+    local r = redis.call('HGET', early, m)
+    if r then
+      redis.call('HDEL', early, m)
+      local rr = cjson.decode(r)
+      apply_receipt(car, m, rr.stat, rr.err, now, ttl_days, maxlen, retention)
+    end
+  end
+end
+
+for _ = 1, count do
+  local act, id = ARGV[i], ARGV[i + 1]
+  local mine = redis.call('HDEL', infl, id) == 1
+  if act == 'ok' then
+    local n = tonumber(ARGV[i + 2])
+    local ids = {}
+    for p = 1, n do ids[p] = ARGV[i + 2 + p] end
+    local code, err = ARGV[i + 3 + n], ARGV[i + 4 + n]
+    i = i + 5 + n
+    if mine then submitted(id, ids, code, err); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
+  elseif act == 'requeue' then
+    i = i + 2
+    if mine and requeue_head(id) then out[#out + 1] = 'queued' else out[#out + 1] = 'skipped' end
+  elseif act == 'retry' then
+    local code, err = ARGV[i + 2], ARGV[i + 3]
+    i = i + 4
+    if not mine then
+      out[#out + 1] = 'skipped'
+    else
+      local jk = k_job(id)
+      local att = redis.call('HINCRBY', jk, 'att', 1)
+      if att >= max_att then
+        local n = tonumber(redis.call('HGET', jk, 'n') or 0)
+        drop_bodies(id, n)
+        redis.call('ZADD', P .. 'dead', now, id)
+        finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
+        out[#out + 1] = 'failed'
+      else
+        -- Exponential backoff with full jitter: base * 2^(att-1), capped, times a random factor in [0.5, 1).
+        local delay = math.min(max_ms, base_ms * 2 ^ (att - 1))
+        local at = now + math.floor(delay * (0.5 + math.random() / 2))
+        local car = redis.call('HGET', jk, 'car')
+        redis.call('HSET', jk, 'st', 'scheduled', 'own', '')
+        redis.call('ZADD', k_sched(car), at, id)
+        local ev = job_event(id, 'retrying', now)
+        ev.code = code; ev.error = err; ev.attempt = att; ev.retryAt = at
+        emit(ev, maxlen)
+        out[#out + 1] = 'scheduled'
+      end
+    end
+  elseif act == 'fail' then
+    local code, err = ARGV[i + 2], ARGV[i + 3]
+    i = i + 4
+    if mine then
+      drop_bodies(id, tonumber(redis.call('HGET', k_job(id), 'n') or 0))
+      finish(id, 'failed', code, err, now, maxlen, retention)
+      out[#out + 1] = 'failed'
+    else
+      out[#out + 1] = 'skipped'
+    end
+  else -- unknown
+    i = i + 2
+    if not mine then
+      out[#out + 1] = 'skipped'
+    elseif redis.call('HGET', k_job(id), 'rs') == '1' then
+      requeue_head(id)
+      out[#out + 1] = 'queued'
+    else
+      drop_bodies(id, tonumber(redis.call('HGET', k_job(id), 'n') or 0))
+      finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'written, but no response arrived', now, maxlen, retention)
+      out[#out + 1] = 'unknown'
+    end
+  end
+end
+return out

@@ -1,0 +1,200 @@
+/**
+ * Typed access to the queue: every multi-key change is one Lua script (lua/), one round trip per batch.
+ */
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/types.js';
+import type { JobClass, Prepared, RawJob } from '../types.js';
+import { JOB_CLASSES } from '../types.js';
+import { GROUP, Keys } from './keys.js';
+import { defineScripts, runScript } from './scripts.js';
+
+export interface Claimed { id: string; parts: Buffer[] }
+
+export type SettleRecord =
+  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string }
+  | { act: 'requeue'; id: string }
+  | { act: 'retry' | 'fail'; id: string; code: string; error: string }
+  | { act: 'unknown'; id: string };
+
+export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
+
+export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
+
+const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+export class QueueStore {
+  readonly keys: Keys;
+  constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
+    this.keys = new Keys(cfg.redis.prefix);
+    defineScripts(redis);
+  }
+
+  setConfig(cfg: Config): void { this.cfg = cfg; }
+
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.keys.jobs, GROUP, '0', 'MKSTREAM');
+    } catch (e) {
+      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    }
+  }
+
+  /** Entries for this consumer: its own unacknowledged ones first (`0`), then new ones (`>`). */
+  async readJobs(reader: Redis, consumer: string, count: number, blockMs: number, pending: boolean): Promise<RawJob[]> {
+    const args: (string | number)[] = ['GROUP', GROUP, consumer, 'COUNT', count];
+    if (!pending) args.push('BLOCK', blockMs);
+    args.push('STREAMS', this.keys.jobs, pending ? '0' : '>');
+    const res = (await (reader.xreadgroup as (...a: unknown[]) => Promise<unknown>)(...args)) as
+      | [string, [string, string[] | null][]][]
+      | null;
+    if (!res) return [];
+    const out: RawJob[] = [];
+    for (const [, entries] of res) {
+      for (const [entryId, fields] of entries) {
+        let payload = '';
+        if (fields) for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'job') payload = fields[i + 1]!;
+        out.push({ entryId, payload });
+      }
+    }
+    return out;
+  }
+
+  /** Entries another consumer read but never acknowledged for idleMs (a dead daemon's intake). */
+  async adoptIdleJobs(consumer: string, idleMs: number, count: number): Promise<RawJob[]> {
+    const res = (await this.redis.xautoclaim(this.keys.jobs, GROUP, consumer, idleMs, '0', 'COUNT', count)) as unknown as
+      [string, [string, string[] | null][]];
+    return (res?.[1] ?? []).filter((e) => e[1]).map(([entryId, fields]) => {
+      const i = fields!.indexOf('job');
+      return { entryId, payload: i >= 0 ? fields![i + 1] ?? '' : '' };
+    });
+  }
+
+  async ingest(jobs: (Prepared & { entryId: string })[]): Promise<string[]> {
+    const q = this.cfg.queue;
+    const args: (string | number | Buffer)[] = [
+      this.keys.prefix, GROUP, this.now(), q.eventsMaxLen, q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
+    ];
+    for (const j of jobs) {
+      const meta = j.meta === undefined ? '' : JSON.stringify(j.meta);
+      if (j.ok) {
+        args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
+          j.resend ? '1' : '0', meta, j.tz, j.quietHours, j.parts.length, ...j.parts.map(buf));
+      } else {
+        args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
+      }
+    }
+    return (await runScript(this.redis, 'ingest', args)) as string[];
+  }
+
+  async claim(daemon: string, token: string, carrier: string, maxParts: number): Promise<Claimed[] | 'lease-lost'> {
+    const q = this.cfg.queue;
+    const res = (await runScript(this.redis, 'claim', [
+      this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, q.eventsMaxLen, q.retentionMs, 1000,
+    ], true)) as Buffer[] | number;
+    if (res === -1) return 'lease-lost';
+    const arr = res as Buffer[];
+    const out: Claimed[] = [];
+    for (let i = 0; i < arr.length;) {
+      const id = arr[i]!.toString();
+      const n = Number(arr[i + 1]);
+      out.push({ id, parts: arr.slice(i + 2, i + 2 + n) });
+      i += 2 + n;
+    }
+    return out;
+  }
+
+  async markSubmitting(daemon: string, token: string, ids: string[]): Promise<boolean> {
+    return (await runScript(this.redis, 'mark-submitting', [this.keys.prefix, daemon, token, ...ids])) === 1;
+  }
+
+  async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
+    const q = this.cfg.queue;
+    const args: (string | number)[] = [this.keys.prefix, daemon, this.now(), q.eventsMaxLen, q.retentionMs,
+      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, records.length];
+    for (const r of records) {
+      if (r.act === 'ok') args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.code ?? '', r.error ?? '');
+      else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
+      else args.push(r.act, r.id);
+    }
+    return (await runScript(this.redis, 'settle', args)) as string[];
+  }
+
+  async receipts(list: ReceiptRecord[]): Promise<string[]> {
+    const q = this.cfg.queue;
+    const args: (string | number)[] = [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs, q.receiptTtlDays, list.length];
+    for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
+    return (await runScript(this.redis, 'receipt', args)) as string[];
+  }
+
+  /** Returns [requeued, unknown, resent, peers, lost(-1|0)]. */
+  async recover(daemon: string, token: string, mode: 'start' | 'peers'): Promise<number[]> {
+    const q = this.cfg.queue;
+    return (await runScript(this.redis, 'recover', [
+      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode,
+    ])) as number[];
+  }
+
+  async lease(daemon: string, token: string, op: 'renew' | 'release'): Promise<boolean> {
+    return (await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, op])) === 1;
+  }
+
+  get moMaxLen(): number { return this.cfg.queue.moMaxLen; }
+
+  async overrideCount(): Promise<number> { return this.redis.hlen(this.keys.override()); }
+
+  async overrides(numbers: string[]): Promise<Record<string, string>> {
+    if (numbers.length === 0) return {};
+    const vals = await this.redis.hmget(this.keys.override(), ...numbers);
+    const out: Record<string, string> = {};
+    numbers.forEach((n, i) => { if (vals[i]) out[n] = vals[i]!; });
+    return out;
+  }
+
+  async lanes(carriers: string[]): Promise<LaneStatus[]> {
+    const p = this.redis.pipeline();
+    for (const c of carriers) for (const cls of JOB_CLASSES) { p.llen(this.keys.lane(c, cls)); p.lindex(this.keys.lane(c, cls), 0); }
+    const res = (await p.exec()) ?? [];
+    const heads: string[] = [];
+    const out: LaneStatus[] = [];
+    let k = 0;
+    for (const c of carriers) for (const cls of JOB_CLASSES) {
+      out.push({ carrier: c, class: cls, depth: Number(res[k]![1]), oldestAgeMs: 0 });
+      heads.push((res[k + 1]![1] as string | null) ?? '');
+      k += 2;
+    }
+    const p2 = this.redis.pipeline();
+    for (const h of heads) p2.hget(this.keys.job(h), 'ts');
+    const ts = (await p2.exec()) ?? [];
+    const now = this.now();
+    out.forEach((l, i) => { const t = Number(ts[i]?.[1] ?? 0); if (l.depth > 0 && t > 0) l.oldestAgeMs = Math.max(0, now - t); });
+    return out;
+  }
+
+  /** For `smppd status`: every daemon that registered, its lease and how much it has in flight. */
+  async daemons(): Promise<{ id: string; leaseMs: number; inFlight: number }[]> {
+    const ids = await this.redis.smembers(this.keys.daemons);
+    const p = this.redis.pipeline();
+    for (const d of ids) { p.pttl(this.keys.lease(d)); p.hlen(this.keys.inflight(d)); }
+    const res = (await p.exec()) ?? [];
+    return ids.map((id, i) => ({ id, leaseMs: Number(res[2 * i]![1]), inFlight: Number(res[2 * i + 1]![1]) }));
+  }
+
+  async deadLetters(): Promise<number> { return this.redis.zcard(this.keys.dead); }
+
+  async scheduleSizes(carriers: string[]): Promise<Record<string, number>> {
+    const p = this.redis.pipeline();
+    for (const c of carriers) p.zcard(this.keys.sched(c));
+    const res = (await p.exec()) ?? [];
+    return Object.fromEntries(carriers.map((c, i) => [c, Number(res[i]![1])]));
+  }
+}
+
+/** MO out and opt-out in one transaction: the MO event says whether the sender was opted out. */
+export async function recordMo(store: QueueStore, mo: Record<string, unknown>, optOutNumber: string | null): Promise<void> {
+  const m = store.redis.multi();
+  if (optOutNumber) m.sadd(store.keys.optout(), optOutNumber);
+  m.xadd(store.keys.mo, 'MAXLEN', '~', store.moMaxLen, '*', 'mo', JSON.stringify(mo));
+  const res = await m.exec();
+  const err = res?.find(([e]) => e)?.[0];
+  if (err) throw err;
+}

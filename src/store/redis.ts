@@ -1,0 +1,46 @@
+/**
+ * The only place that creates ioredis clients. Options a production user needs: AUTH (user/password
+ * from config secrets), TLS (`rediss://`), Sentinel.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../config/types.js';
+
+export type { Redis };
+
+export function createRedis(cfg: RedisConfig, name: string, extra: Partial<RedisOptions> = {}): Redis {
+  const opts: RedisOptions = {
+    connectionName: name,
+    // A write resent after a reconnect could do a step twice; every script is idempotent anyway,
+    // but we would rather see the error and retry from our own state.
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 2,
+    enableReadyCheck: true,
+    lazyConnect: true,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    ...extra,
+  };
+  if (cfg.username !== undefined) opts.username = cfg.username;
+  if (cfg.password !== undefined) opts.password = cfg.password;
+  if (cfg.sentinels && cfg.sentinels.length > 0) {
+    return new Redis({ ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster' });
+  }
+  const url = new URL(cfg.url);
+  if (url.protocol === 'rediss:') opts.tls = {};
+  return new Redis(cfg.url, opts);
+}
+
+/** Wait for the first connection; reject with the cause after timeoutMs. */
+export async function connectRedis(r: Redis, timeoutMs: number): Promise<void> {
+  if (r.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      r.status === 'wait' ? r.connect() : new Promise<void>((res) => r.once('ready', () => res())),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

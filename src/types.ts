@@ -1,0 +1,72 @@
+/** Shapes shared across layers. Pure types: importing this file costs nothing at run time. */
+import type { ErrorCode } from './errors.js';
+
+export type JobClass = 'otp' | 'transactional' | 'marketing';
+export const JOB_CLASSES: readonly JobClass[] = ['otp', 'transactional', 'marketing'];
+
+/** A job as an app writes it: `XADD <prefix>jobs * job <json>` (README "Job format"). */
+export interface JobInput {
+  id?: string;
+  to: string;
+  text: string;
+  from?: string;
+  class?: JobClass;
+  sendAt?: string | number; // ISO 8601 or epoch ms
+  expiresAt?: string | number; // ISO 8601 or epoch ms
+  dedupKey?: string;
+  tz?: string; // IANA zone, e.g. "Asia/Shanghai"
+  quietHours?: 'respect' | 'ignore';
+  resend?: boolean; // resend when the outcome of a written PDU is unknown after a crash
+  meta?: Record<string, unknown>;
+}
+
+/** What the worker pool is given per job: the raw stream entry. */
+export interface RawJob {
+  entryId: string; // stream entry id, used as the job id when the job has none
+  payload: string; // the `job` field
+}
+
+/** What the worker pool hands back per job. Buffers are ready-to-write submit_sm bodies (no header). */
+export type Prepared = PreparedOk | PreparedRejected;
+
+export interface PreparedOk {
+  ok: true;
+  id: string;
+  to: string; // E.164 with leading '+'
+  from: string;
+  carrier: string;
+  class: JobClass;
+  parts: Uint8Array[]; // submit_sm bodies, one per part; the I/O thread adds the 16-byte header
+  fingerprint: string; // dedup fingerprint ('' when the job asks for none)
+  sendAt: number; // epoch ms, 0 = now
+  expiresAt: number; // epoch ms, 0 = never
+  tz: string;
+  quietHours: 'respect' | 'ignore';
+  resend: boolean;
+  meta?: Record<string, unknown>;
+}
+
+export interface PreparedRejected {
+  ok: false;
+  id: string;
+  code: ErrorCode;
+  error: string;
+  to?: string;
+  meta?: Record<string, unknown>;
+}
+
+export type FinalState = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown';
+export type EventState = 'queued' | 'scheduled' | 'submitted' | 'retrying' | 'enroute' | FinalState;
+
+/** One entry of `<prefix>events`: field `event`, JSON of this shape. */
+export interface JobEvent {
+  id: string;
+  state: EventState;
+  at: number; // epoch ms
+  carrier?: string;
+  parts?: number;
+  msgIds?: string[];
+  code?: string;
+  error?: string;
+  meta?: Record<string, unknown>;
+}

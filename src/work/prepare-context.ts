@@ -1,0 +1,74 @@
+/** Everything prepareJob needs, derived once from the Config (per worker thread). */
+import type { CarrierConfig, Config, ConcatMode } from '../config/types.js';
+import { buildRouter, type Route } from '../route/router.js';
+import { ConcatRefs } from '../text/concat-ref.js';
+
+export interface CarrierTextOptions {
+  sourceTon: number;
+  sourceNpi: number;
+  destTon: number;
+  destNpi: number;
+  registeredDelivery: number;
+  dataCodingGsm: number;
+  dataCodingUcs2: number;
+  concat: ConcatMode;
+  maxParts: number;
+  signatureReserve: number;
+  optOut: 'append' | 'reject';
+}
+
+export interface PrepareContext {
+  route: Route;
+  countryCode: string;
+  defaultFrom: string;
+  signature: string;
+  optOutLine: string;
+  defaultTz: string;
+  dedupByContent: boolean;
+  carriers: Map<string, CarrierTextOptions>;
+  refs: ConcatRefs;
+}
+
+/**
+ * Config prefixes may be national ("134", taken as the home country's) or E.164 digits ("86134",
+ * or "+44…"): a prefix that already starts with the country code is kept as it is.
+ */
+export function toE164Prefix(prefix: string, countryCode: string): string {
+  if (prefix.startsWith('+')) return prefix.slice(1);
+  return prefix.startsWith(countryCode) ? prefix : countryCode + prefix;
+}
+
+function textOptions(c: CarrierConfig): CarrierTextOptions {
+  return {
+    sourceTon: c.sourceTon,
+    sourceNpi: c.sourceNpi,
+    destTon: c.destTon,
+    destNpi: c.destNpi,
+    registeredDelivery: c.registeredDelivery,
+    dataCodingGsm: c.dataCodingGsm,
+    dataCodingUcs2: c.dataCodingUcs2,
+    concat: c.concat,
+    maxParts: c.maxParts,
+    signatureReserve: c.signatureReserve,
+    optOut: c.optOut,
+  };
+}
+
+export function buildPrepareContext(cfg: Config, refs: ConcatRefs = new ConcatRefs()): PrepareContext {
+  const cc = cfg.routing.countryCode;
+  const route = buildRouter(
+    cfg.carriers.map((c) => ({ name: c.name, prefixes: c.prefixes.map((p) => toE164Prefix(p, cc)) })),
+    cfg.routing.default,
+  );
+  return {
+    route,
+    countryCode: cc,
+    defaultFrom: cfg.text.defaultFrom,
+    signature: cfg.text.signature,
+    optOutLine: cfg.text.optOutLine,
+    defaultTz: cfg.care.quietHours.defaultTz,
+    dedupByContent: cfg.care.dedupByContent,
+    carriers: new Map(cfg.carriers.map((c) => [c.name, textOptions(c)])),
+    refs,
+  };
+}

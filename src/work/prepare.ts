@@ -1,0 +1,101 @@
+/**
+ * One job from raw stream entry to ready-to-write submit_sm bodies. Pure CPU, run in the pool:
+ * parse, validate, normalise, route, China rules, segment, encode, fingerprint.
+ */
+import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../errors.js';
+import type { Prepared, PreparedRejected, RawJob } from '../types.js';
+import { normaliseNumber } from '../route/normalise.js';
+import { zoneForNumber } from '../route/country-tz.js';
+import { applyChinaRules } from '../text/china-rules.js';
+import { segmentText } from '../text/segment.js';
+import { encodeSubmitSmBody } from '../smpp/submit-encoder.js';
+import { isFieldError, parseJob, type ValidJob } from './job-fields.js';
+import { formatAbsoluteTime } from './smpp-time.js';
+import type { PrepareContext } from './prepare-context.js';
+
+export { buildPrepareContext, type PrepareContext } from './prepare-context.js';
+
+function reject(job: { id: string; meta?: Record<string, unknown> }, code: ErrorCode, error: string, to?: string): PreparedRejected {
+  return { ok: false, id: job.id, code, error, ...(to !== undefined ? { to } : {}), ...(job.meta ? { meta: job.meta } : {}) };
+}
+
+function fingerprint(job: ValidJob, to: string, byContent: boolean): string {
+  if (job.dedupKey !== undefined) return createHash('sha1').update('k:' + job.dedupKey).digest('hex');
+  if (byContent) return createHash('sha1').update('c:' + to + '\n' + job.text).digest('hex');
+  return '';
+}
+
+/**
+ * `override` is the carrier of a ported number (from Redis): a carrier name, or a table keyed by
+ * E.164 number for a batch.
+ */
+export function prepareJob(
+  raw: RawJob,
+  ctx: PrepareContext,
+  now: number,
+  override?: string | Readonly<Record<string, string>>,
+): Prepared {
+  const job = parseJob(raw.payload, raw.entryId);
+  if (isFieldError(job)) return { ok: false, ...job };
+
+  const to = normaliseNumber(job.to, ctx.countryCode);
+  if (to === null) return reject(job, 'BAD_NUMBER', 'the recipient is not a valid phone number');
+  const carrier = ctx.route(to, typeof override === 'object' ? override[to] : override);
+  const opts = carrier === null ? undefined : ctx.carriers.get(carrier);
+  if (carrier === null || opts === undefined) return reject(job, 'UNROUTABLE', 'no carrier route for the recipient', to);
+  if (job.expiresAt !== 0 && job.expiresAt <= Math.max(now, job.sendAt)) {
+    return reject(job, 'EXPIRED', 'expiresAt is not after the send time', to);
+  }
+
+  let text = job.text;
+  if (to.startsWith('+86')) {
+    const ruled = applyChinaRules(text, job.class, { signature: ctx.signature, optOutLine: ctx.optOutLine, optOut: opts.optOut });
+    if (ruled === 'MISSING_OPTOUT') return reject(job, 'MISSING_OPTOUT', 'marketing text lacks the opt-out line', to);
+    text = ruled;
+  }
+
+  const dest = to.slice(1);
+  const seg = segmentText(text, { concat: opts.concat, maxParts: opts.maxParts, reserve: opts.signatureReserve, refs: ctx.refs, dest });
+  if (seg === 'TOO_MANY_PARTS') return reject(job, 'TOO_MANY_PARTS', `the text needs more than ${opts.maxParts} parts`, to);
+
+  const from = job.from ?? ctx.defaultFrom;
+  const validityPeriod = job.expiresAt === 0 ? '' : formatAbsoluteTime(job.expiresAt);
+  const dataCoding = seg.alphabet === 'gsm' ? opts.dataCodingGsm : opts.dataCodingUcs2;
+  const parts: Uint8Array[] = new Array(seg.parts.length);
+  for (let i = 0; i < seg.parts.length; i++) {
+    const p = seg.parts[i];
+    parts[i] = encodeSubmitSmBody({
+      sourceTon: opts.sourceTon,
+      sourceNpi: opts.sourceNpi,
+      source: from,
+      destTon: opts.destTon,
+      destNpi: opts.destNpi,
+      dest,
+      esmClass: seg.esmClass,
+      validityPeriod,
+      registeredDelivery: opts.registeredDelivery,
+      dataCoding,
+      shortMessage: p.shortMessage,
+      ...(p.tlvs ? { tlvs: p.tlvs } : {}),
+    });
+  }
+
+  return {
+    ok: true,
+    id: job.id,
+    to,
+    from,
+    carrier,
+    class: job.class,
+    parts,
+    fingerprint: fingerprint(job, to, ctx.dedupByContent),
+    sendAt: job.sendAt,
+    expiresAt: job.expiresAt,
+    tz: job.tz ?? zoneForNumber(to, ctx.defaultTz),
+    // Marketing always respects quiet hours; other classes only when the job asks.
+    quietHours: job.class === 'marketing' ? 'respect' : (job.quietHours ?? 'ignore'),
+    resend: job.resend,
+    ...(job.meta ? { meta: job.meta } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+import t from 'tap';
+import { FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
+import { Carrier } from '../../src/carrier/carrier.js';
+import { encodeBody } from '../../src/smpp/pdu-codec.js';
+import type { CarrierConfig } from '../../src/config/types.js';
+
+const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: `part ${n}` });
+
+function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig {
+  return {
+    name: 'cm', host: '127.0.0.1', port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
+    bindType: 'transceiver', binds: 1, windowSize: 10, tps: 1000, bindTps: 0, responseTimeoutMs: 300,
+    enquireLinkMs: 5000, bindTimeoutMs: 500, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 150,
+    slowResponseMs: 1000, prefixes: [], sourceTon: 0, sourceNpi: 0, destTon: 1, destNpi: 1, registeredDelivery: 1,
+    dataCodingGsm: 0, dataCodingUcs2: 8, concat: 'udh8', maxParts: 10, signatureReserve: 0, optOut: 'append',
+    idFormat: 'as-sent', ...over,
+  };
+}
+
+async function started(t: any, smscOpts: FakeSmscOptions = {}, over: Partial<CarrierConfig> = {}) {
+  const smsc = await FakeSmsc.start(smscOpts);
+  const carrier = new Carrier(config(smsc.port, over));
+  t.teardown(async () => {
+    await carrier.close();
+    await smsc.close();
+  });
+  carrier.start();
+  await smsc.waitFor(() => carrier.bindsUp() === (over.binds ?? 1));
+  return { smsc, carrier };
+}
+
+t.test('start() opens every configured bind with interface_version 0x34', async (t) => {
+  const { smsc, carrier } = await started(t, {}, { binds: 2 });
+  t.equal(carrier.bindsUp(), 2);
+  const binds = smsc.commands('bind_transceiver');
+  t.equal(binds.length, 2);
+  t.ok(binds.every((b) => b.pdu.interface_version === 0x34));
+  t.equal(carrier.capacity(), 20, 'two windows of 10');
+});
+
+t.test('transmitter+receiver opens N transmitters and N receivers; deliveries carry the carrier name', async (t) => {
+  const { smsc, carrier } = await started(t, {}, { bindType: 'transmitter+receiver', binds: 1 });
+  await smsc.waitFor(() => smsc.commands('bind_receiver').length === 1);
+  t.equal(smsc.commands('bind_transmitter').length, 1);
+  t.equal(carrier.bindsUp(), 1, 'only the transmitter counts');
+  const rx = smsc.received.find((r) => r.pdu.command === 'bind_receiver')!.conn;
+  const got = new Promise<any>((resolve) => carrier.once('deliver', resolve));
+  const answer = smsc.conns[rx]!.request('deliver_sm', { short_message: 'id:1 stat:DELIVRD' });
+  const req = await got;
+  t.equal(req.carrier, 'cm');
+  req.respond(0);
+  t.equal((await answer)?.command, 'deliver_sm_resp');
+});
+
+t.test('garbage from the SMSC closes the session and the carrier rebinds', async (t) => {
+  const { smsc, carrier } = await started(t);
+  const events: string[] = [];
+  for (const e of ['bad-pdu', 'bind-down', 'reconnect', 'bind-up']) carrier.on(e, () => events.push(e));
+  smsc.conns[0]!.write(Buffer.from('00000003ffffffff', 'hex'));
+  await smsc.waitFor(() => events.includes('bind-up'));
+  t.same(events, ['bad-pdu', 'bind-down', 'reconnect', 'bind-up']);
+  t.equal(smsc.commands('bind_transceiver').length, 2);
+  t.equal(carrier.bindsUp(), 1);
+});
+
+t.test('a refused bind is retried with backoff until accepted', async (t) => {
+  const { smsc, carrier } = await started(t, { bindStatus: (n) => (n < 2 ? 0x0d : 0) });
+  t.equal(smsc.bindAttempts, 3, 'two refusals, then accepted');
+  t.equal(carrier.bindsUp(), 1);
+});
+
+t.test('a throttled answer is handed back unchanged and pauses the bind for throttlePauseMs', async (t) => {
+  let throttle = true;
+  const { carrier } = await started(t, { onSubmit: () => ({ status: throttle ? 0x58 : 0 }) });
+  const throttled = new Promise<any>((resolve) => carrier.once('throttled', resolve));
+  const [outcome] = await Promise.all(carrier.sendMany([[part(1)]]));
+  t.match(outcome, [{ kind: 'response', status: 0x58 }]);
+  t.match(await throttled, { carrier: 'cm', status: 0x58, pauseMs: 150 });
+  t.equal(carrier.capacity(), 0, 'paused');
+  const [refused] = await Promise.all(carrier.sendMany([[part(2)]]));
+  t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL' }], 'nothing written while paused');
+  throttle = false;
+  const waitStart = performance.now();
+  await carrier.whenCapacity();
+  t.ok(performance.now() - waitStart >= 100, 'capacity came back after the pause');
+  const [ok] = await Promise.all(carrier.sendMany([[part(3)]]));
+  t.match(ok, [{ kind: 'response', status: 0 }]);
+});
+
+t.test('consecutive throttling doubles the pause, capped at reconnectMaxMs', async (t) => {
+  const { carrier } = await started(t, { onSubmit: () => ({ status: 0x14 }) }, { throttlePauseMs: 40, reconnectMaxMs: 100 });
+  const pauses: number[] = [];
+  carrier.on('throttled', (e: any) => pauses.push(e.pauseMs));
+  for (let i = 0; i < 3; i++) {
+    await carrier.whenCapacity();
+    await Promise.all(carrier.sendMany([[part(i)]]));
+  }
+  t.same(pauses, [40, 80, 100]);
+});
+
+t.test('each message goes whole to the least-loaded bind', async (t) => {
+  const { smsc, carrier } = await started(t, { onSubmit: () => ({ delayMs: 30 }) }, { binds: 2 });
+  const single = Array.from({ length: 6 }, (_, i) => [part(i)]);
+  const outs = await Promise.all(carrier.sendMany(single));
+  t.ok(outs.every((o) => o.length === 1 && o[0]!.kind === 'response'));
+  const perConn = [0, 0];
+  for (const r of smsc.commands('submit_sm')) perConn[r.conn - 0]!++;
+  t.same(perConn, [3, 3], 'spread evenly');
+});
+
+t.test('all parts of a multipart message go over the same bind', async (t) => {
+  const { smsc, carrier } = await started(t, {}, { binds: 3 });
+  const outs = await Promise.all(carrier.sendMany([[part(1), part(2), part(3), part(4)], [part(5), part(6)]]));
+  t.same(outs.map((o) => o.length), [4, 2]);
+  t.ok(outs.flat().every((o) => o.kind === 'response' && o.status === 0));
+  const submits = smsc.commands('submit_sm');
+  const connOf = (text: string) => submits.find((r) => r.pdu.short_message.message === text)!.conn;
+  t.equal(new Set(['part 1', 'part 2', 'part 3', 'part 4'].map(connOf)).size, 1, 'first message on one bind');
+  t.equal(new Set(['part 5', 'part 6'].map(connOf)).size, 1, 'second message on one bind');
+});
+
+t.test('a message no bind can take now resolves at once with every part not-written', async (t) => {
+  const { smsc, carrier } = await started(t, {}, { windowSize: 2 });
+  const [outcome] = await Promise.all(carrier.sendMany([[part(1), part(2), part(3)]]));
+  t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL' }));
+  t.equal(smsc.commands('submit_sm').length, 0);
+});
+
+t.test('slow answers halve the effective window until latency recovers', async (t) => {
+  let delayMs = 60;
+  const { carrier } = await started(t, { onSubmit: () => ({ delayMs }) }, { windowSize: 4, slowResponseMs: 10 });
+  await Promise.all(carrier.sendMany([[part(1)], [part(2)], [part(3)], [part(4)]]));
+  t.equal(carrier.capacity(), 2, 'window 4 halved to 2');
+  delayMs = 0;
+  for (let i = 0; i < 20 && carrier.capacity() < 4; i++) await Promise.all(carrier.sendMany([[part(i)]]));
+  t.equal(carrier.capacity(), 4, 'full window again');
+});
+
+t.test('close() is idempotent, unbinds every session and stops reconnecting', async (t) => {
+  const { smsc, carrier } = await started(t, {}, { binds: 2 });
+  const closing = carrier.close();
+  t.equal(carrier.close(), closing);
+  await closing;
+  t.equal(carrier.bindsUp(), 0);
+  t.equal(smsc.commands('unbind').length, 2);
+  await new Promise((r) => setTimeout(r, 60));
+  t.equal(smsc.commands('bind_transceiver').length, 2, 'no reconnect after close');
+  await carrier.whenCapacity();
+  t.pass('whenCapacity() does not hang after close');
+});

@@ -1,0 +1,70 @@
+import t from 'tap';
+import { buildConfig } from '../../src/config/schema.js';
+import { SmppdError } from '../../src/errors.js';
+
+const base = (): Record<string, any> => ({ carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
+
+function pathOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string | undefined {
+  try {
+    buildConfig(raw, env);
+  } catch (e) {
+    if (e instanceof SmppdError && e.code === 'CONFIG_INVALID') return e.path;
+    throw e;
+  }
+  return undefined;
+}
+
+t.test('a minimal config gets every documented default', async (t) => {
+  const c = buildConfig(base(), {});
+  t.equal(c.carriers[0]!.port, 2775);
+  t.equal(c.carriers[0]!.windowSize, 10);
+  t.equal(c.carriers[0]!.bindType, 'transceiver');
+  t.equal(c.redis.url, 'redis://127.0.0.1:6379');
+  t.equal(c.redis.prefix, 'smppd:');
+  t.equal(c.metrics.host, '127.0.0.1', 'metrics bind to loopback by default');
+  t.equal(c.text.optOutLine, '回复TD退订');
+  t.same(c.care.caps.marketing, { limit: 4, period: 'month' });
+  t.equal(c.care.quietHours.start, '21:00');
+  t.equal(c.routing.default, 'cmcc');
+});
+
+t.test('REDIS_URL fills redis.url when the file has none', async (t) => {
+  t.equal(buildConfig(base(), { REDIS_URL: 'redis://10.0.0.1:7000' }).redis.url, 'redis://10.0.0.1:7000');
+});
+
+t.test('a wrong field is reported with its dotted path', async (t) => {
+  const cases: [string, (r: Record<string, any>) => void][] = [
+    ['carriers[0].port', (r) => { r.carriers[0].port = 'x'; }],
+    ['carriers[0].port', (r) => { r.carriers[0].port = 70000; }],
+    ['carriers[0].bindType', (r) => { r.carriers[0].bindType = 'both'; }],
+    ['carriers[0].host', (r) => { delete r.carriers[0].host; }],
+    ['carriers[0].windowsize', (r) => { r.carriers[0].windowsize = 5; }],
+    ['carriers[1].name', (r) => { r.carriers.push({ ...r.carriers[0] }); }],
+    ['redis.url', (r) => { r.redis = { url: 'http://x' }; }],
+    ['care.quietHours.start', (r) => { r.care = { quietHours: { start: '25:00' } }; }],
+    ['care.caps.marketing.period', (r) => { r.care = { caps: { marketing: { limit: 4, period: 'year' } } }; }],
+    ['routing.default', (r) => { r.routing = { default: 'nobody' }; }],
+    ['carriers', (r) => { r.carriers = []; }],
+    ['queue.marketingShare', (r) => { r.queue = { marketingShare: 2 }; }],
+    ['carriers[0].password', (r) => { r.carriers[0].password = { env: 'NOPE_NOT_SET' }; }],
+    ['carriers[0].maxParts', (r) => { r.carriers[0].maxParts = 20; r.carriers[0].windowSize = 10; }],
+  ];
+  for (const [path, mutate] of cases) {
+    const raw = base();
+    mutate(raw);
+    t.equal(pathOf(raw), path, `reports ${path}`);
+  }
+});
+
+t.test('a password can come from the environment or a file and is never in the message', async (t) => {
+  const raw = base();
+  raw.carriers[0].password = { env: 'SMPP_PW' };
+  t.equal(buildConfig(raw, { SMPP_PW: 's3cret' }).carriers[0]!.password, 's3cret');
+  raw.carriers[0].port = 'bad';
+  try {
+    buildConfig(raw, { SMPP_PW: 's3cret' });
+    t.fail('should throw');
+  } catch (e) {
+    t.notMatch((e as Error).message, /s3cret/);
+  }
+});

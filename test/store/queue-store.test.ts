@@ -1,0 +1,114 @@
+import t from 'tap';
+import { buildConfig } from '../../src/config/schema.js';
+import { createRedis } from '../../src/store/redis.js';
+import { QueueStore } from '../../src/store/queue-store.js';
+import type { PreparedOk } from '../../src/types.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+const srv = await startRedis();
+const cfg = buildConfig({
+  redis: { url: srv.url, prefix: 't:' },
+  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
+  queue: { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 },
+});
+const redis = createRedis(cfg.redis, 'test');
+await redis.connect();
+let clock = 1_700_000_000_000;
+const store = new QueueStore(redis, cfg, () => clock);
+await store.ensureGroup();
+t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+
+let seq = 1;
+const job = (id: string, over: Partial<PreparedOk & { entryId: string }> = {}): PreparedOk & { entryId: string } => ({
+  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cmcc', class: 'transactional',
+  parts: [Buffer.from('body-' + id)], fingerprint: '', sendAt: 0, expiresAt: 0, tz: 'Asia/Shanghai',
+  quietHours: 'ignore', resend: false, entryId: `${seq++}-0`, ...over,
+});
+
+async function events(): Promise<Record<string, any>[]> {
+  const res = await redis.xrange('t:events', '-', '+');
+  return res.map(([, f]) => JSON.parse(f[1]!));
+}
+
+await store.recover('d1', 'tok', 'start');
+
+t.test('a job goes queued, claimed, submitted and delivered with one event per state change', async (t) => {
+  t.same(await store.ingest([job('a', { meta: { order: 7 } })]), ['queued']);
+  const again = job('a'); again.entryId = '1-0';
+  t.same(await store.ingest([again]), ['replay'], 'replaying the same stream entry changes nothing');
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
+  t.equal((claimed as any[]).length, 1);
+  t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
+  t.ok(await store.markSubmitting('d1', 'tok', ['a']));
+  t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'] }]), ['submitted']);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), ['final']);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), ['dup']);
+  const ev = (await events()).filter((e) => e.id === 'a');
+  t.same(ev.map((e) => e.state), ['submitted', 'delivered']);
+  t.same(ev[1]!.msgIds, ['m-1']);
+  t.same(ev[1]!.meta, { order: 7 });
+  t.equal(await redis.hget('t:job:a', 'b1'), null, 'bodies are dropped once submitted');
+});
+
+t.test('a second job with an id in use is rejected without touching the first', async (t) => {
+  t.same(await store.ingest([job('a', { entryId: '999-0' })]), ['rejected:DUPLICATE_ID']);
+});
+
+t.test('a receipt that arrives before its response is held and applied when the mapping lands', async (t) => {
+  await store.ingest([job('b')]);
+  await store.claim('d1', 'tok', 'cmcc', 10);
+  await store.markSubmitting('d1', 'tok', ['b']);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), ['held']);
+  await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'] }]);
+  t.equal(await redis.hget('t:job:b', 'st'), 'delivered');
+});
+
+t.test('recovery requeues claimed jobs and ends written ones as unknown', async (t) => {
+  await store.ingest([job('c'), job('d')]);
+  await store.claim('d1', 'tok', 'cmcc', 10);
+  await store.markSubmitting('d1', 'tok', ['d']);
+  t.same((await store.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0]);
+  t.equal(await redis.hget('t:job:c', 'st'), 'queued');
+  t.equal(await redis.hget('t:job:d', 'st'), 'unknown');
+  t.equal(await store.claim('d1', 'tok', 'cmcc', 10), 'lease-lost', 'the old token writes nothing');
+  const c = await store.claim('d1', 'tok2', 'cmcc', 10);
+  t.same((c as any[]).map((x) => x.id), ['c']);
+  t.same(await store.settle('d1', [{ act: 'requeue', id: 'c' }]), ['queued']);
+});
+
+t.test('a dead peer’s in-flight jobs are recovered by a live daemon', async (t) => {
+  await store.recover('d2', 'p', 'start');
+  const c = await store.claim('d2', 'p', 'cmcc', 10);
+  t.same((c as any[]).map((x) => x.id), ['c']);
+  await redis.del('t:lease:d2');
+  t.same((await store.recover('d1', 'tok2', 'peers')).slice(0, 4), [1, 0, 0, 1]);
+  t.equal(await redis.hget('t:job:c', 'st'), 'queued');
+});
+
+t.test('transient errors back off, then end in the dead-letter set', async (t) => {
+  await store.claim('d1', 'tok2', 'cmcc', 10);
+  t.same(await store.settle('d1', [{ act: 'retry', id: 'c', code: 'SMSC_TRANSIENT', error: 'x' }]), ['scheduled']);
+  clock += 1000;
+  const again = await store.claim('d1', 'tok2', 'cmcc', 10);
+  t.same((again as any[]).map((x) => x.id), ['c'], 'promoted when due');
+  t.same(await store.settle('d1', [{ act: 'retry', id: 'c', code: 'SMSC_TRANSIENT', error: 'x' }]), ['failed']);
+  t.ok(await redis.zscore('t:dead', 'c'));
+});
+
+t.test('an expired job ends as expired at claim time and is never handed out', async (t) => {
+  await store.ingest([job('e', { expiresAt: clock - 1 })]);
+  t.same(await store.claim('d1', 'tok2', 'cmcc', 10), []);
+  t.equal(await redis.hget('t:job:e', 'st'), 'expired');
+});
+
+t.test('OTP is claimed before transactional, and marketing keeps its share', async (t) => {
+  const jobs = [];
+  for (let i = 0; i < 20; i++) jobs.push(job(`m${i}`, { class: 'marketing' }));
+  for (let i = 0; i < 20; i++) jobs.push(job(`t${i}`, { class: 'transactional' }));
+  jobs.push(job('o1', { class: 'otp' }));
+  await store.ingest(jobs);
+  const c = (await store.claim('d1', 'tok2', 'cmcc', 10)) as any[];
+  t.equal(c[0].id, 'o1');
+  t.ok(c.some((x) => x.id.startsWith('m')), 'marketing got a share');
+  t.ok(c.filter((x) => x.id.startsWith('t')).length >= 7);
+});
