@@ -9,19 +9,27 @@ import { SmppdError } from './errors.js';
 import { Metrics } from './obs/metrics.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
-import { QueueStore, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
+import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
+import { InboundStore } from './store/inbound-store.js';
 import { PreparePool } from './work/pool.js';
+import { InlinePreparer } from './work/inline-prepare.js';
 import { Carrier } from './carrier/carrier.js';
-import { normaliseMessageId } from './smpp/receipt.js';
 import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
+import { responseId } from './pipeline/receipt-ids.js';
 
 export type AppStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-export interface AppOptions { config: Config; logger: Logger; version: string }
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  version: string;
+  /** Shifts the clock the care rules and job times use (SMPPD_CLOCK_OFFSET_MS, docs/CARE.md): drills and tests only. */
+  clockOffsetMs?: number;
+}
 
 interface CarrierSlot { cfg: CarrierConfig; carrier: Carrier; dispatcher: Dispatcher }
 
@@ -34,19 +42,22 @@ export class App {
   private reader: Redis | undefined;
   private store: QueueStore | undefined;
   private lease: LeaseKeeper | undefined;
-  private pool: PreparePool | undefined;
+  private pool: PreparePool | InlinePreparer | undefined;
   private intake: Intake | undefined;
   private settle: Batcher<SettleRecord, string> | undefined;
-  private receiptBatcher: Batcher<ReceiptRecord, string> | undefined;
+  private receiptBatcher: Batcher<ReceiptRecord, ReceiptOutcome> | undefined;
   private slots = new Map<string, CarrierSlot>();
   private inbound: Inbound | undefined;
   private obs: ObsServer | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
+  private readonly now: () => number;
 
   constructor(private opts: AppOptions) {
     this.cfg = opts.config;
     this.logger = opts.logger;
+    const offsetMs = opts.clockOffsetMs ?? 0;
+    this.now = offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
     this.metrics = new Metrics({ carriers: this.cfg.carriers.map((c) => c.name), version: opts.version });
   }
 
@@ -70,7 +81,7 @@ export class App {
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${cfg.redis.url.replace(/\/\/[^@/]*@/, '//***@')}: ${(e as Error).message}`, { cause: e });
     }
-    const store = (this.store = new QueueStore(this.redis, cfg));
+    const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     await store.ensureGroup();
 
     if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
@@ -81,14 +92,18 @@ export class App {
 
     const inFlight = (): number => [...this.slots.values()].reduce((n, s) => n + s.dispatcher.inFlight, 0);
     this.lease = new LeaseKeeper(store, cfg.instanceId, cfg.queue.leaseMs, inFlight, log, this.metrics);
+    this.lease.onLiveDaemons = (n) => {
+      for (const s of this.slots.values()) s.carrier.setRateLimit(this.tpsShare(s.cfg.tps));
+    };
     await this.lease.acquire();
     this.lease.start();
 
-    this.pool = new PreparePool(cfg, { logger: log });
+    // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
+    this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now) : new PreparePool(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
     this.receiptBatcher = new Batcher((recs) => store.receipts(recs), { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
     const inbound = (this.inbound = new Inbound({
-      store, receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
+      inboundStore: new InboundStore(store, () => this.cfg), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
       countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords,
     }));
 
@@ -101,6 +116,10 @@ export class App {
     });
     this.intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
+    // Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs
+    // appear within ~25% of their deadline, at two small scripts per run.
+    const sweepMs = Math.min(30_000, Math.max(1000, Math.min(cfg.queue.earlyReceiptMs, cfg.queue.moPartialMs) / 4));
+    this.timers.push(setInterval(() => void inbound.sweep([...this.slots.keys()]), sweepMs));
     this.setStatus('running');
   }
 
@@ -122,7 +141,7 @@ export class App {
       const nc = wanted.get(name);
       const same = nc && JSON.stringify({ ...nc, tps: 0 }) === JSON.stringify({ ...slot.cfg, tps: 0 });
       if (nc && same) {
-        if (nc.tps !== slot.cfg.tps) { slot.carrier.setRateLimit(nc.tps); applied.push(`${name}.tps`); }
+        if (nc.tps !== slot.cfg.tps) { slot.carrier.setRateLimit(this.tpsShare(nc.tps)); applied.push(`${name}.tps`); }
         slot.cfg = nc;
         continue;
       }
@@ -142,7 +161,7 @@ export class App {
   }
 
   private addCarrier(cc: CarrierConfig, inbound: Inbound): void {
-    const log = this.logger.child({ carrier: cc.name });
+    const log = this.logger; // the carrier and the dispatcher add `carrier` to their own lines
     const carrier = new Carrier(cc, { logger: log });
     const m = this.metrics;
     carrier.on('deliver', (req) => inbound.handle(this.slots.get(cc.name)?.cfg ?? cc, req));
@@ -153,11 +172,17 @@ export class App {
     carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, metrics: m, logger: log, daemon: this.cfg.instanceId,
-      claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, normaliseId: (id) => normaliseMessageId(id, cc.idFormat),
+      claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, normaliseId: (id) => responseId(id, cc.idFormat),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
+    if ((this.lease?.liveDaemons ?? 1) > 1) carrier.setRateLimit(this.tpsShare(cc.tps));
     carrier.start();
     dispatcher.start();
+  }
+
+  /** This daemon's part of a carrier's TPS: the budget is shared by the daemons on one Redis. */
+  private tpsShare(tps: number): number {
+    return Math.max(1, Math.floor(tps / (this.lease?.liveDaemons ?? 1)));
   }
 
   readiness(): Readiness {

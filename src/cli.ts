@@ -1,4 +1,4 @@
-/** The command line (yargs): run, demo, simulate, send, status, check-config, optout. */
+/** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist. */
 import yargs from 'yargs';
 import type { Io } from './commands/io.js';
 import { Exit } from './commands/io.js';
@@ -6,6 +6,8 @@ import { DEFAULT_CONFIG } from './commands/paths.js';
 import { VERSION } from './commands/version.js';
 
 const CLASSES = ['otp', 'transactional', 'marketing'] as const;
+
+class UsageError extends Error {}
 
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = Exit.OK;
@@ -78,8 +80,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
       .positional('number', { type: 'string', demandOption: true })
       .options(redisOpts), async (a) => {
-      const { optout } = await import('./commands/optout.js');
-      code = await optout({ redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
+      const { numberList } = await import('./commands/number-list.js');
+      code = await numberList('optout', { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
+    })
+    .command('blacklist <op> <number>', 'add, remove or check a blacklisted number (every class is rejected)', (y) => y
+      .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
+      .positional('number', { type: 'string', demandOption: true })
+      .options(redisOpts), async (a) => {
+      const { numberList } = await import('./commands/number-list.js');
+      code = await numberList('blacklist', { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
     })
     .demandCommand(1, 'name a command; --help lists them')
     .strict()
@@ -90,8 +99,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       if (err) throw err;
       io.err(y.help().toString?.() ?? '');
       io.err(`smppd: ${msg}`);
-      code = Exit.USAGE;
+      // Thrown, not returned: yargs would otherwise go on to run the command with the bad arguments.
+      throw new UsageError(msg);
     });
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError) return Exit.USAGE;
+    throw e;
+  }
   return code;
 }

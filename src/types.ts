@@ -44,6 +44,10 @@ export interface PreparedOk {
   quietHours: 'respect' | 'ignore';
   resend: boolean;
   meta?: Record<string, unknown>;
+  // Care rules (src/care/plan.ts), read by ingest.lua and kept on the job for claim.lua and settle.lua.
+  utcOffsetMin?: number; // the recipient zone's offset at the send time, when quiet hours apply
+  deferred?: 'quiet-hours'; // sendAt was moved out of quiet hours
+  cap?: { key: string; limit: number; expireAtMs: number }; // frequency-cap counter
 }
 
 export interface PreparedRejected {

@@ -43,14 +43,14 @@ export class CarrierBind {
     private readonly cfg: CarrierConfig,
     readonly role: BindRole,
     index: number,
-    bindTps: number,
+    rate: { bindTps: number; rateWindowMs: number },
     private readonly hooks: BindHooks,
     private readonly log: Logger,
     private readonly now: () => number,
     private readonly random: () => number = Math.random,
   ) {
     this.name = `${cfg.name}/${role === 'transceiver' ? 'trx' : role === 'transmitter' ? 'tx' : 'rx'}${index}`;
-    this.limiter = new RateLimiter(bindTps, now);
+    this.limiter = new RateLimiter(rate.bindTps, now, rate.rateWindowMs);
   }
 
   get canTransmit(): boolean {

@@ -15,6 +15,15 @@ export type Outcome = RequestOutcome;
 export type { RequestOutcome, InboundRequest } from '../smpp/session.js';
 export type CarrierDeliver = InboundRequest & { carrier: string };
 
+export interface CarrierOptions {
+  logger?: Logger;
+  now?: () => number;
+  random?: () => number;
+  rateGuardMs?: number;
+}
+
+const DEFAULT_RATE_GUARD_MS = 10;
+
 export class Carrier extends EventEmitter {
   readonly name: string;
   private readonly cfg: CarrierConfig;
@@ -29,19 +38,24 @@ export class Carrier extends EventEmitter {
   private started = false;
   private closing: Promise<void> | null = null;
 
-  constructor(cfg: CarrierConfig, opts: { logger?: Logger; now?: () => number; random?: () => number } = {}) {
+  /**
+   * @param opts.rateGuardMs added to the one-second rate window (default 10): the SMSC counts on
+   *   arrival, so delivery jitter larger than the guard could put two of our windows in one of its seconds.
+   */
+  constructor(cfg: CarrierConfig, opts: CarrierOptions = {}) {
     super();
     this.cfg = cfg;
     this.name = cfg.name;
     this.now = opts.now ?? (() => performance.now());
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ carrier: cfg.name });
-    this.limiter = new RateLimiter(cfg.tps, this.now);
+    const rateWindowMs = 1000 + (opts.rateGuardMs ?? DEFAULT_RATE_GUARD_MS);
+    this.limiter = new RateLimiter(cfg.tps, this.now, rateWindowMs);
     const roles: BindRole[] = cfg.bindType === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver'];
     const bindTps = cfg.bindTps > 0 ? cfg.bindTps : Math.ceil(cfg.tps / Math.max(1, cfg.binds));
     const hooks = this.hooks();
     for (const role of roles) {
       for (let i = 0; i < cfg.binds; i++) {
-        const bind = new CarrierBind(cfg, role, i, bindTps, hooks, this.log, this.now, opts.random);
+        const bind = new CarrierBind(cfg, role, i, { bindTps, rateWindowMs }, hooks, this.log, this.now, opts.random);
         this.binds.push(bind);
         if (bind.canTransmit) this.txBinds.push(bind);
       }

@@ -12,7 +12,7 @@ export class RateLimiter {
   /**
    * @param limit tokens per window (tps)
    * @param windowMs 1000 plus a guard: the SMSC counts on arrival, so jitter between our write and its
-   *   clock must not let two of our windows overlap one of its seconds.
+   *   clock must not let two of our windows overlap one of its seconds (see Carrier's rateGuardMs).
    */
   constructor(
     private limit: number,

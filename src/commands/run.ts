@@ -19,7 +19,14 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
     return code;
   }
   const log = createLogger({ level: args.logLevel ?? cfg.log.level, pretty: args.pretty });
-  const app = new App({ config: cfg, logger: log, version: VERSION });
+  const clockOffsetMs = Number(io.env.SMPPD_CLOCK_OFFSET_MS ?? 0);
+  if (!Number.isSafeInteger(clockOffsetMs)) {
+    io.err(`smppd: SMPPD_CLOCK_OFFSET_MS must be an integer number of milliseconds, got ${JSON.stringify(io.env.SMPPD_CLOCK_OFFSET_MS)}`);
+    return Exit.USAGE;
+  }
+  // A drill and test aid (docs/CARE.md): never set in production.
+  if (clockOffsetMs !== 0) log.warn({ clockOffsetMs, clock: new Date(Date.now() + clockOffsetMs).toISOString() }, 'clock offset in effect');
+  const app = new App({ config: cfg, logger: log, version: VERSION, clockOffsetMs });
   try {
     await app.start();
   } catch (e) {
@@ -31,14 +38,17 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
   }
   log.info({ config: args.config, instanceId: cfg.instanceId, metricsPort: app.metricsPort }, 'smppd running');
   hooks.onStarted?.(app, cfg, log);
+  // Reloads run one after another: two quick SIGHUPs must not swap carriers under each other.
+  let reloading: Promise<void> = Promise.resolve();
   const offHup = io.onSignal('SIGHUP', () => {
-    loadConfig(args.config, io.env).then(
+    reloading = reloading.then(() => loadConfig(args.config, io.env).then(
       (next) => app.reload(next).then((applied) => log.info({ applied }, 'configuration reloaded')),
       (e) => log.error({ err: (e as Error).message }, 'reload refused: the new configuration is invalid; keeping the old one'),
-    ).catch((e) => log.error({ err: e }, 'reload failed'));
+    )).catch((e) => log.error({ err: e }, 'reload failed'));
   });
   const sig = await io.untilSignal();
   log.info({ signal: sig, drainMs: cfg.shutdown.drainMs }, 'stopping: intake closed, draining in-flight messages');
+  await reloading;
   await app.stop();
   offHup();
   log.info('stopped');

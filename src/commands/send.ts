@@ -1,5 +1,5 @@
 /** `smppd send`: push one job in the documented format (README "Job format") with the typed client. */
-import { SmppdClient } from '../store/job-client.js';
+import { openClient } from './client.js';
 import type { JobInput } from '../types.js';
 import { Exit, type Io } from './io.js';
 
@@ -23,7 +23,9 @@ export async function send(a: SendArgs, io: Io): Promise<number> {
   if (a.meta) {
     try { job.meta = JSON.parse(a.meta) as Record<string, unknown>; } catch { io.err('smppd send: --meta must be JSON'); return Exit.USAGE; }
   }
-  const client = new SmppdClient(a.redis, { prefix: a.prefix });
+  const opened = await openClient(a.redis, a.prefix, io, 'send');
+  if (typeof opened === 'number') return opened;
+  const { client } = opened;
   try {
     const last = await client.lastEventId();
     const entry = await client.push(job);
@@ -48,6 +50,6 @@ export async function send(a: SendArgs, io: Io): Promise<number> {
     }
     return Exit.OK;
   } finally {
-    await client.close();
+    await opened.close();
   }
 }

@@ -92,7 +92,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   if (!isObj(raw)) fail('(root)', 'must be a mapping');
   known(raw, '', TOP_KEYS);
   const r = obj(raw.redis, 'redis');
-  known(r, 'redis', ['url', 'prefix', 'username', 'password', 'sentinels', 'sentinelName']);
+  known(r, 'redis', ['url', 'prefix', 'username', 'password', 'sentinels', 'sentinelName', 'sentinelPassword']);
   const m = obj(raw.metrics, 'metrics');
   known(m, 'metrics', ['host', 'port']);
   const lg = obj(raw.log, 'log');
@@ -103,7 +103,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   known(it, 'intake', ['batchSize', 'blockMs']);
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
-    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs']);
+    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
@@ -161,10 +161,11 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       password: secret(r, 'password', 'redis', env),
       sentinels,
       sentinelName: r.sentinelName === undefined ? undefined : str(r, 'sentinelName', 'redis'),
+      sentinelPassword: secret(r, 'sentinelPassword', 'redis', env),
     },
     metrics: { host: str(m, 'host', 'metrics', '127.0.0.1'), port: int(m, 'port', 'metrics', 9464, 0, 65535) },
     log: { level: oneOf(lg, 'level', 'log', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
-    pool: { threads: int(p, 'threads', 'pool', 2, 1, 64), batchSize: int(p, 'batchSize', 'pool', 100, 1, 10_000) },
+    pool: { threads: int(p, 'threads', 'pool', 0, 0, 64), batchSize: int(p, 'batchSize', 'pool', 100, 1, 10_000) },
     intake: { batchSize: int(it, 'batchSize', 'intake', 500, 1, 10_000), blockMs: int(it, 'blockMs', 'intake', 1000, 10, 60_000) },
     queue: {
       claimBatch: int(q, 'claimBatch', 'queue', 100, 1, 10_000),
@@ -177,6 +178,8 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       retryMaxMs: int(q, 'retryMaxMs', 'queue', 300_000, 10, 86_400_000),
       marketingShare: num(q, 'marketingShare', 'queue', 0.1, 0, 1),
       retentionMs: int(q, 'retentionMs', 'queue', 3 * MS_DAY, 1000, 90 * MS_DAY),
+      earlyReceiptMs: int(q, 'earlyReceiptMs', 'queue', 600_000, 1000, MS_DAY),
+      moPartialMs: int(q, 'moPartialMs', 'queue', 600_000, 1000, MS_DAY),
     },
     text: {
       signature: str(t, 'signature', 'text', ''),

@@ -51,7 +51,8 @@ export interface RedisConfig {
   username?: string;
   password?: string;
   sentinels?: { host: string; port: number }[];
-  sentinelName?: string;
+  sentinelName?: string; // the monitored master's name (default mymaster)
+  sentinelPassword?: string; // AUTH for the sentinels themselves, when they require it
 }
 
 export interface Config {
@@ -72,6 +73,8 @@ export interface Config {
     retryMaxMs: number;
     marketingShare: number; // minimum share of each claim for marketing when it has work (0..1)
     retentionMs: number; // how long a final job's hash is kept
+    earlyReceiptMs: number; // a receipt without its mapping waits this long, then goes to the orphans stream
+    moPartialMs: number; // a concatenated MO still missing parts after this is delivered as partial
   };
   text: {
     signature: string; // e.g. "【Acme】", prepended when the text has none; "" = none
@@ -83,7 +86,7 @@ export interface Config {
     default: string | null; // carrier name for everything unmatched, or null (unroutable)
   };
   care: {
-    quietHours: { start: string; end: string; defaultTz: string }; // "21:00", "08:00"
+    quietHours: { start: string; end: string; defaultTz: string }; // "21:00", "08:00"; start = end: none (docs/CARE.md)
     caps: Partial<Record<JobClass, { limit: number; period: 'day' | 'week' | 'month' }>>;
     dedupWindowMs: number;
     dedupByContent: boolean; // recipient + text when the job has no dedupKey

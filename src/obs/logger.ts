@@ -2,6 +2,7 @@
  * pino JSON to stdout. Phone numbers are masked wherever they appear in a log line's fields or
  * message (ARCHITECTURE §7); password fields are censored by path.
  */
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -42,10 +43,22 @@ export function createLogger(opts: { level?: string; pretty?: boolean; destinati
       },
     },
   };
-  if (opts.pretty) {
+  if (opts.pretty && prettyInstalled()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, destination: 1 } } });
   }
-  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
+  const log = pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
+  // pino-pretty is a development dependency: a production install may lack it; JSON is still readable.
+  if (opts.pretty) log.warn('--pretty needs the pino-pretty package (npm install pino-pretty); logging JSON');
+  return log;
+}
+
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

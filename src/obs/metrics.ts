@@ -10,11 +10,14 @@ import { ErrorCodes } from '../errors.js';
 export const SUBMIT_RESULTS = ['ok', 'throttled', 'transient', 'permanent', 'no_answer', 'not_written'] as const;
 export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
 export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD', 'other'] as const;
+/** unmatched: no mapping within queue.earlyReceiptMs; unreadable: marked as a receipt but naming no message or state. */
+export const ORPHAN_REASONS = ['unmatched', 'unreadable'] as const;
 
 export class Metrics {
   readonly registry = new client.Registry();
   readonly submits; readonly submitLatency; readonly windowInUse; readonly throttles; readonly bindsUp;
-  readonly reconnects; readonly badPdus; readonly receipts; readonly receiptLatency; readonly receiptOrphans;
+  readonly reconnects; readonly badPdus; readonly receipts; readonly receiptLatency; readonly receiptOrphans; readonly receiptsHeld;
+  readonly moPartial;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
   readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
 
@@ -32,7 +35,9 @@ export class Metrics {
     this.receipts = new client.Counter({ name: 'smppd_receipts_total', help: 'delivery receipts by carrier and stat', labelNames: ['carrier', 'state'], registers: r });
     this.receiptLatency = new client.Histogram({ name: 'smppd_receipt_latency_seconds', help: 'submit to final receipt', labelNames: carrier, registers: r,
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
-    this.receiptOrphans = new client.Counter({ name: 'smppd_receipt_orphans_total', help: 'receipts held because no mapping was found (yet)', labelNames: carrier, registers: r });
+    this.receiptOrphans = new client.Counter({ name: 'smppd_receipt_orphans_total', help: 'receipts kept in the orphans stream: unmatched after queue.earlyReceiptMs, or unreadable', labelNames: ['carrier', 'reason'], registers: r });
+    this.receiptsHeld = new client.Counter({ name: 'smppd_receipts_held_total', help: 'receipts that arrived before their message id mapping and were held', labelNames: carrier, registers: r });
+    this.moPartial = new client.Counter({ name: 'smppd_mo_partial_total', help: 'concatenated MOs delivered incomplete after queue.moPartialMs', labelNames: carrier, registers: r });
     this.queueDepth = new client.Gauge({ name: 'smppd_queue_depth', help: 'jobs waiting in a ready lane', labelNames: ['carrier', 'class'], registers: r });
     this.queueOldestAge = new client.Gauge({ name: 'smppd_queue_oldest_age_seconds', help: 'age of the oldest job in a ready lane', labelNames: ['carrier', 'class'], registers: r });
     this.scheduleSize = new client.Gauge({ name: 'smppd_schedule_size', help: 'jobs waiting for their time (sendAt, backoff, quiet hours)', labelNames: carrier, registers: r });
@@ -56,7 +61,9 @@ export class Metrics {
       for (const res of SUBMIT_RESULTS) this.submits.inc({ carrier: c, result: res }, 0);
       for (const s of RECEIPT_STATES) this.receipts.inc({ carrier: c, state: s }, 0);
       this.throttles.inc({ carrier: c }, 0); this.reconnects.inc({ carrier: c }, 0); this.badPdus.inc({ carrier: c }, 0);
-      this.receiptOrphans.inc({ carrier: c }, 0); this.mo.inc({ carrier: c }, 0); this.optOuts.inc({ carrier: c }, 0);
+      for (const reason of ORPHAN_REASONS) this.receiptOrphans.inc({ carrier: c, reason }, 0);
+      this.receiptsHeld.inc({ carrier: c }, 0); this.moPartial.inc({ carrier: c }, 0);
+      this.mo.inc({ carrier: c }, 0); this.optOuts.inc({ carrier: c }, 0);
       this.bindsUp.set({ carrier: c }, 0); this.windowInUse.set({ carrier: c }, 0); this.scheduleSize.set({ carrier: c }, 0);
       for (const cls of JOB_CLASSES) { this.queueDepth.set({ carrier: c, class: cls }, 0); this.queueOldestAge.set({ carrier: c, class: cls }, 0); }
     }

@@ -2,26 +2,30 @@
  * deliver_sm / data_sm from a carrier: delivery receipts are matched in Redis in batches; MO messages
  * are reassembled, checked for opt-out keywords and pushed to the MO stream. The SMSC gets its
  * response only after Redis has the receipt or MO: on failure it gets ESME_RSYSERR and sends again
- * (issue "deliver_sm_resp is sent only after the receipt is persisted").
+ * (issue "deliver_sm_resp is sent only after the receipt is persisted"). Nothing is dropped: an
+ * unreadable receipt goes to the orphans stream with its text, an unmatched one after
+ * queue.earlyReceiptMs (sweep()), an incomplete MO as partial after queue.moPartialMs.
  */
 import type { Logger } from 'pino';
 import type { CarrierConfig } from '../config/types.js';
 import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
 import type { InboundRequest } from '../smpp/outcome.js';
-import { normaliseMessageId, parseReceiptResult } from '../smpp/receipt.js';
-import { decodeMo } from '../smpp/mo.js';
+import { parseReceiptResult } from '../smpp/receipt.js';
+import { decodeMo, smFields, smText } from '../smpp/mo.js';
 import { normaliseNumber } from '../route/normalise.js';
-import { recordMo, type QueueStore, type ReceiptRecord } from '../store/queue-store.js';
+import type { ReceiptOutcome, ReceiptRecord } from '../store/queue-store.js';
+import type { InboundStore } from '../store/inbound-store.js';
 import type { Batcher } from './batcher.js';
 import { MoAssembler } from './mo-assembler.js';
+import { receiptId } from './receipt-ids.js';
 
 const ESME_ROK = 0x00;
 const ESME_RSYSERR = 0x08;
 
 export interface InboundDeps {
-  store: QueueStore;
-  receipts: Batcher<ReceiptRecord, string>;
+  inboundStore: InboundStore;
+  receipts: Batcher<ReceiptRecord, ReceiptOutcome>;
   metrics: Metrics;
   logger: Logger;
   countryCode: () => string;
@@ -34,37 +38,52 @@ export function keywordForm(text: string): string {
 }
 
 export class Inbound {
-  private assembler = new MoAssembler();
-  constructor(private d: InboundDeps) {}
+  private assembler: MoAssembler;
+  private sweeping = false;
+  constructor(private d: InboundDeps) {
+    this.assembler = new MoAssembler(d.inboundStore);
+  }
 
   handle(carrier: CarrierConfig, req: InboundRequest): void {
     const r = parseReceiptResult(req.pdu);
-    if (r.ok) {
-      const rc = r.receipt;
-      const state = (RECEIPT_STATES as readonly string[]).includes(rc.stat) ? rc.stat : 'other';
-      this.d.metrics.receipts.inc({ carrier: carrier.name, state });
-      this.d.receipts.add({ carrier: carrier.name, messageId: normaliseMessageId(rc.messageId, carrier.idFormat), stat: rc.stat, err: rc.err ?? '' })
-        .then((res) => {
-          if (res === 'held') this.d.metrics.receiptOrphans.inc({ carrier: carrier.name });
-          req.respond(ESME_ROK);
-        }, (err) => {
-          this.d.logger.error({ err, carrier: carrier.name }, 'receipt not stored; asking the SMSC to resend');
-          req.respond(ESME_RSYSERR);
-        });
-      return;
-    }
+    if (r.ok) { this.receipt(carrier, req, r.receipt.messageId, r.receipt.stat, r.receipt.err ?? ''); return; }
     const esm = Number(req.pdu.esm_class ?? 0);
-    if ((esm & 0x3c) !== 0) {
-      // Marked as a receipt but unreadable: acknowledge (a resend would be as unreadable) and count it.
-      this.d.metrics.receiptOrphans.inc({ carrier: carrier.name });
-      this.d.logger.warn({ carrier: carrier.name, reason: r.reason }, 'unreadable delivery receipt');
-      req.respond(ESME_ROK);
-      return;
-    }
-    this.mo(carrier, req);
+    if ((esm & 0x3c) !== 0) { this.unreadable(carrier, req, r.reason); return; }
+    this.mo(carrier, req).catch((err: unknown) => {
+      this.d.logger.error({ err, carrier: carrier.name }, 'MO not stored; asking the SMSC to resend');
+      req.respond(ESME_RSYSERR);
+    });
   }
 
-  private mo(carrier: CarrierConfig, req: InboundRequest): void {
+  private receipt(carrier: CarrierConfig, req: InboundRequest, rawId: string, stat: string, err: string): void {
+    const name = carrier.name;
+    const m = this.d.metrics;
+    this.d.receipts.add({ carrier: name, messageId: receiptId(rawId, carrier.idFormat), stat, err }).then((res) => {
+      m.receipts.inc({ carrier: name, state: (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other' });
+      if (res.status === 'held') m.receiptsHeld.inc({ carrier: name });
+      if (res.status === 'final') m.receiptLatency.observe({ carrier: name }, res.latencyMs / 1000);
+      req.respond(ESME_ROK);
+    }, (e: unknown) => {
+      this.d.logger.error({ err: e, carrier: name }, 'receipt not stored; asking the SMSC to resend');
+      req.respond(ESME_RSYSERR);
+    });
+  }
+
+  /** Marked as a receipt but naming no message or state: kept in the orphans stream (a resend would read the same). */
+  private unreadable(carrier: CarrierConfig, req: InboundRequest, reason: string): void {
+    let text = '';
+    try { text = smText(smFields(req.pdu)).text; } catch { /* the reason says enough */ }
+    this.d.logger.warn({ carrier: carrier.name, reason }, 'unreadable delivery receipt kept as an orphan');
+    this.d.inboundStore.orphan({ carrier: carrier.name, reason: 'unreadable', text }).then(() => {
+      this.d.metrics.receiptOrphans.inc({ carrier: carrier.name, reason: 'unreadable' });
+      req.respond(ESME_ROK);
+    }, (e: unknown) => {
+      this.d.logger.error({ err: e, carrier: carrier.name }, 'orphan receipt not stored; asking the SMSC to resend');
+      req.respond(ESME_RSYSERR);
+    });
+  }
+
+  private async mo(carrier: CarrierConfig, req: InboundRequest): Promise<void> {
     let mo;
     try {
       mo = decodeMo(req.pdu);
@@ -73,19 +92,38 @@ export class Inbound {
       req.respond(ESME_ROK);
       return;
     }
-    const whole = this.assembler.add(carrier.name, mo);
-    if (!whole) { req.respond(ESME_ROK); return; }
-    const from = normaliseNumber(whole.from, this.d.countryCode()) ?? whole.from;
+    const from = normaliseNumber(mo.from, this.d.countryCode()) ?? mo.from;
+    const whole = await this.assembler.add(carrier.name, from, mo);
+    if (whole === 'wait' || whole === 'dup') { req.respond(ESME_ROK); return; }
     const kw = keywordForm(whole.text);
     const optedOut = this.d.optOutKeywords().some((k) => keywordForm(k) === kw);
     const event = { from, to: whole.to, text: whole.text, carrier: carrier.name, at: Date.now(), optedOut };
-    recordMo(this.d.store, event, optedOut ? from : null).then(() => {
-      this.d.metrics.mo.inc({ carrier: carrier.name });
-      if (optedOut) this.d.metrics.optOuts.inc({ carrier: carrier.name });
-      req.respond(ESME_ROK);
-    }, (err) => {
-      this.d.logger.error({ err, carrier: carrier.name }, 'MO not stored; asking the SMSC to resend');
-      req.respond(ESME_RSYSERR);
-    });
+    await this.d.inboundStore.recordMo(event, optedOut ? from : null, whole.done);
+    this.d.metrics.mo.inc({ carrier: carrier.name });
+    if (optedOut) this.d.metrics.optOuts.inc({ carrier: carrier.name });
+    req.respond(ESME_ROK);
+  }
+
+  /**
+   * Periodic and cheap (two scripts, bounded work): receipts held past queue.earlyReceiptMs become
+   * orphans, incomplete MOs past queue.moPartialMs are delivered as partial. One run at a time.
+   */
+  async sweep(carriers: string[]): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    const m = this.d.metrics;
+    try {
+      for (const c of await this.d.inboundStore.sweepReceipts(carriers)) {
+        if (c.orphaned > 0) {
+          m.receiptOrphans.inc({ carrier: c.carrier, reason: 'unmatched' }, c.orphaned);
+          this.d.logger.warn({ carrier: c.carrier, orphaned: c.orphaned }, 'receipts without a matching message moved to the orphans stream');
+        }
+      }
+      for (const c of await this.d.inboundStore.sweepMo(carriers)) { m.moPartial.inc({ carrier: c }); m.mo.inc({ carrier: c }); }
+    } catch (err) {
+      this.d.logger.warn({ err }, 'receipt/MO sweep failed; next run retries');
+    } finally {
+      this.sweeping = false;
+    }
   }
 }

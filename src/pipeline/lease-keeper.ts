@@ -16,6 +16,9 @@ export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | undefined;
   private peerTimer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
+  /** Daemons holding a lease on this Redis (this one included); carriers take 1/N of their TPS each. */
+  liveDaemons = 1;
+  onLiveDaemons: ((n: number) => void) | undefined;
 
   constructor(private store: QueueStore, private daemon: string, private leaseMs: number,
     private inFlight: () => number, private logger: Logger, private metrics: Metrics) {}
@@ -54,7 +57,13 @@ export class LeaseKeeper {
     if (this.status === 'lost') { await this.retake(); return; }
     if (this.status !== 'held') return;
     try {
-      if (!(await this.store.lease(this.daemon, this.token, 'renew'))) this.lost();
+      const live = await this.store.lease(this.daemon, this.token, 'renew');
+      if (live === 0) this.lost();
+      else if (live !== this.liveDaemons) {
+        this.logger.info({ from: this.liveDaemons, to: live }, 'live daemons changed: carrier TPS is shared among them');
+        this.liveDaemons = live;
+        this.onLiveDaemons?.(live);
+      }
     } catch (e) {
       this.logger.warn({ err: e }, 'lease renewal failed');
     }

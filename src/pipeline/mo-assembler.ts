@@ -1,42 +1,27 @@
 /**
- * Joins concatenated MO parts (UDH 8/16-bit or SAR) by carrier, sender and reference. Parts are kept
- * in memory for at most `maxAgeMs`; an incomplete message is then delivered with what arrived, marked
- * `partial`, rather than dropped.
+ * Joins concatenated MO parts (UDH 8/16-bit or SAR) by carrier, sender, reference and part count.
+ * Parts are kept in Redis (mo-part.lua), so a restart between two parts loses nothing; an incomplete
+ * message is delivered with what arrived, marked `partial`, by the periodic MO sweep (mo-sweep.lua)
+ * rather than dropped.
  */
 import type { Mo } from '../smpp/mo.js';
+import type { InboundStore, MoPartResult } from '../store/inbound-store.js';
 
-interface Pending { parts: Map<number, string>; total: number; first: Mo; at: number }
+type Done = Extract<MoPartResult, { status: 'complete' }>['done'];
 
-export interface WholeMo { from: string; to: string; text: string; partial?: boolean }
+/** A message ready for the MO stream; `done` marks its stored parts as delivered in the same MULTI. */
+export interface WholeMo { from: string; to: string; text: string; done?: Done }
 
 export class MoAssembler {
-  private pending = new Map<string, Pending>();
-  constructor(private maxAgeMs = 10 * 60_000, private now: () => number = Date.now) {}
+  constructor(private store: InboundStore) {}
 
-  add(carrier: string, mo: Mo): WholeMo | null {
-    if (!mo.concat || mo.concat.total <= 1) return { from: mo.from, to: mo.to, text: mo.text };
-    const key = `${carrier}|${mo.from}|${mo.concat.ref}|${mo.concat.total}`;
-    let p = this.pending.get(key);
-    if (!p) {
-      p = { parts: new Map(), total: mo.concat.total, first: mo, at: this.now() };
-      this.pending.set(key, p);
-    }
-    p.parts.set(mo.concat.seq, mo.text);
-    if (p.parts.size < p.total) return null;
-    this.pending.delete(key);
-    return { from: p.first.from, to: p.first.to, text: [...p.parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]).join('') };
-  }
-
-  /** Incomplete messages older than maxAgeMs, handed back as partial. */
-  expire(): WholeMo[] {
-    const out: WholeMo[] = [];
-    const limit = this.now() - this.maxAgeMs;
-    for (const [k, p] of this.pending) {
-      if (p.at > limit) continue;
-      this.pending.delete(k);
-      out.push({ from: p.first.from, to: p.first.to, partial: true,
-        text: [...p.parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]).join('') });
-    }
-    return out;
+  /** The whole message, or 'wait' while parts are missing, or 'dup' for a part of one already delivered. */
+  async add(carrier: string, from: string, mo: Mo): Promise<WholeMo | 'wait' | 'dup'> {
+    if (!mo.concat || mo.concat.total <= 1) return { from, to: mo.to, text: mo.text };
+    const { ref, total, seq } = mo.concat;
+    if (seq < 1 || seq > total) return { from, to: mo.to, text: mo.text }; // a broken header: keep the text as is
+    const r = await this.store.moPart({ carrier, from, to: mo.to, ref, total, seq, text: mo.text });
+    if (r.status !== 'complete') return r.status;
+    return { from, to: mo.to, text: r.texts.join(''), done: r.done };
   }
 }

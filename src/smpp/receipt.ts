@@ -99,7 +99,9 @@ export function parseReceiptResult(pdu: Buffer | Record<string, any>): ReceiptRe
   const receipt: Receipt = {
     messageId,
     stat,
-    final: stat !== 'ENROUTE', // ENROUTE is the only intermediate state (SMPP 3.4 5.2.28)
+    // SMPP 3.4 5.2.28: ENROUTE and ACCEPTED (6) are not delivery outcomes; the SMSC reports the final
+    // state later. src/store/lua/common.lua (FINAL_STAT) draws the same line.
+    final: stat !== 'ENROUTE' && stat !== 'ACCEPTD',
     source: tlvId !== undefined || tlvStat !== undefined ? 'tlv' : 'text',
   };
   const nec = f.tlvs.get(TLV.networkErrorCode);

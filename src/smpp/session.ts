@@ -9,7 +9,8 @@ import * as tls from 'node:tls';
 import pino, { type Logger } from 'pino';
 import { SmppdError, type ErrorCode } from '../errors.js';
 import { Framer, DEFAULT_MAX_PDU_BYTES } from './framer.js';
-import { allowPduBytes, decodePdu, encodePdu, encodeResponseFor, type DecodedPdu } from './pdu-codec.js';
+import { allowPduBytes, decodePdu, encodePdu, type DecodedPdu } from './pdu-codec.js';
+import { serveRequest, type InboundPeer } from './inbound.js';
 import { CommandId, Status, frame, hex32, isResponseId } from './pdu-header.js';
 import { InFlightWindow, type WindowEntry } from './window.js';
 import type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
@@ -31,7 +32,7 @@ export interface SessionOptions {
   enquireLinkMs: number;
   bindTimeoutMs: number;
   maxPduBytes?: number;
-  /** Above this many bytes queued in the socket, requests are refused until 'drain'. */
+  /** Above this many bytes queued in user space, requests are refused until 'drain' (plain TCP). */
   writeHighWaterBytes?: number;
   name?: string;
   logger?: Logger;
@@ -72,6 +73,13 @@ export class SmppSession extends EventEmitter {
   private readonly lateSeqs = new Set<number>(); // timed out: a late answer is not a protocol error
   private readonly closed: Promise<void>;
   private resolveClosed!: () => void;
+  private readonly peer: InboundPeer = {
+    write: (buf) => this.writeRaw(buf),
+    unbound: () => this.terminate('unbind by SMSC', undefined, true),
+    deliver: (req) => this.listenerCount('deliver') > 0 && (this.emit('deliver', req), true),
+    fail: (reason) => this.badPdu(reason),
+    warn: (fields, msg) => this.log.warn(fields, msg),
+  };
 
   constructor(opts: SessionOptions) {
     super();
@@ -113,7 +121,10 @@ export class SmppSession extends EventEmitter {
     }
     this.setStatus('connecting');
     const { host, port } = this.opts;
-    const sock = this.opts.tls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+    // write() returns false once this many bytes wait in user space, and 'drain' is then guaranteed.
+    // (Node honours writableHighWaterMark here; @types/node 20 does not list it.)
+    const tcpOpts = { host, port, writableHighWaterMark: this.highWaterBytes } as net.NetConnectOpts;
+    const sock = this.opts.tls ? tls.connect({ host, port, servername: host }) : net.connect(tcpOpts);
     this.socket = sock;
     sock.setNoDelay(true);
     sock.once(this.opts.tls ? 'secureConnect' : 'connect', () => this.onConnected());
@@ -188,9 +199,8 @@ export class SmppSession extends EventEmitter {
     const seq = this.window.nextSeq();
     const outcome = this.window.add(seq, commandId);
     const sock = this.socket!;
-    sock.write(frame(commandId, seq, body));
     // Bytes handed to write() count as written: from here on the outcome is a response or no-answer.
-    if (!this.blocked && sock.writableLength > this.highWaterBytes) this.blocked = true;
+    if (!sock.write(frame(commandId, seq, body))) this.blocked = true;
     return outcome;
   }
 
@@ -231,7 +241,7 @@ export class SmppSession extends EventEmitter {
     }
     const pdu = decoded.pdu;
     if (isResponseId(pdu.command_id)) this.onResponse(pdu);
-    else this.onRequest(pdu);
+    else serveRequest(pdu, this.peer);
   }
 
   private onResponse(pdu: DecodedPdu): void {
@@ -266,45 +276,6 @@ export class SmppSession extends EventEmitter {
     this.setStatus('bound');
     this.armEnquire(this.opts.enquireLinkMs);
     this.settleOpen(null);
-  }
-
-  private onRequest(pdu: DecodedPdu): void {
-    const { command, sequence_number: seq } = pdu;
-    if (command === 'enquire_link') {
-      this.writeRaw(encodeResponseFor(command, seq, Status.ESME_ROK));
-    } else if (command === 'unbind') {
-      this.writeRaw(encodeResponseFor(command, seq, Status.ESME_ROK));
-      this.terminate('unbind by SMSC', undefined, true);
-    } else if (command === 'deliver_sm' || command === 'data_sm') {
-      this.onInbound(pdu);
-    } else if (command !== 'alert_notification') {
-      // alert_notification has no response (§4.12); anything else we do not serve is refused.
-      this.log.warn({ command, commandId: hex32(pdu.command_id) }, 'unsupported request, generic_nack');
-      this.writeRaw(encodePdu('generic_nack', seq, {}, Status.ESME_RINVCMDID));
-    }
-  }
-
-  private onInbound(pdu: DecodedPdu): void {
-    let answered = false;
-    const request: InboundRequest = {
-      pdu,
-      command: pdu.command,
-      respond: (status, fields) => {
-        if (answered) return;
-        answered = true;
-        this.writeRaw(encodeResponseFor(pdu.command, pdu.sequence_number, status, fields));
-      },
-    };
-    if (this.listenerCount('deliver') === 0) {
-      // Nobody can persist it: a transient error makes the SMSC deliver it again later.
-      request.respond(Status.ESME_RX_T_APPN);
-      return;
-    }
-    try {
-      this.emit('deliver', request);
-    } catch (err) {
-      this.badPdu(`deliver listener threw: ${(err as Error).message}`);
-    }
   }
 
   private onTimeout(entry: WindowEntry): void {

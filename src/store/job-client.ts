@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import type { JobEvent, JobInput } from '../types.js';
 import { Keys } from './keys.js';
 
+export type ListOp = 'add' | 'remove' | 'check';
+
 export interface StreamItem<T> { streamId: string; value: T }
 
 export interface MoEvent { from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean }
@@ -58,10 +60,17 @@ export class SmppdClient {
     return res[0]![1].map(([streamId, fields]) => ({ streamId, value: JSON.parse(fields[fields.indexOf(field) + 1]!) as T }));
   }
 
-  async optOut(op: 'add' | 'remove' | 'check', number: string): Promise<boolean> {
-    if (op === 'add') return (await this.redis.sadd(this.keys.optout(), number)) === 1;
-    if (op === 'remove') return (await this.redis.srem(this.keys.optout(), number)) === 1;
-    return (await this.redis.sismember(this.keys.optout(), number)) === 1;
+  /** The opt-out list (marketing to a listed number is rejected OPTED_OUT). */
+  optOut(op: ListOp, number: string): Promise<boolean> { return this.listOp(this.keys.optout(), op, number); }
+
+  /** The blacklist: every class of job to a listed number is rejected BLACKLISTED. */
+  blacklist(op: ListOp, number: string): Promise<boolean> { return this.listOp(this.keys.blacklist(), op, number); }
+
+  /** add/remove: whether the set changed; check: whether the number is listed. */
+  private async listOp(key: string, op: ListOp, number: string): Promise<boolean> {
+    if (op === 'add') return (await this.redis.sadd(key, number)) === 1;
+    if (op === 'remove') return (await this.redis.srem(key, number)) === 1;
+    return (await this.redis.sismember(key, number)) === 1;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,9 @@ export class Keys {
   sched(carrier: string): string { return `${this.prefix}{${carrier}}:sched`; }
   dlr(carrier: string, day: number): string { return `${this.prefix}{${carrier}}:dlr:${day}`; }
   early(carrier: string): string { return `${this.prefix}{${carrier}}:early`; }
+  earlyAt(carrier: string): string { return `${this.prefix}{${carrier}}:early:at`; }
+  get orphans(): string { return `${this.prefix}orphans`; }
+  moPending(carrier: string): string { return `${this.prefix}{${carrier}}:mo:pending`; }
   inflight(daemon: string): string { return `${this.prefix}inflight:${daemon}`; }
   lease(daemon: string): string { return `${this.prefix}lease:${daemon}`; }
   override(): string { return `${this.prefix}route:override`; }

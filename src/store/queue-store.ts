@@ -7,6 +7,7 @@ import type { JobClass, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
 import { GROUP, Keys } from './keys.js';
 import { defineScripts, runScript } from './scripts.js';
+import { clockMinutes } from '../care/quiet-hours.js';
 
 export interface Claimed { id: string; parts: Buffer[] }
 
@@ -17,6 +18,9 @@ export type SettleRecord =
   | { act: 'unknown'; id: string };
 
 export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
+
+/** What receipt.lua did with one receipt; `latencyMs` (submit to final) only for 'final'. */
+export type ReceiptOutcome = { status: 'final'; latencyMs: number } | { status: 'interim' | 'held' | 'dup' };
 
 export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
 
@@ -78,7 +82,8 @@ export class QueueStore {
       const meta = j.meta === undefined ? '' : JSON.stringify(j.meta);
       if (j.ok) {
         args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
-          j.resend ? '1' : '0', meta, j.tz, j.quietHours, j.parts.length, ...j.parts.map(buf));
+          j.resend ? '1' : '0', meta, j.tz, j.quietHours, j.utcOffsetMin ?? '', j.deferred ?? '',
+          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, j.parts.length, ...j.parts.map(buf));
       } else {
         args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
       }
@@ -90,6 +95,7 @@ export class QueueStore {
     const q = this.cfg.queue;
     const res = (await runScript(this.redis, 'claim', [
       this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, q.eventsMaxLen, q.retentionMs, 1000,
+      ...this.quietMinutes(),
     ], true)) as Buffer[] | number;
     if (res === -1) return 'lease-lost';
     const arr = res as Buffer[];
@@ -101,6 +107,17 @@ export class QueueStore {
       i += 2 + n;
     }
     return out;
+  }
+
+  /** Quiet hours as minutes of the local day, for claim.lua's re-check. */
+  private quietMinutes(): [number, number] {
+    return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
+  }
+
+  /** Number hygiene settings, as the ARGV tail common.lua's load_invalid reads. */
+  private invalidTail(): (string | number)[] {
+    const c = this.cfg.care;
+    return [c.invalidForMs, ...c.invalidErrorCodes, c.invalidErrorCodes.length];
   }
 
   async markSubmitting(daemon: string, token: string, ids: string[]): Promise<boolean> {
@@ -116,14 +133,19 @@ export class QueueStore {
       else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
       else args.push(r.act, r.id);
     }
+    args.push(...this.invalidTail());
     return (await runScript(this.redis, 'settle', args)) as string[];
   }
 
-  async receipts(list: ReceiptRecord[]): Promise<string[]> {
+  async receipts(list: ReceiptRecord[]): Promise<ReceiptOutcome[]> {
     const q = this.cfg.queue;
     const args: (string | number)[] = [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs, q.receiptTtlDays, list.length];
     for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
-    return (await runScript(this.redis, 'receipt', args)) as string[];
+    args.push(...this.invalidTail());
+    const res = (await runScript(this.redis, 'receipt', args)) as string[];
+    return res.map((s) => (s.startsWith('final:')
+      ? { status: 'final', latencyMs: Number(s.slice(6)) }
+      : { status: s as 'interim' | 'held' | 'dup' }));
   }
 
   /** Returns [requeued, unknown, resent, peers, lost(-1|0)]. */
@@ -134,8 +156,9 @@ export class QueueStore {
     ])) as number[];
   }
 
-  async lease(daemon: string, token: string, op: 'renew' | 'release'): Promise<boolean> {
-    return (await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, op])) === 1;
+  /** 0 = the lease is not held (write nothing); else for 'renew' the number of live daemons, for 'release' 1. */
+  async lease(daemon: string, token: string, op: 'renew' | 'release'): Promise<number> {
+    return Number(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, op]));
   }
 
   get moMaxLen(): number { return this.cfg.queue.moMaxLen; }
@@ -187,14 +210,4 @@ export class QueueStore {
     const res = (await p.exec()) ?? [];
     return Object.fromEntries(carriers.map((c, i) => [c, Number(res[i]![1])]));
   }
-}
-
-/** MO out and opt-out in one transaction: the MO event says whether the sender was opted out. */
-export async function recordMo(store: QueueStore, mo: Record<string, unknown>, optOutNumber: string | null): Promise<void> {
-  const m = store.redis.multi();
-  if (optOutNumber) m.sadd(store.keys.optout(), optOutNumber);
-  m.xadd(store.keys.mo, 'MAXLEN', '~', store.moMaxLen, '*', 'mo', JSON.stringify(mo));
-  const res = await m.exec();
-  const err = res?.find(([e]) => e)?.[0];
-  if (err) throw err;
 }

@@ -21,11 +21,18 @@ export function createRedis(cfg: RedisConfig, name: string, extra: Partial<Redis
   };
   if (cfg.username !== undefined) opts.username = cfg.username;
   if (cfg.password !== undefined) opts.password = cfg.password;
-  if (cfg.sentinels && cfg.sentinels.length > 0) {
-    return new Redis({ ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster' });
-  }
   const url = new URL(cfg.url);
   if (url.protocol === 'rediss:') opts.tls = {};
+  if (cfg.sentinels && cfg.sentinels.length > 0) {
+    // With Sentinel the URL names no server; it still gives the scheme (TLS) and, when the config
+    // has none, the credentials for the master.
+    if (opts.username === undefined && url.username) opts.username = decodeURIComponent(url.username);
+    if (opts.password === undefined && url.password) opts.password = decodeURIComponent(url.password);
+    const sentinel: RedisOptions = { ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster' };
+    if (cfg.sentinelPassword !== undefined) sentinel.sentinelPassword = cfg.sentinelPassword;
+    if (opts.tls) { sentinel.enableTLSForSentinelMode = true; sentinel.sentinelTLS = {}; }
+    return new Redis(sentinel);
+  }
   return new Redis(cfg.url, opts);
 }
 

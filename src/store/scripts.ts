@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
-export const SCRIPTS = ['ingest', 'claim', 'mark-submitting', 'settle', 'receipt', 'recover', 'lease'] as const;
+export const SCRIPTS = ['ingest', 'claim', 'mark-submitting', 'settle', 'receipt', 'recover', 'lease',
+  'receipt-sweep', 'mo-part', 'mo-sweep'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const dir = new URL('./lua/', import.meta.url);

@@ -13,6 +13,8 @@ const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './
 export interface PreparePoolOptions {
   threads?: number;
   logger?: Logger;
+  /** The clock prepare decides send times by (quiet hours, cap periods); App passes its offset clock. */
+  now?: () => number;
 }
 
 export class PreparePool {
@@ -21,11 +23,13 @@ export class PreparePool {
   private batchSize: number;
   private readonly threads: number | undefined;
   private readonly log: Logger;
+  private readonly now: () => number;
   private closing: Promise<void> | undefined;
 
   constructor(cfg: Config, opts: PreparePoolOptions = {}) {
     this.threads = opts.threads;
     this.log = opts.logger ?? pino({ level: 'silent' });
+    this.now = opts.now ?? Date.now;
     this.batchSize = Math.max(1, cfg.pool.batchSize);
     this.piscina = this.start(cfg);
   }
@@ -50,7 +54,7 @@ export class PreparePool {
   async prepare(raws: RawJob[], overrides?: Record<string, string>): Promise<Prepared[]> {
     if (this.status !== 'open') throw new Error('prepare pool is closed');
     if (raws.length === 0) return [];
-    const now = Date.now();
+    const now = this.now();
     const pool = this.piscina;
     if (raws.length <= this.batchSize) return pool.run(task(raws, now, overrides));
     const runs: Promise<Prepared[]>[] = [];

@@ -2,6 +2,8 @@
 import type { CarrierConfig, Config, ConcatMode } from '../config/types.js';
 import { buildRouter, type Route } from '../route/router.js';
 import { ConcatRefs } from '../text/concat-ref.js';
+import { quietWindow } from '../care/quiet-hours.js';
+import type { CareRules } from '../care/plan.js';
 
 export interface CarrierTextOptions {
   sourceTon: number;
@@ -25,6 +27,7 @@ export interface PrepareContext {
   optOutLine: string;
   defaultTz: string;
   dedupByContent: boolean;
+  care: CareRules;
   carriers: Map<string, CarrierTextOptions>;
   refs: ConcatRefs;
 }
@@ -68,6 +71,7 @@ export function buildPrepareContext(cfg: Config, refs: ConcatRefs = new ConcatRe
     optOutLine: cfg.text.optOutLine,
     defaultTz: cfg.care.quietHours.defaultTz,
     dedupByContent: cfg.care.dedupByContent,
+    care: { quiet: quietWindow(cfg.care.quietHours.start, cfg.care.quietHours.end), caps: cfg.care.caps },
     carriers: new Map(cfg.carriers.map((c) => [c.name, textOptions(c)])),
     refs,
   };

@@ -12,6 +12,7 @@ import { segmentText } from '../text/segment.js';
 import { encodeSubmitSmBody } from '../smpp/submit-encoder.js';
 import { isFieldError, parseJob, type ValidJob } from './job-fields.js';
 import { formatAbsoluteTime } from './smpp-time.js';
+import { planCare } from '../care/plan.js';
 import type { PrepareContext } from './prepare-context.js';
 
 export { buildPrepareContext, type PrepareContext } from './prepare-context.js';
@@ -59,6 +60,14 @@ export function prepareJob(
   const seg = segmentText(text, { concat: opts.concat, maxParts: opts.maxParts, reserve: opts.signatureReserve, refs: ctx.refs, dest });
   if (seg === 'TOO_MANY_PARTS') return reject(job, 'TOO_MANY_PARTS', `the text needs more than ${opts.maxParts} parts`, to);
 
+  const tz = job.tz ?? zoneForNumber(to, ctx.defaultTz);
+  // Marketing always respects quiet hours; other classes only when the job asks.
+  const quietHours = job.class === 'marketing' ? 'respect' : (job.quietHours ?? 'ignore');
+  const care = planCare({ class: job.class, to, tz, respectQuiet: quietHours === 'respect', sendAt: job.sendAt }, ctx.care, now);
+  if (care.deferred && job.expiresAt !== 0 && job.expiresAt <= care.sendAt) {
+    return reject(job, 'EXPIRED', 'expiresAt falls before the end of the recipient\'s quiet hours', to);
+  }
+
   const from = job.from ?? ctx.defaultFrom;
   const validityPeriod = job.expiresAt === 0 ? '' : formatAbsoluteTime(job.expiresAt);
   const dataCoding = seg.alphabet === 'gsm' ? opts.dataCodingGsm : opts.dataCodingUcs2;
@@ -90,12 +99,14 @@ export function prepareJob(
     class: job.class,
     parts,
     fingerprint: fingerprint(job, to, ctx.dedupByContent),
-    sendAt: job.sendAt,
+    sendAt: care.sendAt,
     expiresAt: job.expiresAt,
-    tz: job.tz ?? zoneForNumber(to, ctx.defaultTz),
-    // Marketing always respects quiet hours; other classes only when the job asks.
-    quietHours: job.class === 'marketing' ? 'respect' : (job.quietHours ?? 'ignore'),
+    tz,
+    quietHours,
     resend: job.resend,
     ...(job.meta ? { meta: job.meta } : {}),
+    ...(care.utcOffsetMin !== undefined ? { utcOffsetMin: care.utcOffsetMin } : {}),
+    ...(care.deferred ? { deferred: 'quiet-hours' as const } : {}),
+    ...(care.cap ? { cap: care.cap } : {}),
   };
 }

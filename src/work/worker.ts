@@ -28,7 +28,7 @@ export default function prepareBatch(task: PrepareTask): Prepared[] {
 }
 
 /** One job that throws must not fail the other jobs of its batch: it is rejected on its own. */
-function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): Prepared {
+export function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): Prepared {
   try {
     return prepareJob(raw, c, task.now, task.overrides);
   } catch (err) {

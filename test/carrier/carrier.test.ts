@@ -9,8 +9,8 @@ const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912
 function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig {
   return {
     name: 'cm', host: '127.0.0.1', port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
-    bindType: 'transceiver', binds: 1, windowSize: 10, tps: 1000, bindTps: 0, responseTimeoutMs: 300,
-    enquireLinkMs: 5000, bindTimeoutMs: 500, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 150,
+    bindType: 'transceiver', binds: 1, windowSize: 10, tps: 1000, bindTps: 0, responseTimeoutMs: 1000,
+    enquireLinkMs: 5000, bindTimeoutMs: 2000, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 150,
     slowResponseMs: 1000, prefixes: [], sourceTon: 0, sourceNpi: 0, destTon: 1, destNpi: 1, registeredDelivery: 1,
     dataCodingGsm: 0, dataCodingUcs2: 8, concat: 'udh8', maxParts: 10, signatureReserve: 0, optOut: 'append',
     idFormat: 'as-sent', ...over,

@@ -6,26 +6,29 @@ import type { CarrierConfig } from '../../src/config/types.js';
 
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'rate' });
 
-/** Most submits seen at the SMSC inside any window of windowMs (each window starting at an arrival). */
+/** Most events inside any window of windowMs (each window starting at an event). */
 function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
   let max = 0;
   let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi]! - sorted[lo]! >= windowMs) lo++;
     max = Math.max(max, hi - lo + 1);
   }
   return max;
 }
 
-t.test('at tps 50 over two seconds no one-second window holds more than 50 submits at the SMSC', async (t) => {
+t.test('at tps 50 over two seconds no one-second window holds more than 50 submits', async (t) => {
   const smsc = await FakeSmsc.start();
   const cfg = {
     name: 'rate', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
-    bindType: 'transceiver', binds: 2, windowSize: 100, tps: 50, bindTps: 0, responseTimeoutMs: 500,
-    enquireLinkMs: 5000, bindTimeoutMs: 500, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 100,
+    bindType: 'transceiver', binds: 2, windowSize: 100, tps: 50, bindTps: 0, responseTimeoutMs: 2000,
+    enquireLinkMs: 5000, bindTimeoutMs: 2000, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 100,
     slowResponseMs: 1000,
   } as CarrierConfig;
-  const carrier = new Carrier(cfg);
+  // The peer shares this process on a shared 2-core host: its arrival clock lags ours by up to tens of
+  // ms under load, so the guard that absorbs network jitter in production is widened here to 100 ms.
+  const carrier = new Carrier(cfg, { rateGuardMs: 100 });
   t.teardown(async () => {
     await carrier.close();
     await smsc.close();
@@ -33,27 +36,27 @@ t.test('at tps 50 over two seconds no one-second window holds more than 50 submi
   carrier.start();
   await smsc.waitFor(() => carrier.bindsUp() === 2);
   const total = 140;
-  let sent = 0;
+  const writtenAt: number[] = [];
+  const pending: Promise<{ kind: string }[]>[] = [];
   const started = performance.now();
-  const pending: Promise<unknown>[] = [];
-  while (sent < total) {
+  while (writtenAt.length < total) {
     await carrier.whenCapacity();
-    const n = Math.min(carrier.capacity(), total - sent);
-    const outs = carrier.sendMany(Array.from({ length: n }, () => [body]));
-    pending.push(...outs);
-    sent += n;
+    const n = Math.min(carrier.capacity(), total - writtenAt.length);
+    const at = performance.now();
+    pending.push(...carrier.sendMany(Array.from({ length: n }, () => [body])));
+    for (let i = 0; i < n; i++) writtenAt.push(at); // sendMany writes synchronously
   }
-  const outcomes = (await Promise.all(pending)) as { kind: string }[][];
+  const outcomes = await Promise.all(pending);
   const elapsedMs = performance.now() - started;
   await smsc.waitFor(() => smsc.commands('submit_sm').length === total);
-  const times = smsc.commands('submit_sm').map((r) => r.atMs);
-  const worst = maxInWindow(times, 1000);
-  t.comment(`140 submits at tps 50: ${elapsedMs.toFixed(0)} ms, busiest 1 s window at the SMSC ${worst}`);
+  const arrivedAt = smsc.commands('submit_sm').map((r) => r.atMs);
+  const atSmsc = maxInWindow(arrivedAt, 1000);
+  t.comment(`140 submits at tps 50: ${elapsedMs.toFixed(0)} ms; busiest 1 s window: ${maxInWindow(writtenAt, 1000)} written, ${atSmsc} at the SMSC`);
   t.ok(outcomes.flat().every((o) => o.kind === 'response'), 'every submit answered');
-  t.ok(worst <= 50, `busiest one-second window: ${worst}`);
-  t.equal(worst, 50, 'the limit is used, not just respected');
-  t.ok(elapsedMs >= 2000 && elapsedMs < 2600, `140 at 50/s takes just over 2 s (${elapsedMs.toFixed(0)} ms)`);
+  t.equal(maxInWindow(writtenAt, 1100), 50, 'never more than 50 written in any window of 1 s + guard');
+  t.ok(atSmsc <= 50, `busiest one-second window at the SMSC: ${atSmsc}`);
+  t.ok(elapsedMs >= 2200 && elapsedMs < 3000, `140 at 50/s takes just over 2 windows (${elapsedMs.toFixed(0)} ms)`);
   const perConn = [0, 0];
   for (const r of smsc.commands('submit_sm')) perConn[r.conn]!++;
-  t.ok(perConn[0]! <= 75 && perConn[1]! <= 75, `per-bind share within tps/binds per second (${perConn.join('/')})`);
+  t.ok(perConn[0]! <= 75 && perConn[1]! <= 75, `per-bind share within tps/binds per window (${perConn.join('/')})`);
 });

@@ -60,6 +60,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       retryMaxMs: 60000,
       marketingShare: 0.1,
       retentionMs: 86_400_000,
+      earlyReceiptMs: 600_000,
+      moPartialMs: 600_000,
     },
     text: { signature: '', optOutLine: '回复TD退订', defaultFrom: '10690000' },
     routing: { countryCode: '86', default: 'cmcc' },

@@ -41,8 +41,8 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
   t.ok(await store.markSubmitting('d1', 'tok', ['a']));
   t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'] }]), ['submitted']);
-  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), ['final']);
-  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), ['dup']);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'dup' }]);
   const ev = (await events()).filter((e) => e.id === 'a');
   t.same(ev.map((e) => e.state), ['submitted', 'delivered']);
   t.same(ev[1]!.msgIds, ['m-1']);
@@ -58,7 +58,7 @@ t.test('a receipt that arrives before its response is held and applied when the 
   await store.ingest([job('b')]);
   await store.claim('d1', 'tok', 'cmcc', 10);
   await store.markSubmitting('d1', 'tok', ['b']);
-  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), ['held']);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), [{ status: 'held' }]);
   await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'] }]);
   t.equal(await redis.hget('t:job:b', 'st'), 'delivered');
 });
@@ -111,4 +111,14 @@ t.test('OTP is claimed before transactional, and marketing keeps its share', asy
   t.equal(c[0].id, 'o1');
   t.ok(c.some((x) => x.id.startsWith('m')), 'marketing got a share');
   t.ok(c.filter((x) => x.id.startsWith('t')).length >= 7);
+});
+
+t.test('renewing a lease counts the live daemons, so carrier TPS is shared rather than multiplied', async (t) => {
+  await store.recover('share-a', 'ta', 'start');
+  await store.recover('share-b', 'tb', 'start');
+  const live = await store.lease('share-a', 'ta', 'renew');
+  t.ok(live >= 2, `at least two daemons live (${live})`);
+  await redis.del('t:lease:share-b');
+  t.equal(await store.lease('share-a', 'ta', 'renew'), live - 1, 'a daemon whose lease expired no longer counts');
+  t.equal(await store.lease('share-a', 'wrong', 'renew'), 0, 'a wrong token is a lost lease');
 });

@@ -2,13 +2,18 @@
 -- first; due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
 -- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
 -- KEYS: none (names built from the prefix; see keys.ts)
+-- Quiet hours are checked again here (a job queued at 20:59 may be claimed at 21:01): a job that
+-- stored the recipient zone's UTC offset ('qo', set by ingest when quiet hours apply) goes back to the
+-- schedule until the window ends, with a `scheduled` event (reason quiet-hours). Expired jobs give
+-- their frequency-cap count back.
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
---       8 eventsMaxLen, 9 retentionMs, 10 promoteMax
+--       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
 --   id1, n1, body1_1..body1_n1, id2, n2, ...
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
+local q_start, q_end = tonumber(ARGV[11] or 0), tonumber(ARGV[12] or 0)
 if redis.call('GET', k_lease(daemon)) ~= token then return -1 end
 
 -- Promote due scheduled jobs to the tail of their lane.
@@ -22,6 +27,26 @@ for _, id in ipairs(due) do
   end
 end
 
+-- Minutes until quiet hours end for a recipient `qo` minutes from UTC; 0 when sending is allowed now.
+-- Same rule as src/care/quiet-hours.ts isQuietMinute.
+local function quiet_wait(qo)
+  if qo == nil or qo == '' or q_start == q_end then return 0 end
+  local m = (math.floor(now / 60000) + tonumber(qo)) % 1440
+  local quiet
+  if q_start < q_end then quiet = m >= q_start and m < q_end else quiet = m >= q_start or m < q_end end
+  if not quiet then return 0 end
+  return (q_end - m) % 1440
+end
+
+-- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared). Twin of settle.lua's.
+local function release_cap(jk)
+  local ck = redis.call('HGET', jk, 'ck')
+  if not ck or ck == '' then return end
+  redis.call('HSET', jk, 'ck', '')
+  local key = P .. 'cap:' .. ck
+  if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
+end
+
 local out, used = {}, 0
 local infl = k_inflight(daemon)
 local infl_fields = {}
@@ -33,17 +58,27 @@ local function take(cls, budget)
     local id = redis.call('LINDEX', lane, 0)
     if not id then break end
     local jk = k_job(id)
-    local f = redis.call('HMGET', jk, 'st', 'n', 'exp')
+    local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo')
     local n = tonumber(f[2] or 0)
+    local exp = tonumber(f[3] or 0)
+    local wait = quiet_wait(f[4])
     if f[1] ~= 'queued' then
       redis.call('LPOP', lane) -- stale entry (job gone or already handled)
+    elseif wait > 0 and not (exp > 0 and exp <= now) then
+      redis.call('LPOP', lane)
+      local at = math.floor(now / 60000) * 60000 + wait * 60000
+      redis.call('HSET', jk, 'st', 'scheduled')
+      redis.call('ZADD', k_sched(car), at, id)
+      local ev = job_event(id, 'scheduled', now)
+      ev.sendAt = at; ev.reason = 'quiet-hours'
+      emit(ev, maxlen)
     elseif taken + n > budget and (taken > 0 or used > 0) then
       break -- keep all parts of a message in one claim; the next claim takes it
     else
       redis.call('LPOP', lane)
-      local exp = tonumber(f[3] or 0)
       if exp > 0 and exp <= now then
         drop_bodies(id, n)
+        release_cap(jk)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
         redis.call('HSET', jk, 'st', 'claimed', 'own', daemon)

@@ -6,6 +6,7 @@ local function k_lane(c, cls) return P .. '{' .. c .. '}:lane:' .. cls end
 local function k_sched(c) return P .. '{' .. c .. '}:sched' end
 local function k_dlr(c, day) return P .. '{' .. c .. '}:dlr:' .. day end
 local function k_early(c) return P .. '{' .. c .. '}:early' end
+local function k_early_at(c) return P .. '{' .. c .. '}:early:at' end
 local function k_inflight(d) return P .. 'inflight:' .. d end
 local function k_lease(d) return P .. 'lease:' .. d end
 
@@ -59,8 +60,26 @@ local function split2(s)
   return string.sub(s, 1, i - 1), string.sub(s, i + 1)
 end
 
+-- Number hygiene (care.invalidErrorCodes): a final, undelivered receipt whose err is listed marks the
+-- recipient invalid for INVALID.ms (ingest.lua then rejects INVALID_NUMBER). Scripts that pass the
+-- settings end their ARGV with: invalidForMs, code1..codeK, K (read from the end, whatever comes before).
+local INVALID = { ms = 0, codes = {} }
+local function err_form(e) return (string.gsub(e or '', '^0+(%d)', '%1')) end
+local function load_invalid()
+  local k = tonumber(ARGV[#ARGV])
+  if not k or #ARGV < k + 2 then return end
+  INVALID.ms = tonumber(ARGV[#ARGV - k - 1]) or 0
+  for j = #ARGV - k, #ARGV - 1 do INVALID.codes[err_form(ARGV[j])] = true end
+end
+local function mark_invalid(jk, stat, err)
+  if INVALID.ms <= 0 or stat == 'DELIVRD' or not FINAL_STAT[stat] or not INVALID.codes[err_form(err)] then return end
+  local to = redis.call('HGET', jk, 'to')
+  if to then redis.call('SET', P .. 'invalid:' .. to, stat .. ' err:' .. err, 'PX', INVALID.ms) end
+end
+
 -- Apply one delivery receipt to the part it names. Returns 'held' (no mapping yet), 'dup',
--- 'interim' or 'final'. Shared by receipt.lua and settle.lua (a receipt that raced its response).
+-- 'interim' or 'final', and for 'final' the submit-to-final latency in ms.
+-- Shared by receipt.lua, settle.lua (a receipt that raced its response) and receipt-sweep.lua.
 local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, retention)
   local day = math.floor(tonumber(now) / 86400000)
   local v = false
@@ -74,7 +93,11 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local st = redis.call('HGET', jk, 'st')
   if not st or FINAL[st] then return 'dup' end
   local n = tonumber(redis.call('HGET', jk, 'n'))
+  -- A part's final state is never overwritten: a late ENROUTE or a resent receipt changes nothing.
+  local prev = redis.call('HGET', jk, 'p' .. idx)
+  if prev and FINAL_STAT[prev] then return 'dup' end
   redis.call('HSET', jk, 'p' .. idx, stat)
+  mark_invalid(jk, stat, err)
   if not FINAL_STAT[stat] then
     local ev = job_event(id, 'enroute', now)
     ev.part = tonumber(idx); ev.stat = stat
@@ -92,7 +115,8 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   if not all_final then return 'interim' end
   local ids = redis.call('HGET', jk, 'ids') or '[]'
   local sub_at = tonumber(redis.call('HGET', jk, 'sub') or now)
-  local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = tonumber(now) - sub_at }
+  local latency = tonumber(now) - sub_at
+  local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = latency }
   if all_ok then
     finish(id, 'delivered', '', '', now, maxlen, retention, extra)
   elseif all_exp then
@@ -101,5 +125,5 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     extra.receiptError = err
     finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra)
   end
-  return 'final'
+  return 'final', latency
 end

@@ -9,6 +9,8 @@
 --   'retry', id, code, error                    -- transient SMSC error: attempt+1, backoff with jitter, or dead letter
 --   'fail', id, code, error                     -- permanent: failed
 --   'unknown', id                               -- written, no answer: `unknown`, or requeued when the job asked (resend)
+--   then invalidForMs, invalid err codes..., their count (number hygiene for early receipts, common.lua load_invalid)
+-- A job that ends failed with no part accepted gives its frequency-cap count back (it was never sent).
 -- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped'
 local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -16,6 +18,16 @@ local count = tonumber(ARGV[10])
 local infl = k_inflight(daemon)
 local out, i = {}, 11
 local day = math.floor(now / 86400000)
+load_invalid()
+
+-- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared). Twin of claim.lua's.
+local function release_cap(jk)
+  local ck = redis.call('HGET', jk, 'ck')
+  if not ck or ck == '' then return end
+  redis.call('HSET', jk, 'ck', '')
+  local key = P .. 'cap:' .. ck
+  if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
+end
 
 local function submitted(id, ids, code, err)
   local jk = k_job(id)
@@ -45,6 +57,7 @@ local function submitted(id, ids, code, err)
     local r = redis.call('HGET', early, m)
     if r then
       redis.call('HDEL', early, m)
+      redis.call('ZREM', k_early_at(car), m)
       local rr = cjson.decode(r)
       apply_receipt(car, m, rr.stat, rr.err, now, ttl_days, maxlen, retention)
     end
@@ -76,6 +89,7 @@ for _ = 1, count do
         local n = tonumber(redis.call('HGET', jk, 'n') or 0)
         drop_bodies(id, n)
         redis.call('ZADD', P .. 'dead', now, id)
+        release_cap(jk)
         finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
         out[#out + 1] = 'failed'
       else
@@ -96,6 +110,7 @@ for _ = 1, count do
     i = i + 4
     if mine then
       drop_bodies(id, tonumber(redis.call('HGET', k_job(id), 'n') or 0))
+      release_cap(k_job(id))
       finish(id, 'failed', code, err, now, maxlen, retention)
       out[#out + 1] = 'failed'
     else

@@ -1,0 +1,27 @@
+/**
+ * A job client for one-shot commands (send, optout): connects once, within a few seconds, and reports
+ * an unreachable Redis as REDIS_UNAVAILABLE (exit 69) instead of retrying for ever.
+ */
+import { createRedis, connectRedis } from '../store/redis.js';
+import { SmppdClient } from '../store/job-client.js';
+import { Exit, type Io } from './io.js';
+
+export const CONNECT_TIMEOUT_MS = 3000;
+
+/** The client and a close() that also ends its connection; or the exit code after saying why. */
+export async function openClient(url: string, prefix: string, io: Io, command: string): Promise<{ client: SmppdClient; close(): Promise<void> } | number> {
+  if (!/^rediss?:\/\//.test(url)) { io.err(`smppd ${command}: --redis must start with redis:// or rediss://`); return Exit.USAGE; }
+  const redis = createRedis({ url, prefix }, `smppd:${command}`, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  let lastError = '';
+  redis.on('error', (e: Error) => { lastError = e.message; });
+  try {
+    await connectRedis(redis, CONNECT_TIMEOUT_MS);
+  } catch (e) {
+    redis.disconnect();
+    const safe = url.replace(/\/\/[^@/]*@/, '//***@');
+    io.err(`smppd ${command}: REDIS_UNAVAILABLE: Redis at ${safe}: ${lastError || (e as Error).message}`);
+    return Exit.UNAVAILABLE;
+  }
+  const client = new SmppdClient(redis, { prefix });
+  return { client, close: async () => { await redis.quit().catch(() => redis.disconnect()); } };
+}

@@ -1,0 +1,39 @@
+-- receipt-sweep: bound the early hash. Receipts held longer than earlyReceiptMs get one last try
+-- (their mapping may have arrived by another path) and are otherwise moved to the orphans stream,
+-- never dropped. The orphans stream keeps retentionMs of history (XTRIM MINID) and at most maxLen.
+-- KEYS: none
+-- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
+--       7 limit per carrier, 8 orphansMaxLen, then carrier names
+-- Returns: per carrier: carrier, orphaned count, applied count (flat)
+local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local early_ms, limit, orphans_max = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local orphans = P .. 'orphans'
+local out = {}
+for a = 9, #ARGV do
+  local car = ARGV[a]
+  local ek, ak = k_early(car), k_early_at(car)
+  local old = redis.call('ZRANGEBYSCORE', ak, '-inf', now - early_ms, 'WITHSCORES', 'LIMIT', 0, limit)
+  local orphaned, applied = 0, 0
+  for j = 1, #old, 2 do
+    local msgid, first = old[j], old[j + 1]
+    local raw = redis.call('HGET', ek, msgid)
+    if raw then
+      local rr = cjson.decode(raw)
+      local r = apply_receipt(car, msgid, rr.stat, rr.err, now, ttl_days, maxlen, retention)
+      if r == 'held' then
+        redis.call('XADD', orphans, 'MAXLEN', '~', orphans_max, '*', 'orphan', cjson.encode({
+          carrier = car, messageId = msgid, stat = rr.stat, err = rr.err, at = tonumber(first), reason = 'unmatched' }))
+        orphaned = orphaned + 1
+      else
+        applied = applied + 1
+      end
+      redis.call('HDEL', ek, msgid)
+    end
+    redis.call('ZREM', ak, msgid)
+  end
+  out[#out + 1] = car
+  out[#out + 1] = orphaned
+  out[#out + 1] = applied
+end
+redis.call('XTRIM', orphans, 'MINID', '~', tostring(now - retention))
+return out

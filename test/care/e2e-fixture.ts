@@ -1,0 +1,78 @@
+/**
+ * The real daemon for the care end-to-end tests: a private redis-server, the in-process simulator
+ * (cmcc, cucc, ctcc) and `smppd run` as a child process whose clock is shifted to a chosen instant.
+ */
+import { Redis } from 'ioredis';
+import type { Test } from 'tap';
+import { startSimulator } from '../../src/sim/index.js';
+import type { SimBehaviours, Simulator } from '../../src/sim/types.js';
+import { removeRedisDir, startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { readEvents, spawnSmppd, type Daemon, type Ev } from '../helpers/daemon.js';
+import { writeConfig } from '../helpers/daemon.js';
+
+export interface CareRig {
+  srv: TestRedis;
+  sim: Simulator;
+  redis: Redis;
+  daemon: Daemon;
+  clockOffsetMs: number;
+  /** The daemon's clock now. */
+  fakeNow(): number;
+  push(job: Record<string, unknown>): Promise<void>;
+  /** Events of one job, waiting until `done` holds for them. */
+  eventsOf(id: string, done: (evs: Ev[]) => boolean, timeoutMs?: number): Promise<Ev[]>;
+}
+
+/** Starts everything with the daemon's clock reading `clockAtSpawnMs` at spawn time. */
+export async function startCareRig(t: Test, opts: {
+  clockAtSpawnMs: number; care?: Record<string, unknown>; behaviours?: Record<string, SimBehaviours>;
+}): Promise<CareRig> {
+  const srv = await startRedis();
+  const sim = await startSimulator({
+    carriers: ['cmcc', 'cucc', 'ctcc'].map((name) => ({ name, port: 0, ...(opts.behaviours?.[name] ? { behaviours: opts.behaviours[name] } : {}) })),
+  });
+  const redis = new Redis(srv.url);
+  const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: opts.care ? { care: opts.care } : {} });
+  const clockOffsetMs = opts.clockAtSpawnMs - Date.now();
+  const daemon = spawnSmppd(['run', '--config', config], { SMPPD_CLOCK_OFFSET_MS: String(clockOffsetMs) });
+  t.teardown(async () => {
+    daemon.kill('SIGKILL');
+    await daemon.exited;
+    redis.disconnect();
+    await sim.close();
+    await srv.stop();
+    removeRedisDir(srv);
+  });
+  await daemon.waitFor(/smppd running/);
+  return {
+    srv, sim, redis, daemon, clockOffsetMs,
+    fakeNow: () => Date.now() + clockOffsetMs,
+    push: async (job) => { await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify(job)); },
+    eventsOf: async (id, done, timeoutMs = 15_000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const evs = (await readEvents(redis)).filter((e) => e.id === id);
+        if (done(evs)) return evs;
+        if (Date.now() > until) throw new Error(`timed out on ${id}: ${JSON.stringify(evs)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+/** Sleeps until the daemon's clock has passed `ms`. */
+export async function untilClock(rig: CareRig, ms: number): Promise<void> {
+  const wait = ms - rig.fakeNow();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 50));
+}
+
+/** Waits until the daemon has bound to the simulator's `carrier` (an MO needs a bound receiver). */
+export async function untilBound(rig: CareRig, carrier: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((rig.sim.stats()[carrier]?.binds ?? 0) === 0) {
+    if (Date.now() > until) throw new Error(`the daemon did not bind to ${carrier}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const has = (state: string) => (evs: Ev[]): boolean => evs.some((e) => e.state === state);

@@ -1,0 +1,98 @@
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { startSimulator } from '../../src/sim/index.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { FINAL, spawnSmppd, waitForEvents, writeConfig, type Daemon } from '../helpers/daemon.js';
+
+const N = 300;
+const srv = await startRedis({ aof: true });
+// Slow answers keep a window's worth of messages in flight when SIGTERM arrives.
+const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, behaviours: { slowMs: 40 } }, { name: 'cucc', port: 0, behaviours: { slowMs: 40 } }] });
+const redis = new Redis(srv.url);
+const daemons: Daemon[] = [];
+t.teardown(async () => {
+  for (const d of daemons) { d.kill('SIGKILL'); await d.exited; }
+  redis.disconnect();
+  await sim.close();
+  await srv.stop();
+  removeRedisDir(srv);
+});
+
+const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { shutdown: { drainMs: 4000 } }, carrier: { tps: 50, windowSize: 10 } });
+const start = async (): Promise<Daemon> => {
+  const d = spawnSmppd(['run', '--config', config]);
+  daemons.push(d);
+  await d.waitFor(/smppd running/);
+  return d;
+};
+
+/** Every job's `st` field, and the jobs with no hash yet (still in the jobs stream). */
+async function states(ids: string[]): Promise<Map<string, string>> {
+  const p = redis.pipeline();
+  for (const id of ids) p.hget(`smppd:job:${id}`, 'st');
+  const res = (await p.exec()) ?? [];
+  return new Map(ids.map((id, i) => [id, (res[i]![1] as string | null) ?? '(in stream)']));
+}
+
+t.test('SIGTERM during a run of a few hundred jobs exits 0 within drainMs and leaves nothing claimed or in flight', async (t) => {
+  const d = await start();
+  const ids = Array.from({ length: N }, (_, i) => `stop-${i}`);
+  const p = redis.pipeline();
+  ids.forEach((id, i) => p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `1${i % 2 ? '38' : '30'}0013${String(i).padStart(4, '0')}`, text: `shutdown run ${i}` })));
+  await p.exec();
+  await waitForEvents(redis, (e) => e.filter((x) => x.state === 'submitted').length >= 60);
+  const t0 = Date.now();
+  d.kill('SIGTERM');
+  const { code } = await d.exited;
+  const tookMs = Date.now() - t0;
+  t.equal(code, 0, 'exit code 0');
+  t.ok(tookMs < 4000 + 3000, `stopped in ${tookMs} ms (drainMs 4000)`);
+  t.match(d.output(), /"msg":"stopping: intake closed, draining in-flight messages"/);
+  t.match(d.output(), /smppd stopping -> stopped/);
+
+  t.equal(await redis.exists('smppd:inflight:test-daemon'), 0, 'the in-flight table is empty');
+  const st = await states(ids);
+  const counts: Record<string, number> = {};
+  for (const s of st.values()) counts[s] = (counts[s] ?? 0) + 1;
+  t.comment(`after SIGTERM: ${JSON.stringify(counts)}`);
+  const allowed = new Set(['queued', 'scheduled', 'submitted', '(in stream)', ...FINAL]);
+  const bad = [...st].filter(([, s]) => !allowed.has(s));
+  t.same(bad, [], 'every job is final, submitted (awaiting its receipt) or still queued');
+  t.ok(counts.queued || counts['(in stream)'], 'the stop came mid-run: some jobs were still waiting');
+  t.notOk(await redis.get('smppd:lease:test-daemon'), 'the lease was released');
+});
+
+t.test('after a restart every job finishes, each sent exactly once', async (t) => {
+  const d = await start();
+  const evs = await waitForEvents(redis, (e) => new Set(e.filter((x) => x.id.startsWith('stop-') && FINAL.has(x.state)).map((x) => x.id)).size >= N, 40_000);
+  const finals = evs.filter((e) => e.id.startsWith('stop-') && FINAL.has(e.state));
+  t.equal(finals.length, N, 'one final event per job');
+  t.ok(finals.every((e) => e.state === 'delivered'), 'all delivered');
+  const texts = sim.submits.filter((s) => s.text.startsWith('shutdown run ')).map((s) => s.text);
+  t.equal(texts.length, N, 'no job was written twice');
+  t.equal(new Set(texts).size, N);
+  d.kill('SIGTERM');
+  t.equal((await d.exited).code, 0);
+});
+
+t.test('a second signal during the drain exits at once with 130', async (t) => {
+  sim.setBehaviours('cmcc', { neverAnswer: true });
+  const d = await start();
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: 'stuck-1', to: '13800138000', text: 'never answered' }));
+  const until = Date.now() + 10_000;
+  while (!sim.submits.some((s) => s.text === 'never answered') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  d.kill('SIGTERM');
+  await d.waitFor(/draining in-flight messages/);
+  const t0 = Date.now();
+  d.kill('SIGINT');
+  const { code } = await d.exited;
+  t.equal(code, 130, 'forced exit code');
+  t.ok(Date.now() - t0 < 1500, `exited in ${Date.now() - t0} ms, without waiting for the drain`);
+  sim.setBehaviours('cmcc', {});
+  // The next start recovers it: written, never answered -> unknown (the job did not ask to be resent).
+  const d2 = await start();
+  const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'stuck-1' && FINAL.has(x.state)), 15_000);
+  t.equal(evs.find((e) => e.id === 'stuck-1' && FINAL.has(e.state))!.state, 'unknown');
+  d2.kill('SIGTERM');
+  t.equal((await d2.exited).code, 0);
+});

@@ -1,0 +1,38 @@
+/**
+ * deliver_sm_resp only after the receipt is persisted: while Redis is down the daemon answers
+ * receipts with an error, the simulator resends them, and once Redis is back every job is delivered.
+ */
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { startSimulator } from '../../src/sim/index.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { FINAL, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+
+const srv = await startRedis({ aof: true }); // restarted mid-test: the queue must survive it
+// Receipts 1.5 s after the response, resent every 1.5 s up to 3 times when answered with an error.
+const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, behaviours: { receiptDelayMs: 1500, receiptRetryMs: 1500 } }] });
+const redis = new Redis(srv.url, { maxRetriesPerRequest: null });
+redis.on('error', () => { /* the server is stopped on purpose */ });
+const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { queue: { leaseMs: 10_000 } } });
+const daemon = spawnSmppd(['run', '--config', config]);
+t.teardown(async () => {
+  daemon.kill('SIGKILL');
+  await daemon.exited;
+  redis.disconnect();
+  await sim.close();
+  await srv.stop();
+  removeRedisDir(srv);
+});
+await daemon.waitFor(/smppd running/);
+
+t.test('receipts that arrive while Redis is down are refused, resent by the SMSC and then stored', async (t) => {
+  const ids = ['outage-1', 'outage-2', 'outage-3'];
+  for (const id of ids) await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: '13800138000', text: `outage ${id}` }));
+  await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && x.state === 'submitted')));
+  await srv.stop();
+  await daemon.waitFor(/receipt not stored; asking the SMSC to resend/, 10_000);
+  await srv.start();
+  const evs = await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && FINAL.has(x.state))), 15_000);
+  for (const id of ids) t.same(evs.filter((e) => e.id === id).map((e) => e.state), ['submitted', 'delivered'], `${id}: delivered once`);
+  t.ok(sim.stats().cmcc!.receipts > ids.length, 'the SMSC had to send some receipts again');
+});

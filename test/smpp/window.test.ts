@@ -1,0 +1,28 @@
+import t from 'tap';
+import { InFlightWindow } from '../../src/smpp/window.js';
+import { MAX_SEQUENCE } from '../../src/smpp/pdu-header.js';
+
+t.test('sequence numbers wrap from 0x7FFFFFFF to 1 and skip ones still outstanding', async (t) => {
+  const w = new InFlightWindow(1000, () => {});
+  (w as any).lastSeq = MAX_SEQUENCE - 1;
+  t.equal(w.nextSeq(), MAX_SEQUENCE);
+  t.equal(w.nextSeq(), 1, 'never 0, never above 0x7FFFFFFF');
+  void w.add(2, 4);
+  t.equal(w.nextSeq(), 3, 'seq 2 is still in flight');
+  t.equal(w.drain().length, 1);
+});
+
+t.test('entries time out oldest first with one timer, and a taken entry never times out', async (t) => {
+  const timedOut: number[] = [];
+  const w = new InFlightWindow(40, (e) => timedOut.push(e.seq));
+  const a = w.add(1, 4);
+  void w.add(2, 4);
+  const c = w.add(3, 4);
+  w.take(2)!.resolve({ kind: 'response', status: 0, pdu: {}, latencyMs: 1 });
+  await new Promise((r) => setTimeout(r, 80));
+  t.same(timedOut, [1, 3]);
+  t.equal(w.size, 0);
+  t.equal(w.nextDeadlineMs, Infinity, 'timer disarmed when empty');
+  void a;
+  void c;
+});
