@@ -38,15 +38,6 @@ local function quiet_wait(qo)
   return (q_end - m) % 1440
 end
 
--- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared). Twin of settle.lua's.
-local function release_cap(jk)
-  local ck = redis.call('HGET', jk, 'ck')
-  if not ck or ck == '' then return end
-  redis.call('HSET', jk, 'ck', '')
-  local key = P .. 'cap:' .. ck
-  if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
-end
-
 local out, used = {}, 0
 local infl = k_inflight(daemon)
 local infl_fields = {}

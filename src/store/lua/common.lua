@@ -55,6 +55,16 @@ local function requeue_head(id)
   return true
 end
 
+-- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared).
+-- Used when a job ends without being sent (claim: expired; settle: failed before any part was accepted).
+local function release_cap(jk)
+  local ck = redis.call('HGET', jk, 'ck')
+  if not ck or ck == '' then return end
+  redis.call('HSET', jk, 'ck', '')
+  local key = P .. 'cap:' .. ck
+  if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
+end
+
 local function split2(s)
   local i = string.find(s, ':', 1, true)
   return string.sub(s, 1, i - 1), string.sub(s, i + 1)

@@ -20,15 +20,6 @@ local out, i = {}, 11
 local day = math.floor(now / 86400000)
 load_invalid()
 
--- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared). Twin of claim.lua's.
-local function release_cap(jk)
-  local ck = redis.call('HGET', jk, 'ck')
-  if not ck or ck == '' then return end
-  redis.call('HSET', jk, 'ck', '')
-  local key = P .. 'cap:' .. ck
-  if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
-end
-
 local function submitted(id, ids, code, err)
   local jk = k_job(id)
   local car = redis.call('HGET', jk, 'car')
