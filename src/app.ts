@@ -112,6 +112,9 @@ export class App {
     this.intake = new Intake({
       store, reader: this.reader, pool: this.pool, consumer: cfg.instanceId, config: () => this.cfg,
       metrics: this.metrics, logger: log,
+      // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
+      // stores a batch in well under a second; an adopted replay changes nothing anyway).
+      adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
       onQueued: (carriers) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(); },
     });
     this.intake.start();

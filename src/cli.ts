@@ -1,4 +1,4 @@
-/** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist. */
+/** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist, bench. */
 import yargs from 'yargs';
 import type { Io } from './commands/io.js';
 import { Exit } from './commands/io.js';
@@ -89,6 +89,21 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .options(redisOpts), async (a) => {
       const { numberList } = await import('./commands/number-list.js');
       code = await numberList('blacklist', { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
+    })
+    .command('bench', 'benchmarks on 127.0.0.1 (own redis-server, SMSC sink, daemon); figures in docs/BENCHMARKS.md', (y) => y.options({
+      jobs: { type: 'number', describe: 'end-to-end jobs per run (default 50000)' },
+      runs: { type: 'number', describe: 'runs per end-to-end measurement, medians reported (default 3)' },
+      only: { type: 'string', describe: 'sections: e2e,kannel,otp,rate,memory,hotpath (default all)' },
+      'otp-background': { type: 'number', describe: 'marketing jobs draining during the OTP latency run' },
+      'rate-tps': { type: 'number', describe: 'carrier TPS for the rate accuracy run' },
+      'rate-seconds': { type: 'number', describe: 'length of the rate accuracy run' },
+      'memory-jobs': { type: 'number', describe: 'jobs queued for the RSS figure' },
+      'awaiting-jobs': { type: 'number', describe: 'jobs awaiting receipts for the Redis bytes figure' },
+      profile: { type: 'string', describe: 'write V8 CPU profiles of the daemon to this directory' },
+    }), async (a) => {
+      const { bench } = await import('./commands/bench.js');
+      const names = ['jobs', 'runs', 'only', 'otp-background', 'rate-tps', 'rate-seconds', 'memory-jobs', 'awaiting-jobs', 'profile'] as const;
+      code = await bench(names.flatMap((n) => (a[n] === undefined ? [] : [`--${n}`, String(a[n])])), io);
     })
     .demandCommand(1, 'name a command; --help lists them')
     .strict()

@@ -20,6 +20,11 @@ const NUMBER_KEYS = new Set(['to', 'from', 'number', 'msisdn', 'source', 'dest',
 
 function maskDeep(v: unknown, depth = 0): unknown {
   if (depth > 4 || v === null || typeof v !== 'object') return v;
+  // An Error's message and stack are not enumerable: without this, errors would log as {}.
+  if (v instanceof Error) {
+    const code = (v as NodeJS.ErrnoException).code;
+    return { type: v.name, message: maskNumber(v.message), stack: v.stack, ...(code === undefined ? {} : { code }) };
+  }
   if (Array.isArray(v)) return v.map((x) => maskDeep(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {

@@ -83,7 +83,11 @@ export class Dispatcher {
         claimed = await store.claim(daemon, lease.token, this.carrier.name, cap);
         this.d.metrics.redisLatency.observe({ op: 'claim' }, (performance.now() - t0) / 1000);
       } catch (e) {
-        this.d.logger.error({ err: e, carrier: this.carrier.name }, 'claim failed');
+        // The script may have run with its reply lost: jobs claimed (C) for us that we never got. Giving the
+        // lease up makes the keeper take it again once our in-flight work is back, and taking it recovers
+        // our own in-flight table, which puts those jobs back at the head of their lanes.
+        this.d.logger.error({ err: e, carrier: this.carrier.name }, 'claim failed; the lease is taken again to recover what it may have claimed');
+        lease.lost();
         await this.sleep(500);
         continue;
       }

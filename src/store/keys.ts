@@ -15,6 +15,8 @@ export class Keys {
   get daemons(): string { return `${this.prefix}daemons`; }
   get dead(): string { return `${this.prefix}dead`; }
   job(id: string): string { return `${this.prefix}job:${id}`; }
+  /** The ready-to-write PDU bodies of a job, a list; deleted once the job is written or ends. */
+  body(id: string): string { return `${this.prefix}body:${id}`; }
   lane(carrier: string, cls: JobClass): string { return `${this.prefix}{${carrier}}:lane:${cls}`; }
   sched(carrier: string): string { return `${this.prefix}{${carrier}}:sched`; }
   dlr(carrier: string, day: number): string { return `${this.prefix}{${carrier}}:dlr:${day}`; }

@@ -31,9 +31,24 @@ export function createRedis(cfg: RedisConfig, name: string, extra: Partial<Redis
     const sentinel: RedisOptions = { ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster' };
     if (cfg.sentinelPassword !== undefined) sentinel.sentinelPassword = cfg.sentinelPassword;
     if (opts.tls) { sentinel.enableTLSForSentinelMode = true; sentinel.sentinelTLS = {}; }
-    return new Redis(sentinel);
+    return rejectUnansweredOnClose(new Redis(sentinel));
   }
-  return new Redis(cfg.url, opts);
+  return rejectUnansweredOnClose(new Redis(cfg.url, opts));
+}
+
+/**
+ * With autoResendUnfulfilledCommands off, ioredis (6.0, redis/event_handler.js readyHandler) drops the
+ * commands that were written but unanswered when the connection closed without settling them: their
+ * promises hang for ever, and with them the settle batcher, the dispatcher and the lease retake
+ * (test/store/redis-close.test.ts, test/e2e/faults-redis.test.ts). Reject them at close: the outcome
+ * is unknown, and every caller retries from its own state.
+ */
+function rejectUnansweredOnClose(r: Redis): Redis {
+  r.on('close', () => {
+    const q = (r as unknown as { commandQueue?: { toArray(): { command: { reject(e: Error): void } }[] } }).commandQueue;
+    for (const item of q?.toArray() ?? []) item.command.reject(new Error('connection closed before the reply'));
+  });
+  return r;
 }
 
 /** Wait for the first connection; reject with the cause after timeoutMs. */

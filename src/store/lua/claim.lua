@@ -77,7 +77,8 @@ local function take(cls, budget)
         infl_fields[#infl_fields + 1] = 'C'
         out[#out + 1] = id
         out[#out + 1] = n
-        for p = 1, n do out[#out + 1] = redis.call('HGET', jk, 'b' .. p) end
+        local bodies = redis.call('LRANGE', k_body(id), 0, n - 1)
+        for p = 1, n do out[#out + 1] = bodies[p] end
         taken = taken + n
         used = used + n
       end

@@ -2,6 +2,7 @@
 -- Every script takes the key prefix as ARGV[1]; key names mirror src/store/keys.ts.
 local P = ARGV[1]
 local function k_job(id) return P .. 'job:' .. id end
+local function k_body(id) return P .. 'body:' .. id end
 local function k_lane(c, cls) return P .. '{' .. c .. '}:lane:' .. cls end
 local function k_sched(c) return P .. '{' .. c .. '}:sched' end
 local function k_dlr(c, day) return P .. '{' .. c .. '}:dlr:' .. day end
@@ -41,9 +42,11 @@ local function finish(id, state, code, err, now, maxlen, retention, extra)
 end
 
 -- Drop the ready-to-write bodies: they are the bulk of a job's bytes and are never needed again.
+-- They live in a list of their own (body:<id>), not in the job hash: one value over
+-- hash-max-listpack-value (64 B) turns a hash into a hashtable for good, ~3x the bytes while the
+-- job awaits its receipt (measured: docs/BENCHMARKS.md).
 local function drop_bodies(id, n)
-  local jk = k_job(id)
-  for i = 1, n do redis.call('HDEL', jk, 'b' .. i) end
+  redis.call('DEL', k_body(id))
 end
 
 -- Back to the head of its lane (never written: no attempt counted).

@@ -98,10 +98,8 @@ for _ = 1, count do
       local jk = k_job(id)
       local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp, 'rs', resend, 'meta', meta,
         'tz', tz, 'qh', qh, 'n', n, 'att', 0, 'ts', now, 'fp', fp, 'qo', qo, 'ck', ck }
-      for p = 1, n do
-        fields[#fields + 1] = 'b' .. p
-        fields[#fields + 1] = ARGV[b0 + p - 1]
-      end
+      redis.call('DEL', k_body(id)) -- the bodies of an earlier job with this id, long gone, must not be sent
+      if n > 0 then redis.call('RPUSH', k_body(id), unpack(ARGV, b0, b0 + n - 1)) end
       if send_at > now then
         fields[#fields + 1] = 'st'; fields[#fields + 1] = 'scheduled'
         redis.call('HSET', jk, unpack(fields))

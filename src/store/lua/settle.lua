@@ -19,6 +19,8 @@ local infl = k_inflight(daemon)
 local out, i = {}, 11
 local day = math.floor(now / 86400000)
 load_invalid()
+-- Once per key per call, not per job: the same day bucket and early hash serve the whole batch.
+local dlr_expiry_set, early_empty = {}, {}
 
 local function submitted(id, ids, code, err)
   local jk = k_job(id)
@@ -36,7 +38,10 @@ local function submitted(id, ids, code, err)
     end
   end
   -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
-  redis.call('EXPIRE', dk, (ttl_days + 1) * 86400)
+  if not dlr_expiry_set[dk] then
+    redis.call('EXPIRE', dk, (ttl_days + 1) * 86400)
+    dlr_expiry_set[dk] = true
+  end
   redis.call('HSET', jk, 'st', 'submitted', 'ids', cjson.encode(good), 'sub', now)
   local ev = job_event(id, 'submitted', now)
   ev.msgIds = good
@@ -44,6 +49,9 @@ local function submitted(id, ids, code, err)
   emit(ev, maxlen)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   local early = k_early(car)
+  if early_empty[car] == nil then early_empty[car] = redis.call('HLEN', early) == 0 end
+  -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
+  if early_empty[car] then return end
   for _, m in ipairs(good) do
     local r = redis.call('HGET', early, m)
     if r then

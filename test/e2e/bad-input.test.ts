@@ -1,0 +1,141 @@
+/**
+ * Bad input never crashes the daemon and never goes silent: every bad job ends `rejected` with its
+ * stable code, the next good job goes through; every bad config file refuses to
+ * start with the field's dotted path and a clear message, exit 78.
+ */
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { startSimulator } from '../../src/sim/index.js';
+import { runDaemon } from '../../src/commands/run.js';
+import type { Io } from '../../src/commands/io.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+
+const srv = await startRedis();
+const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }] });
+const redis = new Redis(srv.url);
+// No default route: a foreign number has nowhere to go.
+const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { routing: { countryCode: '86', default: null } } });
+const daemon = spawnSmppd(['run', '--config', config]);
+t.teardown(async () => {
+  daemon.kill('SIGKILL');
+  await daemon.exited;
+  redis.disconnect();
+  await sim.close();
+  await srv.stop();
+  removeRedisDir(srv);
+});
+await daemon.waitFor(/smppd running/, 30_000);
+
+const good = { to: '13800138000', text: 'good' };
+const hourAgo = Date.now() - 3_600_000;
+/** [name, raw `job` field (or null: an entry without one), expected final state, expected code]. */
+const BAD: [string, string | null, string, string][] = [
+  ['not JSON', '{not json', 'rejected', 'BAD_JSON'],
+  ['truncated JSON', '{"to":"13800138000","text":"x"', 'rejected', 'BAD_JSON'],
+  ['an empty payload', '', 'rejected', 'BAD_JSON'],
+  ['no job field at all', null, 'rejected', 'BAD_JSON'],
+  ['a JSON array', '[1,2,3]', 'rejected', 'BAD_FIELD'],
+  ['a JSON string', '"hello"', 'rejected', 'BAD_FIELD'],
+  ['JSON null', 'null', 'rejected', 'BAD_FIELD'],
+  ['missing to', JSON.stringify({ text: 'x' }), 'rejected', 'BAD_FIELD'],
+  ['missing text', JSON.stringify({ to: '13800138000' }), 'rejected', 'BAD_FIELD'],
+  ['empty text', JSON.stringify({ to: '13800138000', text: '' }), 'rejected', 'EMPTY_TEXT'],
+  ['to as a number', JSON.stringify({ to: 13800138000, text: 'x' }), 'rejected', 'BAD_FIELD'],
+  ['text as an object', JSON.stringify({ to: '13800138000', text: { a: 1 } }), 'rejected', 'BAD_FIELD'],
+  ['meta as a string', JSON.stringify({ ...good, meta: 'x' }), 'rejected', 'BAD_FIELD'],
+  ['resend as a string', JSON.stringify({ ...good, resend: 'yes' }), 'rejected', 'BAD_FIELD'],
+  ['sendAt not a date', JSON.stringify({ ...good, sendAt: 'tomorrow-ish' }), 'rejected', 'BAD_FIELD'],
+  ['an id with spaces', JSON.stringify({ ...good, id: 'a b c' }), 'rejected', 'BAD_FIELD'],
+  ['a control character in the id', JSON.stringify({ ...good, id: 'line\nbreak' }), 'rejected', 'BAD_FIELD'],
+  ['an id of 200 characters', JSON.stringify({ ...good, id: 'i'.repeat(200) }), 'rejected', 'BAD_FIELD'],
+  ['an unknown class', JSON.stringify({ ...good, class: 'vip' }), 'rejected', 'BAD_FIELD'],
+  ['an unknown time zone', JSON.stringify({ ...good, tz: 'Mars/Olympus' }), 'rejected', 'BAD_FIELD'],
+  ['a huge text (100 000 characters)', JSON.stringify({ to: '13800138000', text: 'x'.repeat(100_000) }), 'rejected', 'TOO_MANY_PARTS'],
+  ['a number too short', JSON.stringify({ to: '12', text: 'x' }), 'rejected', 'BAD_NUMBER'],
+  ['a number with letters', JSON.stringify({ to: '1380013800O', text: 'x' }), 'rejected', 'BAD_NUMBER'],
+  ['a number too long', JSON.stringify({ to: '+8613800138000123456789', text: 'x' }), 'rejected', 'BAD_NUMBER'],
+  ['a control character in the number', JSON.stringify({ to: '1380013\u00008000', text: 'x' }), 'rejected', 'BAD_NUMBER'],
+  ['a foreign number with no default route', JSON.stringify({ to: '+447700900123', text: 'x' }), 'rejected', 'UNROUTABLE'],
+  ['a Chinese number of no carrier', JSON.stringify({ to: '17000000000', text: 'x' }), 'rejected', 'UNROUTABLE'],
+  ['an expiry in the past', JSON.stringify({ ...good, expiresAt: hourAgo }), 'rejected', 'EXPIRED'],
+];
+
+t.test(`${BAD.length} bad jobs each end with their code, the daemon keeps running, the next good job goes through`, async (t) => {
+  const entryOf: string[] = [];
+  for (const [, raw] of BAD) {
+    entryOf.push(raw === null ? (await redis.xadd('smppd:jobs', '*', 'other', 'x'))! : (await redis.xadd('smppd:jobs', '*', 'job', raw))!);
+  }
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'good-after-bad' }));
+  const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'good-after-bad' && x.state === 'delivered'), 20_000);
+  const byEntry = new Map<string, { state: string; code?: string }[]>();
+  for (const e of evs) byEntry.set(e.id, [...(byEntry.get(e.id) ?? []), e as { state: string; code?: string }]);
+  BAD.forEach(([name, , state, code], i) => {
+    const got = byEntry.get(entryOf[i]!) ?? [];
+    t.same(got.map((e) => `${e.state} ${e.code}`), [`${state} ${code}`], `${name}: one ${state} event with ${code}`);
+  });
+  t.equal(daemon.child.exitCode, null, 'the daemon is still running');
+  t.equal(await redis.xpending('smppd:jobs', 'smppd').then((p) => Number((p as unknown[])[0])), 0, 'every entry was acknowledged');
+  t.notOk(sim.submits.some((s) => s.text !== 'good'), 'nothing bad reached the SMSC');
+});
+
+t.test('a reused job id is rejected DUPLICATE_ID and the first job is untouched', async (t) => {
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'twice', text: 'first of twice' }));
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'twice', text: 'second of twice' }));
+  const evs = await waitForEvents(redis, (e) => e.filter((x) => x.id === 'twice' && FINAL.has(x.state)).length >= 2, 20_000);
+  const states = evs.filter((e) => e.id === 'twice').map((e) => `${e.state}${e.code ? ` ${e.code}` : ''}`).sort();
+  t.same(states, ['delivered', 'rejected DUPLICATE_ID', 'submitted']);
+  t.same(sim.submits.filter((s) => s.text.endsWith('of twice')).map((s) => s.text), ['first of twice']);
+  t.ok((await readEvents(redis)).length > 0);
+});
+
+// ---- bad config files: refused with the field's path, exit 78 (in-process, as `smppd run` does it) ----
+
+const dir = mkdtempSync(join(tmpdir(), 'smppd-badcfg-'));
+const carrier = { name: 'cmcc', host: '127.0.0.1', port: 2775, systemId: 'x', password: 'pw' };
+const BAD_CONFIGS: [string, unknown, RegExp][] = [
+  ['port as text', { carriers: [{ ...carrier, port: 'twenty' }] }, /CONFIG_INVALID: carriers\[0\]\.port: must be an integer, got "twenty"/],
+  ['port out of range', { carriers: [{ ...carrier, port: 70000 }] }, /CONFIG_INVALID: carriers\[0\]\.port: /],
+  ['no carriers', { carriers: [] }, /CONFIG_INVALID: carriers: /],
+  ['a carrier without host', { carriers: [{ name: 'cmcc', port: 1, systemId: 'x' }] }, /CONFIG_INVALID: carriers\[0\]\.host: /],
+  ['a misspelt carrier key', { carriers: [{ ...carrier, windowsize: 5 }] }, /CONFIG_INVALID: carriers\[0\]\.windowsize: /],
+  ['the same carrier twice', { carriers: [carrier, carrier] }, /CONFIG_INVALID: carriers\[1\]\.name: /],
+  ['an unknown top-level key', { carriers: [carrier], queu: {} }, /CONFIG_INVALID: queu: /],
+  ['a lease too short', { carriers: [carrier], queue: { leaseMs: 10 } }, /CONFIG_INVALID: queue\.leaseMs: /],
+  ['a redis URL of the wrong scheme', { carriers: [carrier], redis: { url: 'http://x' } }, /CONFIG_INVALID: redis\.url: /],
+  ['quiet hours at 25:00', { carriers: [carrier], care: { quietHours: { start: '25:00' } } }, /CONFIG_INVALID: care\.quietHours\.start: /],
+  ['a default route to no carrier', { carriers: [carrier], routing: { default: 'nobody' } }, /CONFIG_INVALID: routing\.default: /],
+  ['a log level that does not exist', { carriers: [carrier], log: { level: 'loud' } }, /CONFIG_INVALID: log\.level: /],
+  ['a password from an unset variable', { carriers: [{ ...carrier, password: { env: 'SMPPD_TEST_NOT_SET' } }] }, /CONFIG_INVALID: carriers\[0\]\.password: /],
+  ['a YAML list instead of a map', ['a', 'b'], /CONFIG_(INVALID|UNREADABLE)/],
+  ['broken YAML', 'carriers: [\n  - name: "cmcc\n', /CONFIG_UNREADABLE/],
+  ['a file that does not exist', undefined, /CONFIG_UNREADABLE/],
+];
+
+t.test(`${BAD_CONFIGS.length} bad config files refuse to start with exit 78 and name what is wrong`, async (t) => {
+  for (const [i, [name, body, re]] of BAD_CONFIGS.entries()) {
+    const file = join(dir, `bad-${i}.yaml`);
+    if (body !== undefined) writeFileSync(file, typeof body === 'string' ? body : stringify(body));
+    const err: string[] = [];
+    const io: Io = {
+      env: { REDIS_URL: srv.url }, out: () => undefined, err: (l) => err.push(l),
+      onSignal: () => () => undefined, untilSignal: () => new Promise(() => undefined),
+    };
+    const code = await runDaemon({ config: file }, io);
+    t.equal(code, 78, `${name}: exit 78`);
+    t.match(err.join('\n'), re, `${name}: ${err.join(' ').slice(0, 140)}`);
+  }
+});
+
+t.test('the real process exits 78 on a bad config too, and never prints the password', async (t) => {
+  const file = join(dir, 'secret.yaml');
+  writeFileSync(file, stringify({ carriers: [{ ...carrier, password: 'hunter2-secret', windowSize: 0 }] }));
+  const d = spawnSmppd(['run', '--config', file]);
+  t.equal((await d.exited).code, 78);
+  t.match(d.output(), /CONFIG_INVALID: carriers\[0\]\.windowSize: /);
+  t.notMatch(d.output(), /hunter2-secret/);
+});

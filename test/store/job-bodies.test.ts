@@ -1,0 +1,36 @@
+import t from 'tap';
+import { buildConfig } from '../../src/config/schema.js';
+import { createRedis } from '../../src/store/redis.js';
+import { QueueStore } from '../../src/store/queue-store.js';
+import type { PreparedOk } from '../../src/types.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+const srv = await startRedis();
+const cfg = buildConfig({ redis: { url: srv.url, prefix: 'b:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
+const redis = createRedis(cfg.redis, 'test');
+await redis.connect();
+const store = new QueueStore(redis, cfg);
+await store.ensureGroup();
+t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+await store.recover('d1', 'tok', 'start');
+
+// Two UCS2 parts of 140+ octets each: far over hash-max-listpack-value (64 B).
+const bodies = [Buffer.alloc(160, 0x4e), Buffer.alloc(150, 0x8b)];
+const job = (id: string, entryId: string): PreparedOk & { entryId: string } => ({
+  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cmcc', class: 'transactional', parts: bodies,
+  fingerprint: '', sendAt: 0, expiresAt: 0, tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId,
+});
+
+t.test('bodies live beside the job hash, which stays compact, and are gone once the job is submitted', async (t) => {
+  t.same(await store.ingest([job('big', '1-0')]), ['queued']);
+  t.equal(await redis.llen(store.keys.body('big')), 2, 'one list entry per part');
+  t.equal(await redis.object('ENCODING', store.keys.job('big')), 'listpack', 'the job hash holds no long value');
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
+  t.not(claimed, 'lease-lost');
+  const parts = (claimed as { id: string; parts: Buffer[] }[])[0]!.parts;
+  t.ok(parts[0]!.equals(bodies[0]!) && parts[1]!.equals(bodies[1]!), 'claim returns the bodies byte for byte, in order');
+  t.ok(await store.markSubmitting('d1', 'tok', ['big']));
+  await store.settle('d1', [{ act: 'ok', id: 'big', msgIds: ['m1', 'm2'] }]);
+  t.equal(await redis.exists(store.keys.body('big')), 0, 'bodies dropped at submit');
+  t.equal(await redis.object('ENCODING', store.keys.job('big')), 'listpack');
+});
