@@ -203,6 +203,7 @@ export class App {
         this.metrics.queueOldestAge.set({ carrier: l.carrier, class: l.class }, l.oldestAgeMs / 1000);
       }
       for (const [c, n] of Object.entries(await this.store.scheduleSizes(names))) this.metrics.scheduleSize.set({ carrier: c }, n);
+      this.metrics.deadLetters.set(await this.store.deadLetters());
       for (const [c, s] of this.slots) this.metrics.windowInUse.set({ carrier: c }, s.dispatcher.inFlight);
       if (this.pool) this.metrics.poolUtilization.set(this.pool.utilization());
     } catch (e) {

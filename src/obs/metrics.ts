@@ -9,6 +9,25 @@ import { ErrorCodes } from '../errors.js';
 
 export const SUBMIT_RESULTS = ['ok', 'throttled', 'transient', 'permanent', 'no_answer', 'not_written'] as const;
 export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
+/** SMPP 3.4 §5.1.3 command_status values seen on submit_sm_resp often enough to be named in a label. */
+const STATUS_NAMES: Record<number, string> = {
+  0x00: 'ESME_ROK', 0x08: 'ESME_RSYSERR', 0x0a: 'ESME_RINVSRCADR', 0x0b: 'ESME_RINVDSTADR', 0x14: 'ESME_RMSGQFUL',
+  0x45: 'ESME_RSUBMITFAIL', 0x58: 'ESME_RTHROTTLED', 0x61: 'ESME_RINVSCHED', 0x62: 'ESME_RINVEXPIRY', 0x64: 'ESME_RX_T_APPN',
+  0x65: 'ESME_RX_P_APPN', 0x66: 'ESME_RX_R_APPN', 0xff: 'ESME_RUNKNOWNERR',
+};
+const seenStatuses = new Set<string>();
+
+/** A bounded label for a command_status: its name, else its hex form, else "other" once 64 are in use. */
+export function statusLabel(status: number): string {
+  const named = STATUS_NAMES[status];
+  if (named) return named;
+  const hex = `0x${(status >>> 0).toString(16).padStart(8, '0')}`;
+  if (seenStatuses.has(hex)) return hex;
+  if (seenStatuses.size >= 64) return 'other';
+  seenStatuses.add(hex);
+  return hex;
+}
+
 export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD', 'other'] as const;
 /** unmatched: no mapping within queue.earlyReceiptMs; unreadable: marked as a receipt but naming no message or state. */
 export const ORPHAN_REASONS = ['unmatched', 'unreadable'] as const;
@@ -19,7 +38,7 @@ export class Metrics {
   readonly reconnects; readonly badPdus; readonly receipts; readonly receiptLatency; readonly receiptOrphans; readonly receiptsHeld;
   readonly moPartial;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
-  readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
+  readonly responses; readonly deadLetters; readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
 
   constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
     const r = [this.registry];
@@ -28,6 +47,8 @@ export class Metrics {
     this.submitLatency = new client.Histogram({ name: 'smppd_submit_latency_seconds', help: 'submit_sm to submit_sm_resp', labelNames: carrier, registers: r,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.windowInUse = new client.Gauge({ name: 'smppd_window_in_use', help: 'requests awaiting a response', labelNames: carrier, registers: r });
+    this.responses = new client.Counter({ name: 'smppd_responses_total', help: 'submit_sm_resp by command_status (named for the common ones, hex otherwise, "other" past 64 values)', labelNames: ['carrier', 'status'], registers: r });
+    this.deadLetters = new client.Gauge({ name: 'smppd_dead_letters', help: 'jobs in the dead-letter set (attempts exhausted)', registers: r });
     this.throttles = new client.Counter({ name: 'smppd_throttles_total', help: 'ESME_RTHROTTLED / ESME_RMSGQFUL responses', labelNames: carrier, registers: r });
     this.bindsUp = new client.Gauge({ name: 'smppd_binds_up', help: 'bound SMPP sessions', labelNames: carrier, registers: r });
     this.reconnects = new client.Counter({ name: 'smppd_reconnects_total', help: 'session reconnect attempts', labelNames: carrier, registers: r });
@@ -59,6 +80,7 @@ export class Metrics {
   touch(carriers: string[]): void {
     for (const c of carriers) {
       for (const res of SUBMIT_RESULTS) this.submits.inc({ carrier: c, result: res }, 0);
+      for (const st of Object.values(STATUS_NAMES)) this.responses.inc({ carrier: c, status: st }, 0);
       for (const s of RECEIPT_STATES) this.receipts.inc({ carrier: c, state: s }, 0);
       this.throttles.inc({ carrier: c }, 0); this.reconnects.inc({ carrier: c }, 0); this.badPdus.inc({ carrier: c }, 0);
       for (const reason of ORPHAN_REASONS) this.receiptOrphans.inc({ carrier: c, reason }, 0);

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { RequestOutcome } from '../smpp/outcome.js';
 import type { QueueStore, SettleRecord } from '../store/queue-store.js';
-import type { Metrics } from '../obs/metrics.js';
+import { statusLabel, type Metrics } from '../obs/metrics.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { Batcher } from './batcher.js';
 import { resultOf, settleRecordFor } from './outcome-policy.js';
@@ -123,7 +123,10 @@ export class Dispatcher {
       void p.then((outcomes) => {
         for (const o of outcomes) {
           metrics.submits.inc({ carrier: this.carrier.name, result: resultOf(o) });
-          if (o.kind === 'response') metrics.submitLatency.observe({ carrier: this.carrier.name }, o.latencyMs / 1000);
+          if (o.kind === 'response') {
+            metrics.submitLatency.observe({ carrier: this.carrier.name }, o.latencyMs / 1000);
+            metrics.responses.inc({ carrier: this.carrier.name, status: statusLabel(o.status) });
+          }
         }
         return this.settleOne(settleRecordFor(id, outcomes, this.d.normaliseId));
       });
