@@ -2,13 +2,12 @@
  * The real daemon for the care end-to-end tests: a private redis-server, the in-process simulator
  * (cmcc, cucc, ctcc) and `smppd run` as a child process whose clock is shifted to a chosen instant.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Test } from 'tap';
-import { startSimulator } from '../../src/sim/index.js';
 import type { SimBehaviours, Simulator } from '../../src/sim/types.js';
-import { removeRedisDir, startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { readEvents, spawnSmppd, type Daemon, type Ev } from '../helpers/daemon.js';
-import { writeConfig } from '../helpers/daemon.js';
+import type { TestRedis } from '../helpers/redis-server.js';
+import { readEvents, type Daemon, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
 export interface CareRig {
   srv: TestRedis;
@@ -27,23 +26,16 @@ export interface CareRig {
 export async function startCareRig(t: Test, opts: {
   clockAtSpawnMs: number; care?: Record<string, unknown>; behaviours?: Record<string, SimBehaviours>;
 }): Promise<CareRig> {
-  const srv = await startRedis();
-  const sim = await startSimulator({
-    carriers: ['cmcc', 'cucc', 'ctcc'].map((name) => ({ name, port: 0, ...(opts.behaviours?.[name] ? { behaviours: opts.behaviours[name] } : {}) })),
+  let clockOffsetMs = 0;
+  const { srv, sim, redis, daemon } = await startStack(t, {
+    behaviours: opts.behaviours,
+    extra: opts.care ? { care: opts.care } : {},
+    // Taken at spawn time, so that the daemon's clock reads clockAtSpawnMs as it starts.
+    env: () => {
+      clockOffsetMs = opts.clockAtSpawnMs - Date.now();
+      return { SMPPD_CLOCK_OFFSET_MS: String(clockOffsetMs) };
+    },
   });
-  const redis = new Redis(srv.url);
-  const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: opts.care ? { care: opts.care } : {} });
-  const clockOffsetMs = opts.clockAtSpawnMs - Date.now();
-  const daemon = spawnSmppd(['run', '--config', config], { SMPPD_CLOCK_OFFSET_MS: String(clockOffsetMs) });
-  t.teardown(async () => {
-    daemon.kill('SIGKILL');
-    await daemon.exited;
-    redis.disconnect();
-    await sim.close();
-    await srv.stop();
-    removeRedisDir(srv);
-  });
-  await daemon.waitFor(/smppd running/);
   return {
     srv, sim, redis, daemon, clockOffsetMs,
     fakeNow: () => Date.now() + clockOffsetMs,

@@ -7,29 +7,18 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import { startSimulator } from '../../src/sim/index.js';
 import { runDaemon } from '../../src/commands/run.js';
 import type { Io } from '../../src/commands/io.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+import { FINAL, readEvents, spawnSmppd, waitForEvents } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis();
-const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }] });
-const redis = new Redis(srv.url);
-// No default route: a foreign number has nowhere to go.
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { routing: { countryCode: '86', default: null } } });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+const { srv, sim, redis, daemon } = await startStack(t, {
+  carriers: ['cmcc'],
+  // No default route: a foreign number has nowhere to go.
+  extra: { routing: { countryCode: '86', default: null } },
+  readyTimeoutMs: 30_000,
 });
-await daemon.waitFor(/smppd running/, 30_000);
 
 const good = { to: '13800138000', text: 'good' };
 const hourAgo = Date.now() - 3_600_000;

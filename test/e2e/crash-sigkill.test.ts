@@ -5,10 +5,8 @@
  * open windows at each kill.
  */
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig, type Daemon, type Ev } from '../helpers/daemon.js';
+import { FINAL, readEvents, waitForEvents, type Daemon, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
 const JOBS = Number(process.env.SMPPD_CRASH_JOBS ?? 2000);
 const KILLS = Number(process.env.SMPPD_CRASH_KILLS ?? 5);
@@ -16,21 +14,15 @@ const WINDOW = 20; // per bind, one bind per carrier (writeConfig)
 const CARRIERS = ['cmcc', 'cucc', 'ctcc'];
 const NUMBERS = ['1380013', '1300012', '1330013']; // one prefix per carrier
 
-const srv = await startRedis({ aof: true });
-// Receipts resent every 1.5 s, 3 times: they outlive a restart of the daemon.
-const sim = await startSimulator({ carriers: CARRIERS.map((name) => ({ name, port: 0, behaviours: { receiptRetryMs: 1500, receiptDelayMs: 100 } })) });
-const redis = new Redis(srv.url);
-// A per-carrier rate low enough that the run lasts several seconds and the kills land mid-send.
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, carrier: { tps: 150, windowSize: WINDOW } });
-let daemon: Daemon | undefined;
-t.teardown(async () => {
-  daemon?.kill('SIGKILL');
-  await daemon?.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+// The daemon is spawned (and killed) by the test itself; the teardown SIGKILLs whichever is left.
+const { sim, redis, spawnDaemon } = await startStack(t, {
+  aof: true, daemon: false,
+  // Receipts resent every 1.5 s, 3 times: they outlive a restart of the daemon.
+  carriers: CARRIERS.map((name) => ({ name, behaviours: { receiptRetryMs: 1500, receiptDelayMs: 100 } })),
+  // A per-carrier rate low enough that the run lasts several seconds and the kills land mid-send.
+  carrier: { tps: 150, windowSize: WINDOW },
 });
+let daemon: Daemon | undefined;
 
 const rand = (lo: number, hi: number): number => lo + Math.floor(Math.random() * (hi - lo));
 const text = (i: number): string => `crash run ${i}`;
@@ -46,7 +38,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
 
   const killedAt: { submits: number; finals: number }[] = [];
   for (let k = 0; k < KILLS; k++) {
-    daemon = spawnSmppd(['run', '--config', config]);
+    daemon = spawnDaemon();
     await daemon.waitFor(/smppd running/, 30_000);
     await new Promise((r) => setTimeout(r, rand(200, 1500))); // a random point of the run
     daemon.kill('SIGKILL');
@@ -55,7 +47,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
     const finals = (await readEvents(redis)).filter((e) => FINAL.has(e.state)).length;
     killedAt.push({ submits: sim.submits.length, finals });
   }
-  daemon = spawnSmppd(['run', '--config', config]);
+  daemon = spawnDaemon();
   await daemon.waitFor(/smppd running/, 30_000);
   const isFinal = (e: Ev): boolean => FINAL.has(e.state) && e.id.startsWith('crash-');
   const evs = await waitForEvents(redis, (e) => new Set(e.filter(isFinal).map((x) => x.id)).size >= JOBS, 120_000);

@@ -3,29 +3,19 @@
  * the lease. smppd waits, /readyz says not ready while Redis is gone, it resumes and loses nothing.
  */
 import t, { type Test } from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig, type Ev } from '../helpers/daemon.js';
+import { FINAL, readEvents, waitForEvents, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
 const CARRIERS = ['cmcc', 'cucc', 'ctcc'];
 const NUMBERS = ['1380013', '1300012', '1330013'];
-const srv = await startRedis({ aof: true });
-// Receipts refused while Redis is down are resent every 2 s, 3 times: they outlive the outage.
-const sim = await startSimulator({ carriers: CARRIERS.map((name) => ({ name, port: 0, behaviours: { receiptRetryMs: 2000 } })) });
-const redis = new Redis(srv.url, { maxRetriesPerRequest: null });
-redis.on('error', () => { /* the server is stopped on purpose */ });
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, carrier: { tps: 100 }, extra: { queue: { leaseMs: 2000 } } });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+const { srv, sim, redis, daemon } = await startStack(t, {
+  aof: true,
+  // Receipts refused while Redis is down are resent every 2 s, 3 times: they outlive the outage.
+  carriers: CARRIERS.map((name) => ({ name, behaviours: { receiptRetryMs: 2000 } })),
+  redisOptions: { maxRetriesPerRequest: null }, ignoreRedisErrors: true, // the server is stopped on purpose
+  carrier: { tps: 100 }, extra: { queue: { leaseMs: 2000 } },
+  readyTimeoutMs: 30_000,
 });
-await daemon.waitFor(/smppd running/, 30_000);
 const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
 const readyz = async (): Promise<{ status: number; checks: Record<string, boolean> }> => {
   const r = await fetch(`http://127.0.0.1:${port}/readyz`);

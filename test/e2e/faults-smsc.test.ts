@@ -4,31 +4,17 @@
  * is written twice.
  */
 import t, { type Test } from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
 import type { SimBehaviours, SimSubmit } from '../../src/sim/types.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig, type Ev } from '../helpers/daemon.js';
+import { FINAL, readEvents, spawnSmppd, waitForEvents, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis();
-// The first three binds are refused: the daemon must keep trying and then send what waited.
-const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, behaviours: { refuseBinds: 3 } }] });
-const redis = new Redis(srv.url);
-const config = writeConfig({
-  redisUrl: srv.url, ports: sim.ports,
+const { sim, redis, config, daemon } = await startStack(t, {
+  // The first three binds are refused: the daemon must keep trying and then send what waited.
+  carriers: [{ name: 'cmcc', behaviours: { refuseBinds: 3 } }],
   carrier: { responseTimeoutMs: 1000, throttlePauseMs: 100, reconnectMinMs: 50, reconnectMaxMs: 200 },
   extra: { queue: { leaseMs: 3000, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 4 } },
+  readyTimeoutMs: 30_000,
 });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
-});
-await daemon.waitFor(/smppd running/, 30_000);
 
 interface Run { finals: Ev[]; all: Ev[]; submits: SimSubmit[]; byState: Record<string, number> }
 

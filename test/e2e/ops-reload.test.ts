@@ -1,26 +1,14 @@
 import t from 'tap';
 import { writeFileSync, readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+import { FINAL, waitForEvents } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis();
-const sim = await startSimulator({ carriers: ['cmcc', 'cucc', 'ctcc'].map((name) => ({ name, port: 0, behaviours: { slowMs: 20 } })) });
-const redis = new Redis(srv.url);
-// The daemon starts with cmcc and cucc; ctcc is configured only by the reload.
-const config = writeConfig({ redisUrl: srv.url, ports: { cmcc: sim.ports.cmcc!, cucc: sim.ports.cucc! }, carrier: { tps: 200 } });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+const { sim, redis, config, daemon } = await startStack(t, {
+  carriers: ['cmcc', 'cucc', 'ctcc'].map((name) => ({ name, behaviours: { slowMs: 20 } })),
+  // The daemon starts with cmcc and cucc; ctcc is configured only by the reload.
+  configured: ['cmcc', 'cucc'], carrier: { tps: 200 },
 });
-await daemon.waitFor(/smppd running/);
 
 type Cfg = { carriers: { name: string; port: number; tps: number; prefixes: string[] }[] } & Record<string, unknown>;
 const original = readFileSync(config, 'utf8');
@@ -83,11 +71,12 @@ t.test('the added carrier sends, and the lowered TPS holds', async (t) => {
   t.equal(at.length, 60);
   // At the old 200/s the 60 would take 0.3 s; at 20/s at least 2 s.
   t.ok(at.at(-1)! - at[0]! >= 1900, `60 submits spread over ${at.at(-1)! - at[0]!} ms at tps 20`);
-  // Arrival times are taken by the simulator in this (loaded) test process, so a stalled event loop can
-  // bunch arrivals that left the daemon evenly paced; the exact per-window bound on the written side is
-  // asserted in test/carrier/rate.test.ts. Here: the long-run rate after the reload is the new limit.
-  const rate = ((at.length - 1) * 1000) / (at.at(-1)! - at[0]!);
-  t.ok(rate <= 21, `long-run rate ${rate.toFixed(1)}/s at tps 20`);
+  // The limiter spends each second's budget as soon as it is back, so 60 jobs at tps 20 go out as three
+  // bursts about a second apart: at most 20 per started second of the span. Arrival times are taken by the
+  // simulator in this (loaded) test process; the exact per-window bound on the written side is asserted in
+  // test/carrier/rate.test.ts.
+  const spanMs = at.at(-1)! - at[0]!;
+  t.ok(at.length <= 20 * (Math.floor(spanMs / 1000) + 1), `${at.length} submits in ${spanMs} ms at tps 20`);
 });
 
 t.test('an invalid file is refused with the reason logged, and the old config keeps working', async (t) => {

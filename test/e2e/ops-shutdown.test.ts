@@ -1,27 +1,18 @@
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, spawnSmppd, waitForEvents, writeConfig, type Daemon } from '../helpers/daemon.js';
+import { FINAL, waitForEvents, type Daemon } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
 const N = 300;
-const srv = await startRedis({ aof: true });
-// Slow answers keep a window's worth of messages in flight when SIGTERM arrives.
-const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, behaviours: { slowMs: 40 } }, { name: 'cucc', port: 0, behaviours: { slowMs: 40 } }] });
-const redis = new Redis(srv.url);
-const daemons: Daemon[] = [];
-t.teardown(async () => {
-  for (const d of daemons) { d.kill('SIGKILL'); await d.exited; }
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+// Each test starts its own daemons; the teardown SIGKILLs any still running.
+const { sim, redis, spawnDaemon } = await startStack(t, {
+  aof: true, daemon: false,
+  // Slow answers keep a window's worth of messages in flight when SIGTERM arrives.
+  carriers: [{ name: 'cmcc', behaviours: { slowMs: 40 } }, { name: 'cucc', behaviours: { slowMs: 40 } }],
+  extra: { shutdown: { drainMs: 4000 } }, carrier: { tps: 50, windowSize: 10 },
 });
 
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { shutdown: { drainMs: 4000 } }, carrier: { tps: 50, windowSize: 10 } });
 const start = async (): Promise<Daemon> => {
-  const d = spawnSmppd(['run', '--config', config]);
-  daemons.push(d);
+  const d = spawnDaemon();
   await d.waitFor(/smppd running/);
   return d;
 };

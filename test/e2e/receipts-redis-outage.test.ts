@@ -3,27 +3,16 @@
  * receipts with an error, the simulator resends them, and once Redis is back every job is delivered.
  */
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+import { FINAL, waitForEvents } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis({ aof: true }); // restarted mid-test: the queue must survive it
-// Receipts 1.5 s after the response, resent every 1.5 s up to 3 times when answered with an error.
-const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, behaviours: { receiptDelayMs: 1500, receiptRetryMs: 1500 } }] });
-const redis = new Redis(srv.url, { maxRetriesPerRequest: null });
-redis.on('error', () => { /* the server is stopped on purpose */ });
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports, extra: { queue: { leaseMs: 10_000 } } });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
+const { srv, sim, redis, daemon } = await startStack(t, {
+  aof: true, // restarted mid-test: the queue must survive it
+  // Receipts 1.5 s after the response, resent every 1.5 s up to 3 times when answered with an error.
+  carriers: [{ name: 'cmcc', behaviours: { receiptDelayMs: 1500, receiptRetryMs: 1500 } }],
+  redisOptions: { maxRetriesPerRequest: null }, ignoreRedisErrors: true, // the server is stopped on purpose
+  extra: { queue: { leaseMs: 10_000 } },
 });
-await daemon.waitFor(/smppd running/);
 
 t.test('receipts that arrive while Redis is down are refused, resent by the SMSC and then stored', async (t) => {
   const ids = ['outage-1', 'outage-2', 'outage-3'];

@@ -4,35 +4,21 @@
  * UNDELIV, and unmatched receipts ending in the orphans stream.
  */
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, spawnSmppd, waitForEvents, writeConfig, type Ev } from '../helpers/daemon.js';
+import { FINAL, waitForEvents, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis();
-// cmcc writes hex ids on both sides; cucc answers in hex and names the same number in decimal in its
-// receipts; ctcc repeats its decimal ids and gets the other variants one at a time.
-const sim = await startSimulator({ carriers: [
-  { name: 'cmcc', port: 0, behaviours: { hexIds: true, receiptDelayMs: 20 } },
-  // 200 ms: after the response is settled, so receipt.lua (not settle.lua) ends these jobs and reports their latency.
-  { name: 'cucc', port: 0, behaviours: { hexIds: true, receiptIdFormat: 'decimal-of-hex', receiptDelayMs: 200 } },
-  { name: 'ctcc', port: 0, behaviours: { receiptDelayMs: 20 } },
-] });
-const redis = new Redis(srv.url);
-const config = writeConfig({
-  redisUrl: srv.url, ports: sim.ports, extra: { queue: { leaseMs: 3000, earlyReceiptMs: 1000 } },
+const { sim, redis, daemon } = await startStack(t, {
+  // cmcc writes hex ids on both sides; cucc answers in hex and names the same number in decimal in its
+  // receipts; ctcc repeats its decimal ids and gets the other variants one at a time.
+  carriers: [
+    { name: 'cmcc', behaviours: { hexIds: true, receiptDelayMs: 20 } },
+    // 200 ms: after the response is settled, so receipt.lua (not settle.lua) ends these jobs and reports their latency.
+    { name: 'cucc', behaviours: { hexIds: true, receiptIdFormat: 'decimal-of-hex', receiptDelayMs: 200 } },
+    { name: 'ctcc', behaviours: { receiptDelayMs: 20 } },
+  ],
+  extra: { queue: { leaseMs: 3000, earlyReceiptMs: 1000 } },
   perCarrier: { cmcc: { idFormat: 'hex' }, cucc: { idFormat: 'decimal' } },
 });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
-});
-await daemon.waitFor(/smppd running/);
 
 const TO = { cmcc: '1380013', cucc: '1300013', ctcc: '1330013' } as const;
 let n = 0;

@@ -3,31 +3,23 @@
  * when one is SIGKILLed the other recovers its in-flight jobs once its lease expires (ARCHITECTURE §2).
  */
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig, type Ev } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
 const CARRIERS = ['cmcc', 'cucc', 'ctcc'];
 const NUMBERS = ['1380013', '1300012', '1330013'];
 const WINDOW = 10;
-const srv = await startRedis({ aof: true });
-const sim = await startSimulator({ carriers: CARRIERS.map((name) => ({ name, port: 0 })) });
-const redis = new Redis(srv.url);
-const cfg = (id: string): string => writeConfig({
+// Two daemons with configs of their own; the teardown SIGKILLs both.
+const { srv, sim, redis, spawnDaemon } = await startStack(t, { aof: true, carriers: CARRIERS, daemon: false });
+const cfg = (id: string, leaseMs: number): string => writeConfig({
   redisUrl: srv.url, ports: sim.ports, carrier: { tps: 200, windowSize: WINDOW },
-  extra: { instanceId: id, queue: { leaseMs: 1000 } },
+  extra: { instanceId: id, queue: { leaseMs } },
 });
-const cfgA = cfg('daemon-a');
-const a = spawnSmppd(['run', '--config', cfgA]);
-const b = spawnSmppd(['run', '--config', cfg('daemon-b')]);
-t.teardown(async () => {
-  for (const d of [a, b]) { d.kill('SIGKILL'); await d.exited; }
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
-});
+// daemon-a's lease outlives the few hundred ms `smppd status` needs to start on a loaded machine, so the
+// status check below sees its in-flight table before daemon-b (checking every second) takes it over.
+const cfgA = cfg('daemon-a', 4000);
+const a = spawnDaemon({ config: cfgA });
+const b = spawnDaemon({ config: cfg('daemon-b', 1000) });
 await Promise.all([a.waitFor(/smppd running/, 30_000), b.waitFor(/smppd running/, 30_000)]);
 
 const okSubmits = async (out: string): Promise<number> => {

@@ -1,24 +1,8 @@
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { startSimulator } from '../../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
-import { FINAL, spawnSmppd, waitForEvents, writeConfig } from '../helpers/daemon.js';
+import { FINAL, waitForEvents } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
 
-const srv = await startRedis({ aof: true });
-const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }, { name: 'cucc', port: 0 }, { name: 'ctcc', port: 0 }] });
-const redis = new Redis(srv.url);
-const config = writeConfig({ redisUrl: srv.url, ports: sim.ports });
-const daemon = spawnSmppd(['run', '--config', config]);
-t.teardown(async () => {
-  daemon.kill('SIGKILL');
-  await daemon.exited;
-  redis.disconnect();
-  await sim.close();
-  await srv.stop();
-  removeRedisDir(srv);
-});
-
-await daemon.waitFor(/smppd running/);
+const { sim, redis, daemon } = await startStack(t, { aof: true });
 
 t.test('jobs pushed with XADD come back as submitted and delivered events carrying the SMSC ids', async (t) => {
   const jobs = [

@@ -1,0 +1,83 @@
+/**
+ * End-to-end throughput: N jobs XADDed (pipelined) into a private redis-server (AOF everysec), smppd
+ * (the daemon as a child process) bound to the sink, timed from the first XADD until the sink has all
+ * N submit_sm — or, with receipts, until every `delivered` event is written.
+ */
+import { Redis } from 'ioredis';
+import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { jobPayloads, pushJobs, scanEvents } from './lib/jobs.js';
+import { cpuUs, redisCpuUs, rssBytes, until } from './lib/proc.js';
+import { startSink } from './lib/sink.js';
+import { startSmppd } from './lib/smppd.js';
+
+export interface E2eOptions {
+  jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; extra?: Record<string, unknown>;
+  commandStats?: boolean; // print Redis INFO commandstats (µs per call of each command, scripts included)
+}
+
+export interface E2eResult {
+  sink: string; msgsPerS: number; seconds: number; smppdCpuUsPerMsg: number; redisCpuUsPerMsg: number;
+  sinkCpuUsPerMsg: number | undefined; peakRssBytes: number;
+}
+
+export async function runE2e(o: E2eOptions): Promise<E2eResult> {
+  const srv = await startRedis({ aof: true });
+  const redis = new Redis(srv.url);
+  const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink });
+  let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
+  try {
+    smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, extra: o.extra });
+    const payloads = jobPayloads(o.jobs, `e2e${Date.now()}`);
+    const cpu0 = cpuUs(smppd.pid);
+    const sinkCpu0 = sink.pid ? cpuUs(sink.pid) : 0;
+    await redis.config('RESETSTAT');
+    const rcpu0 = await redisCpuUs(redis);
+    const t0 = Date.now();
+    await pushJobs(redis, 'smppd:jobs', payloads);
+    let end: number;
+    const timeoutMs = 60_000 + o.jobs * 2;
+    if (!o.receipts) {
+      end = await Promise.race([sink.reached, new Promise<number>((_, rej) => setTimeout(() => rej(new Error('bench: the sink never saw every submit_sm')), timeoutMs))]);
+    } else {
+      let delivered = 0;
+      let lastAt = 0;
+      let cursor = '0';
+      await until('every delivered event', async () => {
+        cursor = await scanEvents(redis, 'smppd:events', cursor, (json) => {
+          if (json.includes('"state":"delivered"')) { delivered++; lastAt = Math.max(lastAt, (JSON.parse(json) as { at: number }).at); }
+        });
+        return delivered >= o.jobs;
+      }, timeoutMs, 50);
+      end = lastAt;
+    }
+    const cpu1 = cpuUs(smppd.pid);
+    const sinkCpu1 = sink.pid ? cpuUs(sink.pid) : 0;
+    const rcpu1 = await redisCpuUs(redis);
+    if (o.commandStats) console.log(await commandStats(redis, o.jobs));
+    const seconds = (end - t0) / 1000;
+    return {
+      sink: sink.kind,
+      msgsPerS: o.jobs / seconds,
+      seconds,
+      smppdCpuUsPerMsg: (cpu1 - cpu0) / o.jobs,
+      redisCpuUsPerMsg: (rcpu1 - rcpu0) / o.jobs,
+      sinkCpuUsPerMsg: sink.pid ? (sinkCpu1 - sinkCpu0) / o.jobs : undefined,
+      peakRssBytes: rssBytes(smppd.pid).peak,
+    };
+  } finally {
+    await smppd?.stop();
+    await sink.close();
+    redis.disconnect();
+    await srv.stop();
+    removeRedisDir(srv);
+  }
+}
+
+/** INFO commandstats as one line per command: calls per job and µs per job. */
+async function commandStats(redis: Redis, jobs: number): Promise<string> {
+  const info = await redis.info('commandstats');
+  const rows = [...info.matchAll(/^cmdstat_(\S+):calls=(\d+),usec=(\d+)/gm)]
+    .map((m) => ({ cmd: m[1]!, calls: Number(m[2]), usec: Number(m[3]) }))
+    .sort((a, b) => b.usec - a.usec);
+  return rows.map((r) => `  redis ${r.cmd.padEnd(12)} ${(r.calls / jobs).toFixed(2).padStart(6)} calls/job ${(r.usec / jobs).toFixed(2).padStart(7)} µs/job`).join('\n');
+}

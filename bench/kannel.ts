@@ -1,0 +1,78 @@
+/**
+ * Kannel, for comparison: bearerbox (no store, internal DLR storage) bound to the same sink, fed by
+ * mtbatch (a minimal smsbox that pushes one text to a list of receivers). Timed like smppd: from the
+ * start of the push until the sink has all N submit_sm, or with receipts until the sink has had all N
+ * deliver_sm answered and bearerbox holds no DLR waiting to be matched.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/helpers/redis-server.js';
+import { TEXTS } from './lib/jobs.js';
+import { cpuUs, rssBytes, sleep, until } from './lib/proc.js';
+import { startSink } from './lib/sink.js';
+
+export const BEARERBOX = '/usr/sbin/bearerbox';
+export const MTBATCH = '/usr/bin/mtbatch';
+
+export function kannelAvailable(): boolean { return existsSync(BEARERBOX) && existsSync(MTBATCH); }
+
+export interface KannelResult { msgsPerS: number; seconds: number; cpuUsPerMsg: number; peakRssBytes: number }
+
+export async function runKannel(o: { jobs: number; receipts: boolean }): Promise<KannelResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'smppd-bench-kannel-'));
+  const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: 'c' });
+  const [admin, box] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'kannel.conf'), [
+    'group = core', `admin-port = ${admin}`, 'admin-password = bench', 'admin-interface = 127.0.0.1',
+    'admin-allow-ip = "127.0.0.1"', `smsbox-port = ${box}`, 'smsbox-interface = 127.0.0.1', 'box-allow-ip = "127.0.0.1"',
+    'log-level = 4', `log-file = "${join(dir, 'bearerbox.log')}"`, 'dlr-storage = internal', 'sms-resend-retry = 0', '',
+    'group = smsbox', 'bearerbox-host = 127.0.0.1', '',
+    'group = smsc', 'smsc = smpp', 'smsc-id = sink', 'host = 127.0.0.1', `port = ${sink.port}`, 'transceiver-mode = true',
+    'smsc-username = kannel', 'smsc-password = pw', 'system-type = "VMA"', 'max-pending-submits = 200',
+    'msg-id-type = 0x00', 'interface-version = 34', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'content.txt'), TEXTS.gsm20);
+  writeFileSync(join(dir, 'receivers.txt'), Array.from({ length: o.jobs }, (_, i) => `86138${String(i).padStart(8, '0')}`).join('\n') + '\n');
+  const bb: ChildProcess = spawn(BEARERBOX, [join(dir, 'kannel.conf')], { stdio: 'ignore', cwd: dir });
+  const status = async (): Promise<string> => {
+    try { return await (await fetch(`http://127.0.0.1:${admin}/status.txt?password=bench`)).text(); } catch { return ''; }
+  };
+  try {
+    await until('bearerbox bound to the sink', async () => /sink.*\(online/.test(await status()), 30_000, 100);
+    const cpu0 = cpuUs(bb.pid!);
+    const t0 = Date.now();
+    const args = ['-b', '127.0.0.1', '-p', String(box), '-f', '10690000', '-v', '4', ...(o.receipts ? ['-D', '3', '-u', 'http://127.0.0.1:1/dlr'] : []),
+      join(dir, 'content.txt'), join(dir, 'receivers.txt')];
+    const mt = spawn(MTBATCH, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
+    let mtOut = '';
+    mt.stderr!.on('data', (d: Buffer) => { mtOut = (mtOut + d.toString()).slice(-5000); });
+    mt.once('exit', (code) => { if (code !== 0 && code !== null) console.error(`mtbatch exited ${code}: ${mtOut}`); }); // null: stopped by us
+    const timeoutMs = 30_000 + o.jobs * 3;
+    let end = await Promise.race([sink.reached, sleep(timeoutMs).then(() => { throw new Error('bench: Kannel never delivered every submit_sm'); })]);
+    if (o.receipts) {
+      // The receipts are matched when bearerbox has no DLR left in its internal storage.
+      await until('bearerbox to match every receipt', async () => {
+        const st = await status();
+        return Number(/DLR: received (\d+)/.exec(st)?.[1] ?? 0) >= o.jobs && /DLR: 0 queued/.test(st);
+      }, timeoutMs, 50);
+      end = Date.now();
+    }
+    const cpu1 = cpuUs(bb.pid!);
+    const peak = rssBytes(bb.pid!).peak;
+    mt.kill('SIGTERM');
+    const seconds = (end - t0) / 1000;
+    return { msgsPerS: o.jobs / seconds, seconds, cpuUsPerMsg: (cpu1 - cpu0) / o.jobs, peakRssBytes: peak };
+  } finally {
+    await new Promise<void>((res) => { if (bb.exitCode !== null) { res(); return; } bb.once('exit', () => res()); bb.kill('SIGTERM'); setTimeout(() => bb.kill('SIGKILL'), 5000); });
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `bearerbox -v`-style version line, for the report. */
+export function kannelVersion(): string {
+  const r = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'kannel'], { encoding: 'utf8' });
+  return r.status === 0 ? `kannel ${r.stdout.trim()}` : 'kannel';
+}

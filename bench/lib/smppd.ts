@@ -1,0 +1,85 @@
+/**
+ * smppd under test: the daemon as a child process, so its CPU and RSS are its own (/proc/<pid>), with
+ * one carrier bound to the sink. It runs compiled, as in production (`node dist/src/main.js run`): the
+ * sources are compiled once per bench process into a temp dir (the tree's dist/ is left alone); when
+ * that fails, or with SMPPD_BENCH_TSX=1, it runs `node --import tsx src/main.ts run` (+~40 MB RSS).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, writeConfig } from '../../test/helpers/daemon.js';
+import { until } from './proc.js';
+
+export interface SmppdOptions {
+  redisUrl: string;
+  sinkPort: number;
+  carrier?: Record<string, unknown>; // merged into the carrier (windowSize, tps, binds…)
+  extra?: Record<string, unknown>; // top-level config sections
+  cpuProf?: string; // a directory: write a V8 CPU profile of the daemon there
+  waitReady?: boolean; // default true: wait until /readyz says every carrier is bound
+}
+
+export interface SmppdUnderTest { pid: number; metricsPort: number; output(): string; stop(): Promise<void> }
+
+let compiledMain: string | null | undefined;
+
+/** Path of a compiled main.js, compiling on first use; undefined when it cannot be compiled. */
+export function compiledSmppd(): string | undefined {
+  if (compiledMain !== undefined) return compiledMain ?? undefined;
+  compiledMain = null;
+  if (process.env.SMPPD_BENCH_TSX === '1') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'smppd-bench-dist-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'),
+    '--outDir', join(dir, 'dist'), '--sourceMap', 'false', '--declaration', 'false'], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  cpSync(join(ROOT, 'src/store/lua'), join(dir, 'dist/src/store/lua'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  compiledMain = join(dir, 'dist/src/main.js');
+  return compiledMain;
+}
+
+export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
+  const config = writeConfig({
+    redisUrl: o.redisUrl,
+    ports: { cmcc: o.sinkPort },
+    extra: {
+      instanceId: 'bench',
+      log: { level: 'info' },
+      pool: { threads: 0, batchSize: 100 }, // the default: prepare on the I/O thread
+      queue: { leaseMs: 10_000, eventsMaxLen: 2_000_000 },
+      ...o.extra,
+    },
+    carrier: { windowSize: 200, tps: 100_000, binds: 1, prefixes: ['86'], responseTimeoutMs: 10_000, ...o.carrier },
+  });
+  const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
+  const main = compiledSmppd();
+  const entry = main ? [main] : ['--import', 'tsx', join(ROOT, 'src/main.ts')];
+  const child = spawn(process.execPath, [...prof, ...entry, 'run', '--config', config], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });
+  child.stderr.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  await until('the daemon to start', () => {
+    if (child.exitCode !== null) throw new Error(`smppd exited (${child.exitCode}) at start:\n${out.slice(-3000)}`);
+    return /"metricsPort":\d+/.test(out);
+  }, 30_000, 50);
+  const metricsPort = Number(/"metricsPort":(\d+)/.exec(out)![1]);
+  if (o.waitReady !== false) await until('every carrier bound (/readyz)', async () => {
+    try { return (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200; } catch { return false; }
+  }, 20_000, 50);
+  return {
+    pid: child.pid!, metricsPort, output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}

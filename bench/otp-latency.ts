@@ -1,0 +1,85 @@
+/**
+ * OTP latency under load: marketing jobs drain at full speed while an OTP job is XADDed every 10 ms;
+ * latency = the OTP's `submitted` event `at` (written once its submit_sm_resp is settled) minus the
+ * time just before its XADD. Marketing needs quiet hours out of the way: the configured window is put
+ * 12 hours from now in Asia/Shanghai, so the run does not depend on the hour it is started at.
+ */
+import { Redis } from 'ioredis';
+import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { jobPayloads, pushJobs, scanEvents } from './lib/jobs.js';
+import { quantile, sleep, until } from './lib/proc.js';
+import { startSink } from './lib/sink.js';
+import { startSmppd } from './lib/smppd.js';
+
+export interface OtpResult { mode: OtpMode; background: number; otps: number; p50Ms: number; p99Ms: number; maxMs: number; drainS: number; sink: string }
+
+function farQuietHours(): { start: string; end: string; defaultTz: string } {
+  const h = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+  const hh = String((h + 12) % 24).padStart(2, '0');
+  return { start: `${hh}:00`, end: `${hh}:01`, defaultTz: 'Asia/Shanghai' };
+}
+
+/**
+ * 'queued': the marketing jobs are all read from the stream (in their lanes) before the first OTP, so
+ * the figure is the lanes' priority at work. 'streaming': marketing is XADDed while the OTPs are, so an
+ * OTP also waits behind the marketing entries ahead of it in the one jobs stream (intake is FIFO).
+ */
+export type OtpMode = 'queued' | 'streaming';
+
+export async function runOtpLatency(o: { background: number; everyMs?: number; mode?: OtpMode }): Promise<OtpResult> {
+  const mode = o.mode ?? 'queued';
+  const everyMs = o.everyMs ?? 10;
+  const srv = await startRedis({ aof: true });
+  const redis = new Redis(srv.url);
+  const sink = await startSink({ expect: Number.MAX_SAFE_INTEGER, receipts: false });
+  let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
+  try {
+    smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, extra: { care: { quietHours: farQuietHours(), caps: {} } } });
+    const tag = `otp${Date.now()}`;
+    const sentAt = new Map<string, number>();
+    const submittedAt = new Map<string, number>();
+    let marketingDone = 0;
+    let cursor = '0';
+    const scan = async (): Promise<void> => {
+      cursor = await scanEvents(redis, 'smppd:events', cursor, (json) => {
+        const e = JSON.parse(json) as { id: string; state: string; at: number };
+        if (e.state !== 'submitted' && e.state !== 'rejected' && e.state !== 'failed' && e.state !== 'scheduled') return;
+        if (e.id.startsWith(`${tag}-otp-`)) submittedAt.set(e.id, e.at);
+        else marketingDone++;
+      });
+    };
+    const t0 = Date.now();
+    const feeder = pushJobs(redis, 'smppd:jobs', jobPayloads(o.background, `${tag}-mkt`, 'marketing'), 1000);
+    if (mode === 'queued') {
+      await feeder;
+      await until('every marketing job read from the stream', async () => {
+        const groups = (await redis.xinfo('GROUPS', 'smppd:jobs')) as unknown[][];
+        const g = groups[0] as unknown[];
+        const f = (k: string): unknown => g[g.indexOf(k) + 1];
+        return Number(f('pending')) === 0 && Number(f('lag')) === 0;
+      }, 60_000, 5);
+    }
+    const otpClient = new Redis(srv.url);
+    let k = 0;
+    while (marketingDone < o.background && Date.now() - t0 < 120_000) {
+      const id = `${tag}-otp-${k++}`;
+      const payload = JSON.stringify({ id, to: `139${String(k).padStart(8, '0')}`, text: `Your code is ${String(k % 1e6).padStart(6, '0')}`, class: 'otp' });
+      sentAt.set(id, Date.now());
+      void otpClient.xadd('smppd:jobs', '*', 'job', payload);
+      await sleep(everyMs);
+      if (k % 10 === 0) await scan();
+    }
+    const drainS = (Date.now() - t0) / 1000;
+    await feeder;
+    await until('every OTP submitted', async () => { await scan(); return submittedAt.size >= sentAt.size; }, 30_000, 50);
+    otpClient.disconnect();
+    const lat = [...sentAt].map(([id, at]) => submittedAt.get(id)! - at);
+    return { mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat), drainS, sink: sink.kind };
+  } finally {
+    await smppd?.stop();
+    await sink.close();
+    redis.disconnect();
+    await srv.stop();
+    removeRedisDir(srv);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench` / `smppd bench`: every benchmark, on loopback only, bounded in time, with figures.
+ *   --jobs N          end-to-end jobs per run (default 50000)
+ *   --runs R          runs of each end-to-end measurement; medians reported (default 3)
+ *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all)
+ *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
+ *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run) to DIR
+ * smppd runs as a child process (compiled: `node dist/src/main.js run`), one carrier bound to the sink.
+ */
+import { cpus } from 'node:os';
+import { runE2e, type E2eResult } from './e2e.js';
+import { runHotPath } from './hot-path.bench.js';
+import { kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
+import { runAwaitingReceipt, runQueuedRss } from './memory.js';
+import { runOtpLatency } from './otp-latency.js';
+import { fmt, mb, median } from './lib/proc.js';
+import { runRate } from './rate.js';
+import { smscSimBinary } from './lib/sink.js';
+import { compiledSmppd } from './lib/smppd.js';
+
+export interface BenchArgs {
+  jobs: number; runs: number; only: string[]; otpBackground: number; rateTps: number; rateSeconds: number;
+  memoryJobs: number; awaitingJobs: number; profile?: string;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const get = (name: string): string | undefined => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+  const num = (name: string, d: number): number => {
+    const v = get(name);
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: --${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const only = (get('only') ?? 'e2e,kannel,otp,rate,memory,hotpath').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 30_000),
+    rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
+    awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'),
+  };
+}
+
+const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
+
+export async function runBench(a: BenchArgs, log: (s: string) => void = console.log): Promise<void> {
+  const has = (s: string): boolean => a.only.includes(s);
+  log(`smppd bench — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  log(`sink: ${smscSimBinary() ? 'smsc-sim (C, libsmpp34)' : 'built-in simulator (src/sim): smsc-sim could not be built'}; smppd: ${compiledSmppd() ? 'compiled daemon (node dist/src/main.js run)' : 'daemon under tsx (src/main.ts)'} as a child process; Redis: private redis-server, AOF everysec`);
+
+  if (has('e2e') || has('kannel')) {
+    for (const receipts of [false, true]) {
+      const ours: E2eResult[] = [];
+      const theirs: KannelResult[] = [];
+      const ratios: number[] = [];
+      const withKannel = has('kannel') && kannelAvailable();
+      // Interleaved: smppd, Kannel, smppd, Kannel… so both see the same machine load; ratios from the same round.
+      for (let r = 0; r < a.runs; r++) {
+        const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, cpuProf: r === 0 && !receipts ? a.profile : undefined }) : undefined;
+        if (o) ours.push(o);
+        const k = withKannel ? await runKannel({ jobs: a.jobs, receipts }) : undefined;
+        if (k) theirs.push(k);
+        if (o && k) ratios.push(o.msgsPerS / k.msgsPerS);
+        log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${k ? `  kannel ${fmt(k.msgsPerS)} msg/s` : ''}`);
+      }
+      log(`\nEnd to end, ${fmt(a.jobs)} jobs (GSM-20 / ZH-70 alternating), ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
+      if (ours.length > 0) {
+        const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
+        log(line('smppd throughput', `${fmt(m((x) => x.msgsPerS))} msg/s`));
+        log(line('smppd CPU per message', `${fmt(m((x) => x.smppdCpuUsPerMsg), 1)} µs`));
+        log(line('Redis CPU per message', `${fmt(m((x) => x.redisCpuUsPerMsg), 1)} µs`));
+        if (ours[0]!.sinkCpuUsPerMsg !== undefined) log(line('sink CPU per message', `${fmt(m((x) => x.sinkCpuUsPerMsg ?? 0), 1)} µs`));
+        log(line('smppd peak RSS', mb(m((x) => x.peakRssBytes))));
+      }
+      if (theirs.length > 0) {
+        log(line(`Kannel throughput (${kannelVersion()}, bearerbox+mtbatch)`, `${fmt(median(theirs.map((x) => x.msgsPerS)))} msg/s`));
+        log(line('bearerbox CPU per message', `${fmt(median(theirs.map((x) => x.cpuUsPerMsg)), 1)} µs`));
+        log(line('bearerbox peak RSS', mb(median(theirs.map((x) => x.peakRssBytes)))));
+      } else if (has('kannel')) {
+        log(line('Kannel', 'not installed (apt-get install -y kannel): no comparison'));
+      }
+      if (ratios.length > 0) log(line(`smppd / Kannel (target ≥ ${receipts ? 4 : 2}×)`, `${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`));
+    }
+  }
+
+  if (has('otp')) {
+    log(`\nOTP latency: one OTP every 10 ms while ${fmt(a.otpBackground)} marketing jobs drain (XADD → submitted event; target p99 ≤ 50 ms)`);
+    for (const mode of ['queued', 'streaming'] as const) {
+      const r = await runOtpLatency({ background: a.otpBackground, mode });
+      log(line(`${mode === 'queued' ? 'marketing already in its lanes' : 'marketing XADDed with the OTPs'} (${r.otps} OTPs)`,
+        `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`));
+    }
+  }
+
+  if (has('rate')) {
+    const r = await runRate({ tps: a.rateTps, seconds: a.rateSeconds });
+    log(`\nRate accuracy: carrier tps ${r.tps}, ${fmt(r.sent)} submit_sm timed at the sink (built-in simulator, 2 binds)`);
+    log(line('most in any one-second sliding window', `${fmt(r.maxInAnySecond)} (target ≤ ${r.tps})`));
+    log(line('long-run average (whole seconds)', `${fmt(r.averageTps, 1)}/s (target ≥ ${fmt(0.98 * r.tps, 1)})`));
+    log(line('most in any 100 ms window', `${fmt(r.maxIn100Ms)} (how bursty each second is)`));
+  }
+
+  if (has('memory')) {
+    const q = await runQueuedRss({ jobs: a.memoryJobs });
+    log(`\nMemory`);
+    log(line(`smppd RSS, idle / with ${fmt(q.jobs)} jobs queued`, `${mb(q.idleRssBytes)} / ${mb(q.rssBytes)} (peak ${mb(q.peakRssBytes)}; the queue is in Redis, target ≤ 150 MB)`));
+    const w = await runAwaitingReceipt({ jobs: a.awaitingJobs });
+    log(line('Redis bytes per job awaiting its receipt', `${fmt(w.bytesPerJobWithoutStreams)} B (target ≤ 700; job hash ${fmt(w.jobHashBytes)} B)`));
+    log(line('  … counting the jobs and events streams', `${fmt(w.bytesPerJob)} B`));
+  }
+
+  if (has('hotpath')) {
+    log(`\nHot path per job (medians of 5)`);
+    await runHotPath((s) => log(`  ${s}`));
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const deadline = setTimeout(() => { console.error('bench: over 30 minutes, giving up'); process.exit(1); }, 30 * 60_000);
+  deadline.unref();
+  try {
+    await runBench(parseBenchArgs(process.argv.slice(2)));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,29 @@
+import t from 'tap';
+import { parseBenchArgs } from '../../bench/run.js';
+import { maxInWindow } from '../../bench/rate.js';
+import { median, quantile } from '../../bench/lib/proc.js';
+
+t.test('the sliding window counts the most arrivals within any 1,000 ms, not per calendar second', async (t) => {
+  // 3 at the end of one second and 3 at the start of the next: 6 within 20 ms.
+  t.equal(maxInWindow([990, 995, 999, 1000, 1005, 1010]), 6);
+  t.equal(maxInWindow([0, 1000, 2000]), 1, 'exactly 1,000 ms apart fall in different windows');
+  t.equal(maxInWindow([0, 999]), 2);
+  t.equal(maxInWindow([]), 0);
+});
+
+t.test('medians and quantiles are taken over sorted samples', async (t) => {
+  t.equal(median([5, 1, 3]), 3);
+  t.equal(median([4, 1, 3, 2]), 2.5);
+  t.equal(quantile([10, 1, 5, 7], 0.99), 10);
+  t.equal(quantile([10, 1, 5, 7], 0.5), 5);
+});
+
+t.test('bench options take their defaults and refuse what is not a positive integer', async (t) => {
+  const d = parseBenchArgs([]);
+  t.equal(d.jobs, 50_000);
+  t.same(d.only, ['e2e', 'kannel', 'otp', 'rate', 'memory', 'hotpath']);
+  t.equal(parseBenchArgs(['--jobs', '2000', '--only', 'e2e, rate']).jobs, 2000);
+  t.same(parseBenchArgs(['--only', 'e2e, rate']).only, ['e2e', 'rate']);
+  t.throws(() => parseBenchArgs(['--jobs', 'many']), /--jobs must be a positive integer/);
+  t.throws(() => parseBenchArgs(['--runs', '0']), /--runs must be a positive integer/);
+});
