@@ -65,7 +65,8 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
       const id = `${tag}-otp-${k++}`;
       const payload = JSON.stringify({ id, to: `139${String(k).padStart(8, '0')}`, text: `Your code is ${String(k % 1e6).padStart(6, '0')}`, class: 'otp' });
       sentAt.set(id, Date.now());
-      void otpClient.xadd('smppd:jobs', '*', 'job', payload);
+      // As SmppdClient.push does for class otp: the priority stream, read before the main one.
+      void otpClient.xadd('smppd:jobs:priority', '*', 'job', payload);
       await sleep(everyMs);
       if (k % 10 === 0) await scan();
     }

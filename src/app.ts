@@ -39,11 +39,11 @@ export class App {
   private readonly logger: Logger;
   readonly metrics: Metrics;
   private redis: Redis | undefined;
-  private reader: Redis | undefined;
+  private readers: Redis[] = [];
   private store: QueueStore | undefined;
   private lease: LeaseKeeper | undefined;
   private pool: PreparePool | InlinePreparer | undefined;
-  private intake: Intake | undefined;
+  private intakes: Intake[] = [];
   private settle: Batcher<SettleRecord, string> | undefined;
   private receiptBatcher: Batcher<ReceiptRecord, ReceiptOutcome> | undefined;
   private slots = new Map<string, CarrierSlot>();
@@ -73,11 +73,12 @@ export class App {
     const cfg = this.cfg;
     const log = this.logger;
     this.redis = createRedis(cfg.redis, `smppd:${cfg.instanceId}`);
-    this.reader = createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake`, { maxRetriesPerRequest: null });
-    for (const r of [this.redis, this.reader]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+    // XREADGROUP BLOCK holds a connection: one per job stream (priority, main).
+    this.readers = ['priority', 'main'].map((s) => createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake:${s}`, { maxRetriesPerRequest: null }));
+    for (const r of [this.redis, ...this.readers]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     try {
       await connectRedis(this.redis, 5000);
-      await connectRedis(this.reader, 5000);
+      for (const r of this.readers) await connectRedis(r, 5000);
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${cfg.redis.url.replace(/\/\/[^@/]*@/, '//***@')}: ${(e as Error).message}`, { cause: e });
     }
@@ -109,15 +110,18 @@ export class App {
 
     for (const cc of cfg.carriers) this.addCarrier(cc, inbound);
 
-    this.intake = new Intake({
-      store, reader: this.reader, pool: this.pool, consumer: cfg.instanceId, config: () => this.cfg,
-      metrics: this.metrics, logger: log,
+    // One intake per job stream, so an OTP in the priority stream is stored while a bulk batch from the
+    // main stream is still being prepared (measured: docs/BENCHMARKS.md, OTP latency).
+    const streams = [store.keys.jobsPriority, store.keys.jobs];
+    this.intakes = streams.map((stream, i) => new Intake({
+      store, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId, config: () => this.cfg,
+      metrics: this.metrics, logger: log, streams: [stream], name: i === 0 ? 'priority' : 'main',
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
       // stores a batch in well under a second; an adopted replay changes nothing anyway).
       adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
       onQueued: (carriers) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(); },
-    });
-    this.intake.start();
+    }));
+    for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
     // Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs
     // appear within ~25% of their deadline, at two small scripts per run.
@@ -220,7 +224,7 @@ export class App {
   private async doStop(deadlineMs: number): Promise<void> {
     this.setStatus('stopping');
     for (const t of this.timers) clearInterval(t);
-    await this.intake?.stop();
+    await Promise.all(this.intakes.map((i) => i.stop()));
     const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;
     const late = await Promise.race([
@@ -237,7 +241,7 @@ export class App {
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();
-    await this.reader?.quit().catch(() => this.reader?.disconnect());
+    await Promise.all(this.readers.map((r) => r.quit().catch(() => r.disconnect())));
     await this.redis?.quit().catch(() => this.redis?.disconnect());
     this.setStatus('stopped');
   }

@@ -24,6 +24,7 @@ export interface JobInput {
 export interface RawJob {
   entryId: string; // stream entry id, used as the job id when the job has none
   payload: string; // the `job` field
+  stream?: string; // the stream key it was read from (default: <prefix>jobs)
 }
 
 /** What the worker pool hands back per job. Buffers are ready-to-write submit_sm bodies (no header). */

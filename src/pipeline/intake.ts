@@ -26,6 +26,10 @@ export interface IntakeDeps {
   logger: Logger;
   onQueued: (carriers: Set<string>) => void;
   adoptIdleMs?: number;
+  /** The streams this intake serves (default both). The app runs one intake per stream, each with its own
+   * blocking connection, so a priority entry is stored while a bulk batch is still being prepared. */
+  streams?: string[];
+  name?: string;
 }
 
 export class Intake {
@@ -38,7 +42,7 @@ export class Intake {
   constructor(private d: IntakeDeps) {}
 
   private setStatus(to: IntakeStatus): void {
-    this.d.logger.info(`intake ${this.status} -> ${to}`);
+    this.d.logger.info(`intake${this.d.name ? ` ${this.d.name}` : ''} ${this.status} -> ${to}`);
     this.status = to;
   }
 
@@ -56,7 +60,7 @@ export class Intake {
       while (this.inHand.size >= limit) await Promise.race(this.inHand);
       let raws: RawJob[];
       try {
-        raws = await this.d.store.readJobs(this.d.reader, this.d.consumer, cfg.intake.batchSize, cfg.intake.blockMs, pendingPhase);
+        raws = await this.d.store.readJobs(this.d.reader, this.d.consumer, cfg.intake.batchSize, cfg.intake.blockMs, pendingPhase, this.d.streams);
         if (raws.length === 0 && !pendingPhase) raws = await this.adopt(cfg);
       } catch (e) {
         if (this.status !== 'running') break;
@@ -80,7 +84,7 @@ export class Intake {
     const now = Date.now();
     if (now - this.lastAdopt < every / 2) return [];
     this.lastAdopt = now;
-    const raws = await this.d.store.adoptIdleJobs(this.d.consumer, every, cfg.intake.batchSize);
+    const raws = await this.d.store.adoptIdleJobs(this.d.consumer, every, cfg.intake.batchSize, this.d.streams);
     if (raws.length > 0) this.d.logger.warn({ entries: raws.length }, 'adopted unacknowledged jobs of another consumer');
     return raws;
   }
@@ -99,12 +103,22 @@ export class Intake {
     }
   }
 
+  /** One ingest call per stream (it XACKs there), the priority stream's entries first. */
   private async processOnce(raws: RawJob[]): Promise<void> {
+    const streams = new Map<string | undefined, RawJob[]>();
+    for (const r of raws) {
+      const group = streams.get(r.stream);
+      if (group) group.push(r); else streams.set(r.stream, [r]);
+    }
+    for (const [stream, group] of streams) await this.processStream(group, stream);
+  }
+
+  private async processStream(raws: RawJob[], stream: string | undefined): Promise<void> {
     let prepared = await this.d.pool.prepare(raws);
     prepared = await this.applyOverrides(raws, prepared);
     const jobs = prepared.map((p, i) => ({ ...p, entryId: raws[i]!.entryId }));
     const t0 = performance.now();
-    const results = await this.d.store.ingest(jobs);
+    const results = await this.d.store.ingest(jobs, stream);
     this.d.metrics.redisLatency.observe({ op: 'ingest' }, (performance.now() - t0) / 1000);
     this.d.metrics.ingested.inc(raws.length);
     const carriers = new Set<string>();

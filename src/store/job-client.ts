@@ -24,15 +24,23 @@ export class SmppdClient {
     this.redis = typeof redis === 'string' ? new Redis(redis, { autoResendUnfulfilledCommands: false }) : redis;
   }
 
-  /** Push one job; returns the stream entry id (also the job id when the job has none). */
+  /**
+   * Push one job; returns the stream entry id (also the job id when the job has none). OTP jobs go to
+   * the priority stream, which smppd reads before the main one, so a login code never waits behind a
+   * bulk load of marketing jobs pushed just before it.
+   */
   async push(job: JobInput): Promise<string> {
-    return (await this.redis.xadd(this.keys.jobs, '*', 'job', JSON.stringify(job)))!;
+    return (await this.redis.xadd(this.streamFor(job), '*', 'job', JSON.stringify(job)))!;
+  }
+
+  private streamFor(job: JobInput): string {
+    return job.class === 'otp' ? this.keys.jobsPriority : this.keys.jobs;
   }
 
   /** Push many jobs in one pipelined round trip. */
   async pushMany(jobs: JobInput[]): Promise<string[]> {
     const p = this.redis.pipeline();
-    for (const j of jobs) p.xadd(this.keys.jobs, '*', 'job', JSON.stringify(j));
+    for (const j of jobs) p.xadd(this.streamFor(j), '*', 'job', JSON.stringify(j));
     const res = (await p.exec()) ?? [];
     return res.map(([err, id]) => { if (err) throw err; return id as string; });
   }

@@ -10,6 +10,10 @@ export const GROUP = 'smppd';
 export class Keys {
   constructor(readonly prefix: string) {}
   get jobs(): string { return `${this.prefix}jobs`; }
+  /** Read before `jobs` on every intake round: OTP (and anything else that must not wait behind a bulk load). */
+  get jobsPriority(): string { return `${this.prefix}jobs:priority`; }
+  /** The job streams, in the order intake serves them. */
+  get jobStreams(): string[] { return [this.jobsPriority, this.jobs]; }
   get events(): string { return `${this.prefix}events`; }
   get mo(): string { return `${this.prefix}mo`; }
   get daemons(): string { return `${this.prefix}daemons`; }

@@ -24,6 +24,13 @@ export type ReceiptOutcome = { status: 'final'; latencyMs: number } | { status: 
 
 export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
 
+/** The `job` field of a stream entry ('' when missing: the job is then rejected BAD_JSON, never lost). */
+function jobField(fields: string[] | null): string {
+  if (!fields) return '';
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'job') return fields[i + 1]!;
+  return '';
+}
+
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
 export class QueueStore {
@@ -36,44 +43,51 @@ export class QueueStore {
   setConfig(cfg: Config): void { this.cfg = cfg; }
 
   async ensureGroup(): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.keys.jobs, GROUP, '0', 'MKSTREAM');
-    } catch (e) {
-      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    for (const stream of this.keys.jobStreams) {
+      try {
+        await this.redis.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
+      } catch (e) {
+        if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+      }
     }
   }
 
-  /** Entries for this consumer: its own unacknowledged ones first (`0`), then new ones (`>`). */
-  async readJobs(reader: Redis, consumer: string, count: number, blockMs: number, pending: boolean): Promise<RawJob[]> {
+  /**
+   * Entries for this consumer from both job streams in one call, the priority stream's first: its own
+   * unacknowledged ones (`0`, after a crash), or new ones (`>`). Each stream gives at most `count`.
+   */
+  async readJobs(reader: Redis, consumer: string, count: number, blockMs: number, pending: boolean,
+    streams: string[] = this.keys.jobStreams): Promise<RawJob[]> {
     const args: (string | number)[] = ['GROUP', GROUP, consumer, 'COUNT', count];
     if (!pending) args.push('BLOCK', blockMs);
-    args.push('STREAMS', this.keys.jobs, pending ? '0' : '>');
+    args.push('STREAMS', ...streams, ...streams.map(() => (pending ? '0' : '>')));
     const res = (await (reader.xreadgroup as (...a: unknown[]) => Promise<unknown>)(...args)) as
       | [string, [string, string[] | null][]][]
       | null;
     if (!res) return [];
     const out: RawJob[] = [];
-    for (const [, entries] of res) {
-      for (const [entryId, fields] of entries) {
-        let payload = '';
-        if (fields) for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'job') payload = fields[i + 1]!;
-        out.push({ entryId, payload });
+    for (const stream of streams) {
+      for (const [key, entries] of res) {
+        if (key !== stream) continue;
+        for (const [entryId, fields] of entries) out.push({ entryId, payload: jobField(fields), stream });
       }
     }
     return out;
   }
 
   /** Entries another consumer read but never acknowledged for idleMs (a dead daemon's intake). */
-  async adoptIdleJobs(consumer: string, idleMs: number, count: number): Promise<RawJob[]> {
-    const res = (await this.redis.xautoclaim(this.keys.jobs, GROUP, consumer, idleMs, '0', 'COUNT', count)) as unknown as
-      [string, [string, string[] | null][]];
-    return (res?.[1] ?? []).filter((e) => e[1]).map(([entryId, fields]) => {
-      const i = fields!.indexOf('job');
-      return { entryId, payload: i >= 0 ? fields![i + 1] ?? '' : '' };
-    });
+  async adoptIdleJobs(consumer: string, idleMs: number, count: number, streams: string[] = this.keys.jobStreams): Promise<RawJob[]> {
+    const out: RawJob[] = [];
+    for (const stream of streams) {
+      const res = (await this.redis.xautoclaim(stream, GROUP, consumer, idleMs, '0', 'COUNT', count)) as unknown as
+        [string, [string, string[] | null][]];
+      for (const [entryId, fields] of res?.[1] ?? []) if (fields) out.push({ entryId, payload: jobField(fields), stream });
+    }
+    return out;
   }
 
-  async ingest(jobs: (Prepared & { entryId: string })[]): Promise<string[]> {
+  /** Stores a batch read from one stream and XACKs it there (default: the main jobs stream). */
+  async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<string[]> {
     const q = this.cfg.queue;
     const args: (string | number | Buffer)[] = [
       this.keys.prefix, GROUP, this.now(), q.eventsMaxLen, q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
@@ -88,6 +102,7 @@ export class QueueStore {
         args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
       }
     }
+    args.push(stream);
     return (await runScript(this.redis, 'ingest', args)) as string[];
   }
 

@@ -50,6 +50,18 @@ t.test('every job ends in exactly one final state and the simulator saw each tex
   t.equal(texts.length, n, 'no duplicates on the wire');
 });
 
+t.test('an OTP pushed to the priority stream does not wait behind a backlog in the main stream', async (t) => {
+  const n = 2000;
+  const p = redis.pipeline();
+  for (let i = 0; i < n; i++) p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: `backlog-${i}`, to: '13800138000', text: `backlog ${i}`, class: 'transactional' }));
+  await p.exec();
+  await redis.xadd('smppd:jobs:priority', '*', 'job', JSON.stringify({ id: 'otp-first', to: '13800138000', text: 'code 9876', class: 'otp' }));
+  const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'otp-first' && x.state === 'delivered'), 30_000);
+  const submitted = evs.filter((e) => e.state === 'submitted' && (e.id === 'otp-first' || e.id.startsWith('backlog-')));
+  const pos = submitted.findIndex((e) => e.id === 'otp-first');
+  t.ok(pos >= 0 && pos < n / 2, `the OTP was submitted at position ${pos + 1} of ${submitted.length}, not after the ${n} jobs ahead of it`);
+});
+
 t.test('metrics count submits by carrier and result', async (t) => {
   const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
   t.ok(port > 0, 'the daemon logs its metrics port');

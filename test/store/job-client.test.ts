@@ -13,12 +13,20 @@ t.teardown(async () => {
 
 t.test('push writes one `job` field of JSON to <prefix>jobs and returns the entry id', async (t) => {
   const c = new SmppdClient(redis, { prefix: 'jc1:' });
-  const job = { id: 'a1', to: '13800138000', text: 'hi', class: 'otp' as const, meta: { n: 1 } };
+  const job = { id: 'a1', to: '13800138000', text: 'hi', class: 'transactional' as const, meta: { n: 1 } };
   const id = await c.push(job);
   const entries = await redis.xrange('jc1:jobs', '-', '+');
   t.equal(entries.length, 1);
   t.equal(entries[0]![0], id, 'the returned id is the stream entry id');
   t.same(entries[0]![1], ['job', JSON.stringify(job)], 'exactly the documented field');
+});
+
+t.test('OTP jobs go to the priority stream, which smppd reads before the main one', async (t) => {
+  const c = new SmppdClient(redis, { prefix: 'jcp:' });
+  const otp = await c.push({ to: '13800138000', text: 'code 1', class: 'otp' });
+  const [bulk, otp2] = await c.pushMany([{ to: '13800138000', text: 'sale', class: 'marketing' }, { to: '13800138000', text: 'code 2', class: 'otp' }]);
+  t.same((await redis.xrange('jcp:jobs:priority', '-', '+')).map((e) => e[0]), [otp, otp2]);
+  t.same((await redis.xrange('jcp:jobs', '-', '+')).map((e) => e[0]), [bulk]);
 });
 
 t.test('pushMany keeps the order and returns one id per job', async (t) => {

@@ -10,10 +10,11 @@
 --             utcOffsetMin ('' = quiet hours do not apply), deferred ('' | 'quiet-hours'),
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, body1..bodyN
 --   rejected: 'R', entryId, id, code, error, to, meta
+--   and, last, the key of the stream the entries were read from (XACKed there)
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
-local jobs_key = P .. 'jobs'
+local jobs_key = ARGV[#ARGV]
 local out = {}
 local i = 8
 
