@@ -4,7 +4,8 @@
  * N submit_sm — or, with receipts, until every `delivered` event is written.
  */
 import { Redis } from 'ioredis';
-import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { teardown } from './lib/teardown.js';
 import { jobPayloads, pushJobs, scanEvents } from './lib/jobs.js';
 import { cpuUs, redisCpuUs, rssBytes, until } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
@@ -65,11 +66,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       peakRssBytes: rssBytes(smppd.pid).peak,
     };
   } finally {
-    await smppd?.stop();
-    await sink.close();
-    redis.disconnect();
-    await srv.stop();
-    removeRedisDir(srv);
+    await teardown({ smppd, sink: sink, redis, srv });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { freePort, removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { teardown } from './lib/teardown.js';
 import { jobPayloads, pushJobs, scanEvents } from './lib/jobs.js';
 import { redisUsedMemory, rssBytes, sleep, until } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
@@ -62,10 +63,6 @@ export async function runAwaitingReceipt(o: { jobs: number }): Promise<AwaitingR
     const delta = after - before;
     return { jobs: o.jobs, bytesPerJob: delta / o.jobs, bytesPerJobWithoutStreams: (delta - streams) / o.jobs, jobHashBytes };
   } finally {
-    await smppd?.stop();
-    await sink.close();
-    redis.disconnect();
-    await srv.stop();
-    removeRedisDir(srv);
+    await teardown({ smppd, sink: sink, redis, srv });
   }
 }

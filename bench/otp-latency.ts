@@ -5,7 +5,8 @@
  * 12 hours from now in Asia/Shanghai, so the run does not depend on the hour it is started at.
  */
 import { Redis } from 'ioredis';
-import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { teardown } from './lib/teardown.js';
 import { jobPayloads, pushJobs, scanEvents } from './lib/jobs.js';
 import { quantile, sleep, until } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
@@ -77,10 +78,6 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
     const lat = [...sentAt].map(([id, at]) => submittedAt.get(id)! - at);
     return { mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat), drainS, sink: sink.kind };
   } finally {
-    await smppd?.stop();
-    await sink.close();
-    redis.disconnect();
-    await srv.stop();
-    removeRedisDir(srv);
+    await teardown({ smppd, sink: sink, redis, srv });
   }
 }

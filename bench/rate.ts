@@ -5,7 +5,8 @@
  */
 import { Redis } from 'ioredis';
 import { startSimulator } from '../src/sim/index.js';
-import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { teardown } from './lib/teardown.js';
 import { jobPayloads, pushJobs } from './lib/jobs.js';
 import { until } from './lib/proc.js';
 import { startSmppd } from './lib/smppd.js';
@@ -42,10 +43,6 @@ export async function runRate(o: { tps: number; seconds: number }): Promise<Rate
     const averageTps = at.filter((t) => t < at[0]! + wholeS * 1000).length / wholeS;
     return { tps: o.tps, sent: at.length, maxInAnySecond: maxInWindow(at), maxIn100Ms: maxInWindow(at, 100), averageTps };
   } finally {
-    await smppd?.stop();
-    await sim.close();
-    redis.disconnect();
-    await srv.stop();
-    removeRedisDir(srv);
+    await teardown({ smppd, sink: sim, redis, srv });
   }
 }

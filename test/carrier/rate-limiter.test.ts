@@ -44,3 +44,22 @@ t.test('backoff grows from min, stays within [min, max] and spreads with jitter'
   const spread = new Set(Array.from({ length: 20 }, () => backoffDelayMs(5, 100, 5000)));
   t.ok(spread.size > 5, 'jitter spreads reconnects');
 });
+
+t.test('the paced limiter spends a second’s budget in ten slices, never more than the limit per window', async (t) => {
+  const { PacedLimiter } = await import('../../src/carrier/paced-limiter.js');
+  let now = 0;
+  const rl = new PacedLimiter(100, () => now, 1000);
+  t.equal(rl.available(), 13, 'a tenth of the limit at once, plus a quarter of headroom');
+  rl.take(13);
+  t.equal(rl.available(), 0);
+  t.equal(rl.nextFreeAtMs(), 100, 'the slice comes back after a tenth of the window');
+  let sent = 13;
+  for (now = 100; now < 1000; now += 100) { const n = rl.available(); rl.take(n); sent += n; }
+  t.equal(sent, 100, 'the whole budget within the window, in slices, and no more');
+  now = 950;
+  t.equal(rl.available(), 0, 'the whole window is spent even though a slice has come back');
+  t.equal(rl.nextFreeAtMs(), 1000, 'the next token is the whole window’s');
+  rl.setLimit(5);
+  now = 2000;
+  t.equal(rl.available(), 1, 'a limit under ten still gets one per slice');
+});
