@@ -42,7 +42,7 @@ export async function demo(args: { config: string; pretty?: boolean }, io: Io): 
         let from = await client.lastEventId();
         await client.pushMany(SAMPLE_JOBS);
         io.out(`demo: pushed ${SAMPLE_JOBS.length} sample jobs; events follow. Push more with:`);
-        io.out(`demo:   REDIS_URL=${redis.url} npx smppd send --to 13912345678 --text "hello"`);
+        io.out(`demo:   node dist/src/main.js send --redis ${redis.url} --to 13912345678 --text "hello" --wait 5000`);
         io.out('demo: Ctrl-C stops the daemon, the simulator and any private Redis.');
         while (follow) {
           const evs = await client.events(from, 100, 500).catch(() => []);
