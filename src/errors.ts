@@ -35,6 +35,7 @@ export const ErrorCodes = {
   CONNECTION_CLOSED: 'the connection closed while the request was outstanding',
   WINDOW_FULL: 'the session window is full',
   NOT_BOUND: 'the session is not bound',
+  SIM_PORT_IN_USE: 'a port the simulator needs is taken by another process',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -27,6 +27,15 @@ export interface RawJob {
   stream?: string; // the stream key it was read from (default: <prefix>jobs)
 }
 
+/**
+ * The id of a job that has none: its stream entry id, prefixed `p:` when it came from the priority
+ * stream (two streams can hand out the same entry id; without the prefix the second job would be
+ * rejected DUPLICATE_ID).
+ */
+export function defaultJobId(raw: { entryId: string; stream?: string }): string {
+  return raw.stream?.endsWith('jobs:priority') ? `p:${raw.entryId}` : raw.entryId;
+}
+
 /** What the worker pool hands back per job. Buffers are ready-to-write submit_sm bodies (no header). */
 export type Prepared = PreparedOk | PreparedRejected;
 

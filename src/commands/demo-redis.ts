@@ -43,7 +43,9 @@ export async function ensureDemoRedis(env: NodeJS.ProcessEnv, stateDir: string, 
   let child: ChildProcess;
   try {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', 'yes', '--appendfsync', 'everysec', '--loglevel', 'warning'], { stdio: 'ignore' });
+      '--appendonly', 'yes', '--appendfsync', 'everysec', '--loglevel', 'warning'],
+      // Its own process group: Ctrl-C reaches the demo, which drains the daemon before it stops Redis.
+      { stdio: 'ignore', detached: true });
     await new Promise<void>((resolve, reject) => { child.once('spawn', resolve); child.once('error', reject); });
   } catch {
     throw new SmppdError('REDIS_UNAVAILABLE',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startSimulator, DEFAULT_SIM_CARRIERS } from '../sim/index.js';
 import { SmppdClient } from '../store/job-client.js';
 import type { JobInput } from '../types.js';
+import { SmppdError } from '../errors.js';
 import { ensureDemoRedis } from './demo-redis.js';
 import { exitFor } from './errors.js';
 import type { Io } from './io.js';
@@ -24,7 +25,10 @@ export async function demo(args: { config: string; pretty?: boolean }, io: Io): 
   let sim;
   try {
     redis = await ensureDemoRedis(io.env, join(PACKAGE_ROOT, '.smppd-demo'), (l) => io.out(`demo: ${l}`));
-    sim = await startSimulator({ carriers: DEFAULT_SIM_CARRIERS });
+    sim = await startSimulator({ carriers: DEFAULT_SIM_CARRIERS }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE') throw e;
+      throw new SmppdError('SIM_PORT_IN_USE', `the simulator's ports 2775-2777 are taken (${e.message}): is another demo or \`smppd simulate\` running?`);
+    });
     io.out(`demo: simulator listening on ${Object.entries(sim.ports).map(([n, p]) => `${n}=127.0.0.1:${p}`).join(' ')}`);
   } catch (e) {
     await redis?.stop();

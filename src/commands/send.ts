@@ -1,6 +1,6 @@
 /** `smppd send`: push one job in the documented format (README "Job format") with the typed client. */
 import { openClient } from './client.js';
-import type { JobInput } from '../types.js';
+import { defaultJobId, type JobInput } from '../types.js';
 import { Exit, type Io } from './io.js';
 
 export interface SendArgs {
@@ -29,7 +29,7 @@ export async function send(a: SendArgs, io: Io): Promise<number> {
   try {
     const last = await client.lastEventId();
     const entry = await client.push(job);
-    const id = job.id ?? entry;
+    const id = job.id ?? defaultJobId({ entryId: entry, stream: job.class === 'otp' ? 'jobs:priority' : 'jobs' });
     io.out(JSON.stringify({ pushed: id, entry }));
     if (a.wait && a.wait > 0) {
       // Follow this job's events until a final state or the wait runs out.

@@ -22,6 +22,8 @@ export class SmppdClient {
     this.keys = new Keys(opts.prefix ?? 'smppd:');
     this.own = typeof redis === 'string';
     this.redis = typeof redis === 'string' ? new Redis(redis, { autoResendUnfulfilledCommands: false }) : redis;
+    // A connection we own reports its errors through the failed calls, not as an unhandled 'error' event.
+    if (this.own) this.redis.on('error', () => undefined);
   }
 
   /**

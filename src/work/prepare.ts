@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';
-import type { Prepared, PreparedRejected, RawJob } from '../types.js';
+import { defaultJobId, type Prepared, type PreparedRejected, type RawJob } from '../types.js';
 import { normaliseNumber } from '../route/normalise.js';
 import { zoneForNumber } from '../route/country-tz.js';
 import { applyChinaRules } from '../text/china-rules.js';
@@ -37,7 +37,7 @@ export function prepareJob(
   now: number,
   override?: string | Readonly<Record<string, string>>,
 ): Prepared {
-  const job = parseJob(raw.payload, raw.entryId);
+  const job = parseJob(raw.payload, defaultJobId(raw));
   if (isFieldError(job)) return { ok: false, ...job };
 
   const to = normaliseNumber(job.to, ctx.countryCode);

@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Config } from '../config/types.js';
-import type { Prepared, RawJob } from '../types.js';
+import { defaultJobId, type Prepared, type RawJob } from '../types.js';
 import { buildPrepareContext, prepareJob, type PrepareContext } from './prepare.js';
 
 export interface PrepareTask {
@@ -32,7 +32,7 @@ export function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): P
   try {
     return prepareJob(raw, c, task.now, task.overrides);
   } catch (err) {
-    return { ok: false, id: raw.entryId, code: 'BAD_FIELD', error: `could not prepare: ${(err as Error).message}` };
+    return { ok: false, id: defaultJobId(raw), code: 'BAD_FIELD', error: `could not prepare: ${(err as Error).message}` };
   }
 }
 

@@ -62,6 +62,14 @@ t.test('an OTP pushed to the priority stream does not wait behind a backlog in t
   t.ok(pos >= 0 && pos < n / 2, `the OTP was submitted at position ${pos + 1} of ${submitted.length}, not after the ${n} jobs ahead of it`);
 });
 
+t.test('jobs without an id in the two streams never collide, even with the same entry id', async (t) => {
+  const entry = `${Date.now() + 86_400_000}-0`; // ahead of both streams' last ids
+  await redis.xadd('smppd:jobs', entry, 'job', JSON.stringify({ to: '13800138001', text: 'main stream, no id' }));
+  await redis.xadd('smppd:jobs:priority', entry, 'job', JSON.stringify({ to: '13800138002', text: 'priority stream, no id', class: 'otp' }));
+  const evs = await waitForEvents(redis, (e) => [entry, `p:${entry}`].every((id) => e.some((x) => x.id === id && x.state === 'delivered')));
+  t.notOk(evs.some((e) => (e.id === entry || e.id === `p:${entry}`) && e.state === 'rejected'), 'neither is rejected DUPLICATE_ID');
+});
+
 t.test('metrics count submits by carrier and result', async (t) => {
   const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
   t.ok(port > 0, 'the daemon logs its metrics port');

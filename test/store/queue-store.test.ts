@@ -122,3 +122,14 @@ t.test('renewing a lease counts the live daemons, so carrier TPS is shared rathe
   t.equal(await store.lease('share-a', 'ta', 'renew'), live - 1, 'a daemon whose lease expired no longer counts');
   t.equal(await store.lease('share-a', 'wrong', 'renew'), 0, 'a wrong token is a lost lease');
 });
+
+t.test('a job id with colons in it is matched to its receipt', async (t) => {
+  await store.recover('d1', 'tok3', 'start');
+  await store.ingest([job('p:1-0:x')]);
+  await store.claim('d1', 'tok3', 'cmcc', 10);
+  await store.markSubmitting('d1', 'tok3', ['p:1-0:x']);
+  await store.settle('d1', [{ act: 'ok', id: 'p:1-0:x', msgIds: ['m-colon'] }]);
+  const r = await store.receipts([{ carrier: 'cmcc', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
+  t.equal(JSON.stringify(r).includes('final'), true, `the receipt ends the job (${JSON.stringify(r)})`);
+  t.equal(await redis.hget('t:job:p:1-0:x', 'st'), 'delivered');
+});

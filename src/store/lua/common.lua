@@ -68,9 +68,10 @@ local function release_cap(jk)
   if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
 end
 
+-- 'id:part' -> id, part. Split at the LAST colon: job ids may contain ':' themselves (`p:<entry id>`).
 local function split2(s)
-  local i = string.find(s, ':', 1, true)
-  return string.sub(s, 1, i - 1), string.sub(s, i + 1)
+  local id, part = string.match(s, '^(.*):(%d+)$')
+  return id, part
 end
 
 -- Number hygiene (care.invalidErrorCodes): a final, undelivered receipt whose err is listed marks the
