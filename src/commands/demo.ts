@@ -53,7 +53,9 @@ export async function demo(args: { config: string; pretty?: boolean }, io: Io): 
           for (const e of evs) {
             from = e.streamId;
             const v = e.value;
-            io.out(`event: ${v.state.padEnd(13)} ${v.id} ${v.carrier ?? ''} ${v.msgIds ? `msgIds=${v.msgIds.join(',')}` : ''} ${v.code ?? ''} ${v.meta ? JSON.stringify(v.meta) : ''}`.trimEnd());
+            const x = v as typeof v & { reason?: string; sendAt?: number };
+            const why = x.reason ? `${x.reason} until ${new Date(x.sendAt ?? 0).toISOString()}` : '';
+            io.out(`event: ${v.state.padEnd(13)} ${v.id} ${v.carrier ?? ''} ${v.msgIds ? `msgIds=${v.msgIds.join(',')}` : ''} ${v.code ?? ''} ${why} ${v.meta ? JSON.stringify(v.meta) : ''}`.replace(/ +/g, ' ').trimEnd());
           }
         }
         await client.close();
