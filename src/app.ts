@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config, CarrierConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
+import { redactUrl } from './config/load.js';
 import { Metrics } from './obs/metrics.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
@@ -80,7 +81,7 @@ export class App {
       await connectRedis(this.redis, 5000);
       for (const r of this.readers) await connectRedis(r, 5000);
     } catch (e) {
-      throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${cfg.redis.url.replace(/\/\/[^@/]*@/, '//***@')}: ${(e as Error).message}`, { cause: e });
+      throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(cfg.redis.url)}: ${(e as Error).message}`, { cause: e });
     }
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     await store.ensureGroup();

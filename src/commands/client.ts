@@ -2,6 +2,7 @@
  * A job client for one-shot commands (send, optout): connects once, within a few seconds, and reports
  * an unreachable Redis as REDIS_UNAVAILABLE (exit 69) instead of retrying for ever.
  */
+import { redactUrl } from '../config/load.js';
 import { createRedis, connectRedis } from '../store/redis.js';
 import { SmppdClient } from '../store/job-client.js';
 import { Exit, type Io } from './io.js';
@@ -18,8 +19,7 @@ export async function openClient(url: string, prefix: string, io: Io, command: s
     await connectRedis(redis, CONNECT_TIMEOUT_MS);
   } catch (e) {
     redis.disconnect();
-    const safe = url.replace(/\/\/[^@/]*@/, '//***@');
-    io.err(`smppd ${command}: REDIS_UNAVAILABLE: Redis at ${safe}: ${lastError || (e as Error).message}`);
+    io.err(`smppd ${command}: REDIS_UNAVAILABLE: Redis at ${redactUrl(url)}: ${lastError || (e as Error).message}`);
     return Exit.UNAVAILABLE;
   }
   const client = new SmppdClient(redis, { prefix });

@@ -21,11 +21,16 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Pro
   return buildConfig(raw, env);
 }
 
+/** A Redis URL as it may be shown: `redis://user:secret@host` -> `redis://***@host`. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
 /** The config as it may be shown (status, check-config): secrets replaced. */
 export function redactConfig(cfg: Config): unknown {
   return {
     ...cfg,
-    redis: { ...cfg.redis, url: cfg.redis.url.replace(/\/\/[^@/]*@/, '//***@'), password: cfg.redis.password ? '***' : undefined },
+    redis: { ...cfg.redis, url: redactUrl(cfg.redis.url), password: cfg.redis.password ? '***' : undefined },
     carriers: cfg.carriers.map((c) => ({ ...c, password: c.password ? '***' : '' })),
   };
 }

@@ -2,15 +2,18 @@
  * The typed client apps use to push jobs and read events and MO (`import { SmppdClient } from 'smppd'`).
  * It writes exactly what the README documents: `XADD <prefix>jobs * job <json>`.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from './redis.js';
 import type { JobEvent, JobInput } from '../types.js';
 import { Keys } from './keys.js';
+import type { MoEvent } from './inbound-store.js';
+
+export type { MoEvent };
 
 export type ListOp = 'add' | 'remove' | 'check';
 
 export interface StreamItem<T> { streamId: string; value: T }
 
-export interface MoEvent { from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean }
 
 export class SmppdClient {
   readonly keys: Keys;
@@ -21,7 +24,9 @@ export class SmppdClient {
   constructor(redis: string | Redis, opts: { prefix?: string } = {}) {
     this.keys = new Keys(opts.prefix ?? 'smppd:');
     this.own = typeof redis === 'string';
-    this.redis = typeof redis === 'string' ? new Redis(redis, { autoResendUnfulfilledCommands: false }) : redis;
+    // Made like the daemon's own connections (createRedis): no resent writes after a reconnect, and
+    // commands unanswered when the connection drops fail instead of hanging.
+    this.redis = typeof redis === 'string' ? createRedis({ url: redis, prefix: this.keys.prefix }, 'smppd:client') : redis;
     // A connection we own reports its errors through the failed calls, not as an unhandled 'error' event.
     if (this.own) this.redis.on('error', () => undefined);
   }
