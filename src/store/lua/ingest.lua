@@ -34,13 +34,21 @@ local function reject_new(id, eid, code, err, to, meta)
   redis.call('PEXPIRE', jk, retention)
 end
 
+-- The texts of src/errors.ts for the codes this script decides (test/docs/errors-doc.test.ts keeps them equal).
 local REFUSALS = {
+  DUPLICATE_ID = 'a job with this id already exists (ids are unique within the retention period)',
   BLACKLISTED = 'the recipient is blacklisted',
   INVALID_NUMBER = 'the recipient was marked invalid by an earlier permanent delivery error',
   OPTED_OUT = 'the recipient opted out of marketing',
   DUPLICATE = 'the same dedupKey (or recipient and text) was seen within the dedup window',
   OVER_CAP = 'the recipient reached the frequency cap for this class and period',
 }
+
+-- A second job with an id in use: its own rejected event; the first job is untouched.
+local function duplicate_id(id)
+  emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = REFUSALS.DUPLICATE_ID }, maxlen)
+  out[#out + 1] = 'rejected:DUPLICATE_ID'
+end
 
 -- The first care rule that refuses the job, or nil (then the cap count is taken).
 local function care_refusal(to, cls, fp, ck, cap_limit, cap_exp)
@@ -70,8 +78,7 @@ for _ = 1, count do
     if seen == true then
       out[#out + 1] = 'replay'
     elseif seen == false then
-      emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = 'a job with this id exists' }, maxlen)
-      out[#out + 1] = 'rejected:DUPLICATE_ID'
+      duplicate_id(id)
     else
       reject_new(id, eid, code, err, to, meta)
       out[#out + 1] = 'rejected:' .. code
@@ -89,8 +96,7 @@ for _ = 1, count do
     if seen == true then
       out[#out + 1] = 'replay'
     elseif seen == false then
-      emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = 'a job with this id exists' }, maxlen)
-      out[#out + 1] = 'rejected:DUPLICATE_ID'
+      duplicate_id(id)
     elseif refused then
       reject_new(id, eid, refused, REFUSALS[refused], to, meta)
       out[#out + 1] = 'rejected:' .. refused
