@@ -1,5 +1,5 @@
 /** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist, bench. */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import type { Io } from './commands/io.js';
 import { Exit } from './commands/io.js';
 import { DEFAULT_CONFIG } from './commands/paths.js';
@@ -16,6 +16,19 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     prefix: { type: 'string', describe: 'key prefix', default: 'smppd:' },
   } as const;
   const configOpt = { config: { alias: 'c', type: 'string', describe: 'YAML config file', default: DEFAULT_CONFIG } } as const;
+  // optout and blacklist: one command shape over two number lists.
+  const numberListCommand = (list: 'optout' | 'blacklist', describe: string) => ({
+    command: `${list} <op> <number>`,
+    describe,
+    builder: (y: Argv) => y
+      .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
+      .positional('number', { type: 'string', demandOption: true })
+      .options(redisOpts),
+    handler: async (a: { op: 'add' | 'remove' | 'check'; number: string; redis: string; prefix: string }) => {
+      const { numberList } = await import('./commands/number-list.js');
+      code = await numberList(list, { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
+    },
+  });
   const cli = yargs(argv)
     .scriptName('smppd')
     .usage('$0 <command> [options]\n\nSends SMS from a Redis job stream to carrier SMSCs over SMPP 3.4.')
@@ -76,20 +89,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const { checkConfig } = await import('./commands/check-config.js');
       code = await checkConfig({ config: a.config, print: a.print }, io);
     })
-    .command('optout <op> <number>', 'add, remove or check an opted-out number', (y) => y
-      .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
-      .positional('number', { type: 'string', demandOption: true })
-      .options(redisOpts), async (a) => {
-      const { numberList } = await import('./commands/number-list.js');
-      code = await numberList('optout', { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
-    })
-    .command('blacklist <op> <number>', 'add, remove or check a blacklisted number (every class is rejected)', (y) => y
-      .positional('op', { choices: ['add', 'remove', 'check'] as const, demandOption: true })
-      .positional('number', { type: 'string', demandOption: true })
-      .options(redisOpts), async (a) => {
-      const { numberList } = await import('./commands/number-list.js');
-      code = await numberList('blacklist', { redis: a.redis, prefix: a.prefix, op: a.op, number: a.number }, io);
-    })
+    .command(numberListCommand('optout', 'add, remove or check an opted-out number'))
+    .command(numberListCommand('blacklist', 'add, remove or check a blacklisted number (every class is rejected)'))
     .command('bench', 'benchmarks on 127.0.0.1 (own redis-server, SMSC sink, daemon); figures in docs/BENCHMARKS.md', (y) => y.options({
       jobs: { type: 'number', describe: 'end-to-end jobs per run (default 50000)' },
       runs: { type: 'number', describe: 'runs per end-to-end measurement, medians reported (default 3)' },
