@@ -41,6 +41,9 @@ export class App {
   readonly metrics: Metrics;
   private redis: Redis | undefined;
   private readers: Redis[] = [];
+  /** The main stream's ingest scripts run on a connection of their own (see start()). */
+  private bulkRedis: Redis | undefined;
+  private bulkStore: QueueStore | undefined;
   private store: QueueStore | undefined;
   private lease: LeaseKeeper | undefined;
   private pool: PreparePool | InlinePreparer | undefined;
@@ -76,14 +79,19 @@ export class App {
     this.redis = createRedis(cfg.redis, `smppd:${cfg.instanceId}`);
     // XREADGROUP BLOCK holds a connection: one per job stream (priority, main).
     this.readers = ['priority', 'main'].map((s) => createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake:${s}`, { maxRetriesPerRequest: null }));
-    for (const r of [this.redis, ...this.readers]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+    // Bulk ingest scripts (hundreds of jobs each) get a connection of their own: on the shared one, an OTP's
+    // ingest, claim and settle queued behind every bulk batch already sent (docs/BENCHMARKS.md, OTP latency).
+    this.bulkRedis = createRedis(cfg.redis, `smppd:${cfg.instanceId}:ingest`);
+    for (const r of [this.redis, this.bulkRedis, ...this.readers]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     try {
       await connectRedis(this.redis, 5000);
+      await connectRedis(this.bulkRedis, 5000);
       for (const r of this.readers) await connectRedis(r, 5000);
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(cfg.redis.url)}: ${(e as Error).message}`, { cause: e });
     }
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
+    const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
 
     if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
@@ -115,7 +123,7 @@ export class App {
     // main stream is still being prepared (measured: docs/BENCHMARKS.md, OTP latency).
     const streams = [store.keys.jobsPriority, store.keys.jobs];
     this.intakes = streams.map((stream, i) => new Intake({
-      store, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId, config: () => this.cfg,
+      store: i === 0 ? store : bulkStore, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId, config: () => this.cfg,
       metrics: this.metrics, logger: log, streams: [stream], name: i === 0 ? 'priority' : 'main',
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
       // stores a batch in well under a second; an adopted replay changes nothing anyway).
@@ -160,6 +168,7 @@ export class App {
     }
     this.cfg = next;
     this.store!.setConfig(next);
+    this.bulkStore?.setConfig(next);
     await this.pool!.reconfigure(next);
     for (const cc of next.carriers) {
       if (!this.slots.has(cc.name)) { this.addCarrier(cc, this.inbound!); if (!applied.includes(`${cc.name} replaced`)) applied.push(`${cc.name} added`); }
@@ -243,6 +252,7 @@ export class App {
     await this.pool?.close();
     await this.obs?.close();
     await Promise.all(this.readers.map((r) => r.quit().catch(() => r.disconnect())));
+    await this.bulkRedis?.quit().catch(() => this.bulkRedis?.disconnect());
     await this.redis?.quit().catch(() => this.redis?.disconnect());
     this.setStatus('stopped');
   }

@@ -56,7 +56,9 @@ export class Intake {
     let pendingPhase = true; // first our own unacknowledged entries (a crash left them), then new ones
     while (this.status === 'running') {
       const cfg = this.d.config();
-      const limit = Math.max(1, cfg.pool.threads);
+      // Two batches in hand at least: the next is read and prepared while Redis runs the last one's ingest
+      // (with one, the I/O thread sat idle through every ingest: docs/BENCHMARKS.md).
+      const limit = Math.max(2, cfg.pool.threads);
       while (this.inHand.size >= limit) await Promise.race(this.inHand);
       let raws: RawJob[];
       try {

@@ -33,6 +33,36 @@ function jobField(fields: string[] | null): string {
 
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
+/**
+ * A job's PDU bodies as one value (common.lua k_body): the body itself for one part, else each part behind
+ * its length in 2 octets. One argument per job and one GET at claim instead of a list per job.
+ */
+export function packBodies(parts: Uint8Array[]): Buffer {
+  if (parts.length === 1) return buf(parts[0]!);
+  let size = 0;
+  for (const p of parts) size += 2 + p.byteLength;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of parts) {
+    if (p.byteLength > 0xffff) throw new Error(`a PDU body of ${p.byteLength} octets cannot be stored`);
+    out.writeUInt16BE(p.byteLength, at);
+    out.set(p, at + 2);
+    at += 2 + p.byteLength;
+  }
+  return out;
+}
+
+export function unpackBodies(packed: Buffer, n: number): Buffer[] {
+  if (n === 1) return [packed];
+  const parts: Buffer[] = [];
+  for (let at = 0; at + 2 <= packed.length && parts.length < n;) {
+    const len = packed.readUInt16BE(at);
+    parts.push(packed.subarray(at + 2, at + 2 + len));
+    at += 2 + len;
+  }
+  return parts;
+}
+
 export class QueueStore {
   readonly keys: Keys;
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
@@ -96,8 +126,8 @@ export class QueueStore {
       const meta = j.meta === undefined ? '' : JSON.stringify(j.meta);
       if (j.ok) {
         args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
-          j.resend ? '1' : '0', meta, j.tz, j.quietHours, j.utcOffsetMin ?? '', j.deferred ?? '',
-          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, j.parts.length, ...j.parts.map(buf));
+          j.resend ? '1' : '0', meta, j.utcOffsetMin ?? '', j.deferred ?? '',
+          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, j.parts.length, packBodies(j.parts));
       } else {
         args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
       }
@@ -115,11 +145,9 @@ export class QueueStore {
     if (res === -1) return 'lease-lost';
     const arr = res as Buffer[];
     const out: Claimed[] = [];
-    for (let i = 0; i < arr.length;) {
-      const id = arr[i]!.toString();
+    for (let i = 0; i + 2 < arr.length; i += 3) {
       const n = Number(arr[i + 1]);
-      out.push({ id, parts: arr.slice(i + 2, i + 2 + n) });
-      i += 2 + n;
+      out.push({ id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2]!, n) });
     }
     return out;
   }

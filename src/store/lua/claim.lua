@@ -9,7 +9,7 @@
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
 --       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
---   id1, n1, body1_1..body1_n1, id2, n2, ...
+--   id1, n1, bodies1, id2, n2, bodies2, ... (bodies packed as common.lua k_body says)
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
@@ -30,7 +30,7 @@ end
 -- Minutes until quiet hours end for a recipient `qo` minutes from UTC; 0 when sending is allowed now.
 -- Same rule as src/care/quiet-hours.ts isQuietMinute.
 local function quiet_wait(qo)
-  if qo == nil or qo == '' or q_start == q_end then return 0 end
+  if not qo or qo == '' or q_start == q_end then return 0 end
   local m = (math.floor(now / 60000) + tonumber(qo)) % 1440
   local quiet
   if q_start < q_end then quiet = m >= q_start and m < q_end else quiet = m >= q_start or m < q_end end
@@ -42,21 +42,28 @@ local out, used = {}, 0
 local infl = k_inflight(daemon)
 local infl_fields = {}
 
+-- The head of a lane is read in slices (LRANGE) and trimmed once (LTRIM), not LINDEX + LPOP per job.
 local function take(cls, budget)
   local lane = k_lane(car, cls)
-  local taken = 0
+  local taken, popped = 0, 0
+  local head, pos = {}, 1
   while taken < budget do
-    local id = redis.call('LINDEX', lane, 0)
-    if not id then break end
+    if pos > #head then
+      -- Each job has at least one part: budget - taken ids are enough unless some are stale.
+      head = redis.call('LRANGE', lane, popped, popped + math.max(budget - taken, 8) - 1)
+      pos = 1
+      if #head == 0 then break end
+    end
+    local id = head[pos]
     local jk = k_job(id)
     local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo')
     local n = tonumber(f[2] or 0)
     local exp = tonumber(f[3] or 0)
     local wait = quiet_wait(f[4])
     if f[1] ~= 'queued' then
-      redis.call('LPOP', lane) -- stale entry (job gone or already handled)
+      pos = pos + 1; popped = popped + 1 -- stale entry (job gone or already handled)
     elseif wait > 0 and not (exp > 0 and exp <= now) then
-      redis.call('LPOP', lane)
+      pos = pos + 1; popped = popped + 1
       local at = math.floor(now / 60000) * 60000 + wait * 60000
       redis.call('HSET', jk, 'st', 'scheduled')
       redis.call('ZADD', k_sched(car), at, id)
@@ -66,7 +73,7 @@ local function take(cls, budget)
     elseif taken + n > budget and (taken > 0 or used > 0) then
       break -- keep all parts of a message in one claim; the next claim takes it
     else
-      redis.call('LPOP', lane)
+      pos = pos + 1; popped = popped + 1
       if exp > 0 and exp <= now then
         drop_bodies(id, n)
         release_cap(jk)
@@ -77,13 +84,13 @@ local function take(cls, budget)
         infl_fields[#infl_fields + 1] = 'C'
         out[#out + 1] = id
         out[#out + 1] = n
-        local bodies = redis.call('LRANGE', k_body(id), 0, n - 1)
-        for p = 1, n do out[#out + 1] = bodies[p] end
+        out[#out + 1] = read_bodies(id, n)
         taken = taken + n
         used = used + n
       end
     end
   end
+  if popped > 0 then redis.call('LTRIM', lane, popped, -1) end
   return taken
 end
 

@@ -6,9 +6,9 @@
 -- within the window -> DUPLICATE; frequency cap (INCR; over the limit it is taken back) -> OVER_CAP.
 -- The dedup fingerprint is set only once every rule passed, so a refused job does not block a retry.
 -- ARGV: 1 prefix, 2 group, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 dedupWindowMs, 7 count, then per job:
---   accepted: 'A', entryId, id, to, carrier, class, fingerprint, sendAt, expiresAt, resend, meta, tz, quietHours,
+--   accepted: 'A', entryId, id, to, carrier, class, fingerprint, sendAt, expiresAt, resend, meta,
 --             utcOffsetMin ('' = quiet hours do not apply), deferred ('' | 'quiet-hours'),
---             capKey ('' = no cap), capLimit, capExpireAtMs, n, body1..bodyN
+--             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
@@ -17,6 +17,11 @@ local count = tonumber(ARGV[7])
 local jobs_key = ARGV[#ARGV]
 local out = {}
 local i = 8
+-- Per batch, not per job (measured: docs/BENCHMARKS.md): one RPUSH per lane, one XACK, and the
+-- blacklist and opt-out sets looked at only when they hold anyone.
+local lanes, lane_order, acks = {}, {}, {}
+local no_blacklist = redis.call('SCARD', P .. 'blacklist') == 0
+local no_optout = redis.call('SCARD', P .. 'optout') == 0
 
 -- A second job with an id already in use gets its own rejected event; the first job is untouched.
 local function same_entry(id, eid)
@@ -51,10 +56,11 @@ local function duplicate_id(id)
 end
 
 -- The first care rule that refuses the job, or nil (then the cap count is taken).
-local function care_refusal(to, cls, fp, ck, cap_limit, cap_exp)
-  if redis.call('SISMEMBER', P .. 'blacklist', to) == 1 then return 'BLACKLISTED' end
-  if redis.call('EXISTS', P .. 'invalid:' .. to) == 1 then return 'INVALID_NUMBER' end
-  if cls == 'marketing' and redis.call('SISMEMBER', P .. 'optout', to) == 1 then return 'OPTED_OUT' end
+-- `maybe_invalid` false: the caller already knows no invalid mark exists for `to`.
+local function care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid)
+  if not no_blacklist and redis.call('SISMEMBER', P .. 'blacklist', to) == 1 then return 'BLACKLISTED' end
+  if maybe_invalid and redis.call('EXISTS', P .. 'invalid:' .. to) == 1 then return 'INVALID_NUMBER' end
+  if cls == 'marketing' and not no_optout and redis.call('SISMEMBER', P .. 'optout', to) == 1 then return 'OPTED_OUT' end
   if fp ~= '' and dedup_ms > 0 and redis.call('EXISTS', P .. 'dedup:' .. fp) == 1 then return 'DUPLICATE' end
   if ck ~= '' then
     local key = P .. 'cap:' .. ck
@@ -71,7 +77,13 @@ end
 
 for _ = 1, count do
   local kind, eid, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local seen = same_entry(id, eid)
+  -- The common case, a new job to a number with no invalid mark, costs one EXISTS for both questions.
+  local seen, maybe_invalid = nil, true
+  if kind == 'A' and redis.call('EXISTS', k_job(id), P .. 'invalid:' .. ARGV[i + 3]) == 0 then
+    maybe_invalid = false
+  else
+    seen = same_entry(id, eid)
+  end
   if kind == 'R' then
     local code, err, to, meta = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
     i = i + 7
@@ -86,13 +98,12 @@ for _ = 1, count do
   else
     local to, car, cls, fp = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
     local send_at, exp, resend, meta = tonumber(ARGV[i + 7]), tonumber(ARGV[i + 8]), ARGV[i + 9], ARGV[i + 10]
-    local tz, qh, qo, why = ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14]
-    local ck, cap_limit, cap_exp = ARGV[i + 15], tonumber(ARGV[i + 16]), tonumber(ARGV[i + 17])
-    local n = tonumber(ARGV[i + 18])
-    local b0 = i + 19
-    i = b0 + n
+    local qo, why = ARGV[i + 11], ARGV[i + 12]
+    local ck, cap_limit, cap_exp = ARGV[i + 13], tonumber(ARGV[i + 14]), tonumber(ARGV[i + 15])
+    local n, bodies = tonumber(ARGV[i + 16]), ARGV[i + 17]
+    i = i + 18
     local refused = nil
-    if seen == nil then refused = care_refusal(to, cls, fp, ck, cap_limit, cap_exp) end
+    if seen == nil then refused = care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid) end
     if seen == true then
       out[#out + 1] = 'replay'
     elseif seen == false then
@@ -102,14 +113,18 @@ for _ = 1, count do
       out[#out + 1] = 'rejected:' .. refused
     else
       if fp ~= '' and dedup_ms > 0 then redis.call('SET', P .. 'dedup:' .. fp, id, 'PX', dedup_ms) end
-      local jk = k_job(id)
-      local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp, 'rs', resend, 'meta', meta,
-        'tz', tz, 'qh', qh, 'n', n, 'att', 0, 'ts', now, 'fp', fp, 'qo', qo, 'ck', ck }
-      redis.call('DEL', k_body(id)) -- the bodies of an earlier job with this id, long gone, must not be sent
-      if n > 0 then redis.call('RPUSH', k_body(id), unpack(ARGV, b0, b0 + n - 1)) end
+      -- Only what a script reads later; empty and default values are left out (a smaller listpack makes
+      -- every later HSET/HMGET on the job cheaper). Absent means: rs 0, meta none, qo none, ck none, att 0.
+      local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp, 'n', n, 'ts', now }
+      if resend == '1' then fields[#fields + 1] = 'rs'; fields[#fields + 1] = '1' end
+      if meta ~= '' then fields[#fields + 1] = 'meta'; fields[#fields + 1] = meta end
+      if qo ~= '' then fields[#fields + 1] = 'qo'; fields[#fields + 1] = qo end
+      if ck ~= '' then fields[#fields + 1] = 'ck'; fields[#fields + 1] = ck end
+      -- SET replaces the bodies of an earlier job with this id (long gone): they must never be sent.
+      if n > 0 then redis.call('SET', k_body(id), bodies) else redis.call('DEL', k_body(id)) end
       if send_at > now then
         fields[#fields + 1] = 'st'; fields[#fields + 1] = 'scheduled'
-        redis.call('HSET', jk, unpack(fields))
+        redis.call('HSET', k_job(id), unpack(fields))
         redis.call('ZADD', k_sched(car), send_at, id)
         local ev = job_event(id, 'scheduled', now)
         ev.sendAt = send_at
@@ -118,12 +133,21 @@ for _ = 1, count do
         out[#out + 1] = 'scheduled'
       else
         fields[#fields + 1] = 'st'; fields[#fields + 1] = 'queued'
-        redis.call('HSET', jk, unpack(fields))
-        redis.call('RPUSH', k_lane(car, cls), id)
+        redis.call('HSET', k_job(id), unpack(fields))
+        local lane = k_lane(car, cls)
+        local q = lanes[lane]
+        if not q then q = {}; lanes[lane] = q; lane_order[#lane_order + 1] = lane end
+        q[#q + 1] = id
         out[#out + 1] = 'queued'
       end
     end
   end
-  redis.call('XACK', jobs_key, group, eid)
+  acks[#acks + 1] = eid
 end
+-- unpack() is bounded by Lua's C stack: push and acknowledge in slices.
+local function in_slices(list, fn)
+  for s = 1, #list, 1000 do fn(unpack(list, s, math.min(#list, s + 999))) end
+end
+for _, lane in ipairs(lane_order) do in_slices(lanes[lane], function(...) redis.call('RPUSH', lane, ...) end) end
+in_slices(acks, function(...) redis.call('XACK', jobs_key, group, ...) end)
 return out

@@ -20,18 +20,31 @@ local out, i = {}, 11
 local day = math.floor(now / 86400000)
 load_invalid()
 -- Once per key per call, not per job: the same day bucket and early hash serve the whole batch.
-local dlr_expiry_set, early_empty = {}, {}
+local dlr_expiry_set, early_empty, dlr_expiry_dirty = {}, {}, {}
+-- Receipt-map entries, written with one HSET per day bucket at the end (or before an early receipt is
+-- applied, which must find them).
+local dlr_pending, dlr_order = {}, {}
+local function flush_dlr()
+  for _, dk in ipairs(dlr_order) do
+    local pairs_ = dlr_pending[dk]
+    for s = 1, #pairs_, 1000 do redis.call('HSET', dk, unpack(pairs_, s, math.min(#pairs_, s + 999))) end
+  end
+  dlr_pending, dlr_order = {}, {}
+end
 
 local function submitted(id, ids, code, err)
   local jk = k_job(id)
-  local car = redis.call('HGET', jk, 'car')
+  local f = redis.call('HMGET', jk, 'car', 'n', 'meta')
+  local car = f[1]
   local n = #ids
   drop_bodies(id, n)
   local dk = k_dlr(car, day)
   local good = {}
+  local pend = dlr_pending[dk]
+  if not pend then pend = {}; dlr_pending[dk] = pend; dlr_order[#dlr_order + 1] = dk end
   for p = 1, n do
     if ids[p] ~= '' then
-      redis.call('HSET', dk, ids[p], id .. ':' .. p)
+      pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. p
       good[#good + 1] = ids[p]
     else
       redis.call('HSET', jk, 'p' .. p, 'FAILED')
@@ -39,19 +52,20 @@ local function submitted(id, ids, code, err)
   end
   -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
   if not dlr_expiry_set[dk] then
-    redis.call('EXPIRE', dk, (ttl_days + 1) * 86400)
     dlr_expiry_set[dk] = true
+    dlr_expiry_dirty[#dlr_expiry_dirty + 1] = dk
   end
-  redis.call('HSET', jk, 'st', 'submitted', 'ids', cjson.encode(good), 'sub', now)
-  local ev = job_event(id, 'submitted', now)
-  ev.msgIds = good
-  if code ~= '' then ev.code = code; ev.error = err end
-  emit(ev, maxlen)
+  local ids_json = json_strings(good)
+  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', now)
+  local ev = event_head(id, 'submitted', now, f) .. ',"msgIds":' .. ids_json
+  if code ~= '' then ev = ev .. ',"code":' .. json_str(code) .. ',"error":' .. json_str(err) end
+  emit_json(ev .. '}', maxlen)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   local early = k_early(car)
   if early_empty[car] == nil then early_empty[car] = redis.call('HLEN', early) == 0 end
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
   if early_empty[car] then return end
+  flush_dlr()
   for _, m in ipairs(good) do
     local r = redis.call('HGET', early, m)
     if r then
@@ -129,4 +143,6 @@ for _ = 1, count do
     end
   end
 end
+flush_dlr()
+for _, dk in ipairs(dlr_expiry_dirty) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
 return out
