@@ -22,6 +22,9 @@ import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
 
+/** How long a receipt batch waits for the settles before it (see the receipt batcher in start()). */
+const RECEIPT_SETTLE_WAIT_MS = 1000;
+
 export type AppStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 export interface AppOptions {
@@ -111,7 +114,17 @@ export class App {
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
     this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now) : new PreparePool(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
-    this.receiptBatcher = new Batcher((recs) => store.receipts(recs), { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
+    // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
+    // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
+    // settle): with receipts, that path was most of Redis's work per message (docs/BENCHMARKS.md). Bounded:
+    // the early path stays correct when a settle is slow.
+    const settle = this.settle;
+    this.receiptBatcher = new Batcher(async (recs) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settle.writtenThrough(), new Promise((r) => { timer = setTimeout(r, RECEIPT_SETTLE_WAIT_MS); })]);
+      clearTimeout(timer);
+      return store.receipts(recs);
+    }, { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
     const inbound = (this.inbound = new Inbound({
       inboundStore: new InboundStore(store, () => this.cfg), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
       countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords,

@@ -12,11 +12,16 @@ export class Batcher<T, R> {
   private pending: Entry<T, R>[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
+  // Items are written in the order they were added, so "every item added so far is done" is a count.
+  private added = 0;
+  private done = 0;
+  private doneWaiters: { target: number; resolve: () => void }[] = [];
 
   constructor(private write: (items: T[]) => Promise<R[]>, private opts: { maxBatch: number; retry: boolean; logger: Logger; name: string }) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
+      this.added++;
       this.pending.push({ item, resolve, reject });
       if (!this.running) this.running = this.loop();
     });
@@ -27,6 +32,21 @@ export class Batcher<T, R> {
   /** Resolves when everything added so far is written (or given up). */
   async drain(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Resolves once every item added before this call is written (or given up); never waits for later ones. */
+  writtenThrough(): Promise<void> {
+    const target = this.added;
+    if (this.done >= target) return Promise.resolve();
+    return new Promise<void>((resolve) => this.doneWaiters.push({ target, resolve }));
+  }
+
+  private markDone(n: number): void {
+    this.done += n;
+    if (this.doneWaiters.length === 0) return;
+    const still = [];
+    for (const w of this.doneWaiters) if (this.done >= w.target) w.resolve(); else still.push(w);
+    this.doneWaiters = still;
   }
 
   /** Stop retrying: what is still pending is rejected. */
@@ -41,10 +61,12 @@ export class Batcher<T, R> {
         const results = await this.write(batch.map((e) => e.item));
         failures = 0;
         batch.forEach((e, i) => e.resolve(results[i]!));
+        this.markDone(batch.length);
       } catch (err) {
         failures++;
         if (!this.opts.retry || this.closed) {
           batch.forEach((e) => e.reject(err));
+          this.markDone(batch.length);
           continue;
         }
         this.pending.unshift(...batch);

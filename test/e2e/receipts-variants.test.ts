@@ -57,12 +57,24 @@ t.test('receipts naming a hex id in decimal (idFormat decimal) are matched', asy
   t.equal(finals(evs, ids).filter((e) => e.state === 'delivered').length, 10);
 });
 
-t.test('a receipt that comes before its submit_sm_resp is held and applied', async (t) => {
-  sim.setBehaviours('ctcc', { receiptBeforeResp: true });
+t.test('a receipt that comes well before its submit_sm_resp is held and applied', async (t) => {
+  // The response 200 ms after the receipt: a receipt right before its response (same read) waits for that
+  // settle instead and is never held; this one has no settle to wait for.
+  sim.setBehaviours('ctcc', { receiptBeforeResp: true, slowMs: 200 });
   const ids = await push('ctcc', 10);
   const evs = await waitForEvents(redis, allFinal(ids));
   t.equal(finals(evs, ids).filter((e) => e.state === 'delivered').length, 10);
   t.ok(metric(await metricsText(), /smppd_receipts_held_total\{carrier="ctcc"\} (\d+)/) >= 1, 'held receipts are counted');
+});
+
+t.test('a receipt right behind its submit_sm_resp waits for that settle and is never held', async (t) => {
+  const held = async (): Promise<number> => metric(await metricsText(), /smppd_receipts_held_total\{carrier="ctcc"\} (\d+)/);
+  const before = await held();
+  sim.setBehaviours('ctcc', { receiptDelayMs: 0 });
+  const ids = await push('ctcc', 20);
+  const evs = await waitForEvents(redis, allFinal(ids));
+  t.equal(finals(evs, ids).filter((e) => e.state === 'delivered').length, 20);
+  t.equal(await held(), before, 'no receipt took the early path');
 });
 
 t.test('a long text gets one receipt per part and is delivered with every part state listed', async (t) => {
