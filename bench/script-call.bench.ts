@@ -15,7 +15,7 @@ import { GROUP } from '../src/store/keys.js';
 import { createRedis } from '../src/store/redis.js';
 import { QueueStore, packBodies } from '../src/store/queue-store.js';
 import { encodeCommand, respHead } from '../src/store/resp.js';
-import { runScript, scriptSource } from '../src/store/scripts.js';
+import { defineScripts, runScript, scriptSource } from '../src/store/scripts.js';
 import type { PreparedOk, RawJob } from '../src/types.js';
 import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
 import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
@@ -58,7 +58,8 @@ const srv = await startRedis();
 const scfg = buildConfig({ redis: { url: srv.url, prefix: 'sc:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
 const redis = createRedis(scfg.redis, 'bench');
 await redis.connect();
-const store = new QueueStore(redis, scfg); // defines the ioredis commands (smppd_ingest)
+const store = new QueueStore(redis, scfg);
+defineScripts(redis); // ioredis's own script path (smppd_ingest), the "old" side
 const ioredisIngest = (redis as unknown as Record<string, (...a: Arg[]) => Promise<unknown>>)['smppd_ingest']!.bind(redis);
 
 const paths: Record<'old' | 'new', (args: Arg[]) => Promise<unknown>> = {

@@ -85,11 +85,10 @@ export class App {
     // Bulk ingest scripts (hundreds of jobs each) get a connection of their own: on the shared one, an OTP's
     // ingest, claim and settle queued behind every bulk batch already sent (docs/BENCHMARKS.md, OTP latency).
     this.bulkRedis = createRedis(cfg.redis, `smppd:${cfg.instanceId}:ingest`);
-    for (const r of [this.redis, this.bulkRedis, ...this.readers]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+    for (const r of [this.redis, ...this.sideConnections()]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     try {
       await connectRedis(this.redis, 5000);
-      await connectRedis(this.bulkRedis, 5000);
-      for (const r of this.readers) await connectRedis(r, 5000);
+      for (const r of this.sideConnections()) await connectRedis(r, 5000);
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(cfg.redis.url)}: ${(e as Error).message}`, { cause: e });
     }
@@ -210,6 +209,11 @@ export class App {
     dispatcher.start();
   }
 
+  /** The connections beside the shared one: bulk ingest and the blocking readers. */
+  private sideConnections(): Redis[] {
+    return this.bulkRedis ? [this.bulkRedis, ...this.readers] : this.readers;
+  }
+
   /** This daemon's part of a carrier's TPS: the budget is shared by the daemons on one Redis. */
   private tpsShare(tps: number): number {
     return Math.max(1, Math.floor(tps / (this.lease?.liveDaemons ?? 1)));
@@ -264,8 +268,7 @@ export class App {
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();
-    await Promise.all(this.readers.map((r) => r.quit().catch(() => r.disconnect())));
-    await this.bulkRedis?.quit().catch(() => this.bulkRedis?.disconnect());
+    await Promise.all(this.sideConnections().map((r) => r.quit().catch(() => r.disconnect())));
     await this.redis?.quit().catch(() => this.redis?.disconnect());
     this.setStatus('stopped');
   }

@@ -1,7 +1,7 @@
 /**
  * Reads the jobs stream with a consumer group, prepares batches in the worker pool and ingests them
  * with one script call per batch (which also XACKs them, so a crash replays at most the batches in
- * hand, and the replay changes nothing). Several batches are in the pool at once to keep threads busy.
+ * hand, and the replay changes nothing). At least two batches are in hand at once (more with pool threads).
  */
 import type { Logger } from 'pino';
 import type { Redis } from '../store/redis.js';

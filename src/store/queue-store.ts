@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js';
 import type { JobClass, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
 import { GROUP, Keys } from './keys.js';
-import { defineScripts, runScript } from './scripts.js';
+import { runScript } from './scripts.js';
 import { clockMinutes } from '../care/quiet-hours.js';
 
 export interface Claimed { id: string; parts: Buffer[] }
@@ -67,7 +67,6 @@ export class QueueStore {
   readonly keys: Keys;
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
-    defineScripts(redis);
   }
 
   setConfig(cfg: Config): void { this.cfg = cfg; }

@@ -43,7 +43,7 @@ t.test('a misspelt directive is reported by the same check (the check can fail)'
   t.match(r.stderr, /Unknown key .?LockPersonalty/);
 });
 
-t.test('the unit runs the daemon as the issue asks: exec type, reload by SIGHUP, restart on failure', async (t) => {
+t.test('the unit runs the daemon as an exec service that reloads on SIGHUP and restarts on failure', async (t) => {
   t.equal(one('Type'), 'exec');
   t.equal(one('DynamicUser'), 'yes');
   t.equal(one('ConfigurationDirectory'), 'smppd');

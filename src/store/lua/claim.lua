@@ -75,7 +75,7 @@ local function take(cls, budget)
     else
       pos = pos + 1; popped = popped + 1
       if exp > 0 and exp <= now then
-        drop_bodies(id, n)
+        drop_bodies(id)
         release_cap(jk)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else

@@ -16,6 +16,11 @@ local function k_lease(d) return P .. 'lease:' .. d end
 local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true, unknown = true }
 local FINAL_STAT = { DELIVRD = true, UNDELIV = true, EXPIRED = true, REJECTD = true, DELETED = true, UNKNOWN = true, FAILED = true }
 
+-- fn(...) with the items of list, 1,000 at a time: unpack() is bounded by Lua's C stack.
+local function in_slices(list, fn)
+  for s = 1, #list, 1000 do fn(unpack(list, s, math.min(#list, s + 999))) end
+end
+
 -- One event per state change, capped (MAXLEN ~ keeps XADD O(1) amortised).
 local function emit(ev, maxlen)
   redis.call('XADD', P .. 'events', 'MAXLEN', '~', maxlen, '*', 'event', cjson.encode(ev))
@@ -57,23 +62,28 @@ local function job_event(id, state, now, f)
   return ev
 end
 
--- End a job: state, one event, the hash kept for the retention period only.
-local function finish(id, state, code, err, now, maxlen, retention, extra)
+-- End a job's hash: its final state, kept for the retention period only. The caller writes the event.
+local function end_job(id, state, now, retention)
   local jk = k_job(id)
   redis.call('HSET', jk, 'st', state, 'end', now)
+  redis.call('PEXPIRE', jk, retention)
+end
+
+-- End a job: state, one event, the hash kept for the retention period only.
+local function finish(id, state, code, err, now, maxlen, retention, extra)
+  end_job(id, state, now, retention)
   local ev = job_event(id, state, now)
   if code and code ~= '' then ev.code = code end
   if err and err ~= '' then ev.error = err end
   if extra then for k, v in pairs(extra) do ev[k] = v end end
   emit(ev, maxlen)
-  redis.call('PEXPIRE', jk, retention)
 end
 
 -- Drop the ready-to-write bodies: they are the bulk of a job's bytes and are never needed again.
 -- They live in a key of their own (body:<id>), not in the job hash: one value over
 -- hash-max-listpack-value (64 B) turns a hash into a hashtable for good, ~3x the bytes while the
 -- job awaits its receipt (measured: docs/BENCHMARKS.md).
-local function drop_bodies(id, n)
+local function drop_bodies(id)
   redis.call('DEL', k_body(id))
 end
 
@@ -181,11 +191,10 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   if ids == '{}' then ids = '[]' end -- an empty list as an older version stored it
   local latency = tonumber(now) - tonumber(f[5] or now)
   if all_ok then
-    -- The common end, written as text (see json_str): same fields as finish() would write.
-    redis.call('HSET', jk, 'st', 'delivered', 'end', now)
+    -- The common end, its event written as text (see json_str): the fields finish() would write.
+    end_job(id, 'delivered', now, retention)
     emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. json_strings(parts) ..
       ',"msgIds":' .. ids .. ',"latencyMs":' .. string.format('%d', latency) .. '}', maxlen)
-    redis.call('PEXPIRE', jk, retention)
     return 'final', latency
   end
   local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = latency }

@@ -144,10 +144,6 @@ for _ = 1, count do
   end
   acks[#acks + 1] = eid
 end
--- unpack() is bounded by Lua's C stack: push and acknowledge in slices.
-local function in_slices(list, fn)
-  for s = 1, #list, 1000 do fn(unpack(list, s, math.min(#list, s + 999))) end
-end
 for _, lane in ipairs(lane_order) do in_slices(lanes[lane], function(...) redis.call('RPUSH', lane, ...) end) end
 in_slices(acks, function(...) redis.call('XACK', jobs_key, group, ...) end)
 return out

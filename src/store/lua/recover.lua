@@ -21,7 +21,7 @@ local function recover(d)
       elseif redis.call('HGET', jk, 'rs') == '1' then
         requeue_head(id); resent = resent + 1
       else
-        drop_bodies(id, tonumber(redis.call('HGET', jk, 'n') or 0))
+        drop_bodies(id)
         finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'the daemon stopped after writing, before the response', now, maxlen, retention)
         unknown = unknown + 1
       end

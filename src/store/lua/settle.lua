@@ -19,17 +19,17 @@ local infl = k_inflight(daemon)
 local out, i = {}, 11
 local day = math.floor(now / 86400000)
 load_invalid()
--- Once per key per call, not per job: the same day bucket and early hash serve the whole batch.
-local dlr_expiry_set, early_empty, dlr_expiry_dirty = {}, {}, {}
--- Receipt-map entries, written with one HSET per day bucket at the end (or before an early receipt is
--- applied, which must find them).
-local dlr_pending, dlr_order = {}, {}
+-- Once per key per call, not per job: the early hash is checked once per carrier, and receipt-map
+-- entries are written with one HSET per day bucket at the end (or before an early receipt is applied,
+-- which must find them), each bucket's expiry set once.
+local early_empty = {}
+local dlr_pending, dlr_keys = {}, {}
 local function flush_dlr()
-  for _, dk in ipairs(dlr_order) do
-    local pairs_ = dlr_pending[dk]
-    for s = 1, #pairs_, 1000 do redis.call('HSET', dk, unpack(pairs_, s, math.min(#pairs_, s + 999))) end
+  for _, dk in ipairs(dlr_keys) do
+    local pend = dlr_pending[dk]
+    in_slices(pend, function(...) redis.call('HSET', dk, ...) end)
+    dlr_pending[dk] = {}
   end
-  dlr_pending, dlr_order = {}, {}
 end
 
 local function submitted(id, ids, code, err)
@@ -37,11 +37,11 @@ local function submitted(id, ids, code, err)
   local f = redis.call('HMGET', jk, 'car', 'n', 'meta')
   local car = f[1]
   local n = #ids
-  drop_bodies(id, n)
+  drop_bodies(id)
   local dk = k_dlr(car, day)
   local good = {}
   local pend = dlr_pending[dk]
-  if not pend then pend = {}; dlr_pending[dk] = pend; dlr_order[#dlr_order + 1] = dk end
+  if not pend then pend = {}; dlr_pending[dk] = pend; dlr_keys[#dlr_keys + 1] = dk end
   for p = 1, n do
     if ids[p] ~= '' then
       pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. p
@@ -49,11 +49,6 @@ local function submitted(id, ids, code, err)
     else
       redis.call('HSET', jk, 'p' .. p, 'FAILED')
     end
-  end
-  -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
-  if not dlr_expiry_set[dk] then
-    dlr_expiry_set[dk] = true
-    dlr_expiry_dirty[#dlr_expiry_dirty + 1] = dk
   end
   local ids_json = json_strings(good)
   redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', now)
@@ -99,8 +94,7 @@ for _ = 1, count do
       local jk = k_job(id)
       local att = redis.call('HINCRBY', jk, 'att', 1)
       if att >= max_att then
-        local n = tonumber(redis.call('HGET', jk, 'n') or 0)
-        drop_bodies(id, n)
+        drop_bodies(id)
         redis.call('ZADD', P .. 'dead', now, id)
         release_cap(jk)
         finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
@@ -122,7 +116,7 @@ for _ = 1, count do
     local code, err = ARGV[i + 2], ARGV[i + 3]
     i = i + 4
     if mine then
-      drop_bodies(id, tonumber(redis.call('HGET', k_job(id), 'n') or 0))
+      drop_bodies(id)
       release_cap(k_job(id))
       finish(id, 'failed', code, err, now, maxlen, retention)
       out[#out + 1] = 'failed'
@@ -137,12 +131,13 @@ for _ = 1, count do
       requeue_head(id)
       out[#out + 1] = 'queued'
     else
-      drop_bodies(id, tonumber(redis.call('HGET', k_job(id), 'n') or 0))
+      drop_bodies(id)
       finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'written, but no response arrived', now, maxlen, retention)
       out[#out + 1] = 'unknown'
     end
   end
 end
 flush_dlr()
-for _, dk in ipairs(dlr_expiry_dirty) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
+-- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
+for _, dk in ipairs(dlr_keys) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
 return out
