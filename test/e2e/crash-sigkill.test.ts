@@ -40,7 +40,12 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
   for (let k = 0; k < KILLS; k++) {
     daemon = spawnDaemon();
     await daemon.waitFor(/smppd running/, 30_000);
-    await new Promise((r) => setTimeout(r, rand(200, 1500))); // a random point of the run
+    // A restarted daemon may first wait for its predecessor's lease to expire: kill it at a random point
+    // after it has started sending, not while it is still waiting (then the kill would test nothing).
+    const before = sim.submits.length;
+    const deadline = Date.now() + 10_000;
+    while (sim.submits.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, rand(50, 600))); // a random point of the run
     daemon.kill('SIGKILL');
     const { signal } = await daemon.exited;
     t.equal(signal, 'SIGKILL', `kill ${k + 1} landed`);
