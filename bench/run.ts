@@ -34,7 +34,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   };
   const only = (get('only') ?? 'e2e,kannel,otp,rate,memory,hotpath').split(',').map((s) => s.trim()).filter(Boolean);
   return {
-    jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 30_000),
+    jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
     awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'),
   };

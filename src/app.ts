@@ -12,7 +12,7 @@ import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
-import { PreparePool } from './work/pool.js';
+import type { PreparePool } from './work/pool.js';
 import { InlinePreparer } from './work/inline-prepare.js';
 import { Carrier } from './carrier/carrier.js';
 import { Batcher } from './pipeline/batcher.js';
@@ -111,7 +111,9 @@ export class App {
     this.lease.start();
 
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
-    this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now) : new PreparePool(cfg, { logger: log, now: this.now });
+    // piscina is loaded only for a pool: about 4 MB of RSS the inline default does without.
+    this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now)
+      : new (await import('./work/pool.js')).PreparePool(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
     // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
     // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
@@ -140,7 +142,7 @@ export class App {
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
       // stores a batch in well under a second; an adopted replay changes nothing anyway).
       adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
-      onQueued: (carriers) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(); },
+      onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
     }));
     for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
@@ -201,7 +203,7 @@ export class App {
     carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, metrics: m, logger: log, daemon: this.cfg.instanceId,
-      claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, normaliseId: (id) => responseId(id, cc.idFormat),
+      claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
     if ((this.lease?.liveDaemons ?? 1) > 1) carrier.setRateLimit(this.tpsShare(cc.tps));

@@ -5,7 +5,7 @@
  * that fails, or with SMPPD_BENCH_TSX=1, it runs `node --import tsx src/main.ts run` (+~40 MB RSS).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, writeConfig } from '../../test/helpers/daemon.js';
@@ -23,6 +23,18 @@ export interface SmppdOptions {
 export interface SmppdUnderTest { pid: number; metricsPort: number; output(): string; stop(): Promise<void> }
 
 let compiledMain: string | null | undefined;
+
+/**
+ * node's own flags in the systemd unit's ExecStart (V8 heap sizing): the daemon is measured as it is run.
+ * SMPPD_BENCH_NODE_FLAGS replaces them (space-separated; empty: none) to measure other settings.
+ */
+export function daemonNodeFlags(): string[] {
+  const override = process.env.SMPPD_BENCH_NODE_FLAGS;
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  const unit = readFileSync(join(ROOT, 'systemd/smppd.service'), 'utf8');
+  const exec = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit);
+  return exec ? exec[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
 
 /** Path of a compiled main.js, compiling on first use; undefined when it cannot be compiled. */
 export function compiledSmppd(): string | undefined {
@@ -57,7 +69,7 @@ export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
   const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
   const main = compiledSmppd();
   const entry = main ? [main] : ['--import', 'tsx', join(ROOT, 'src/main.ts')];
-  const child = spawn(process.execPath, [...prof, ...entry, 'run', '--config', config], {
+  const child = spawn(process.execPath, [...daemonNodeFlags(), ...prof, ...entry, 'run', '--config', config], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -72,10 +72,14 @@ export class CarrierBind {
 
   /** Parts this bind could write now, before the carrier-wide rate. */
   sendable(): number {
+    return Math.min(this.windowFree(), this.limiter.available());
+  }
+
+  /** Free window slots, the rate not counted; 0 while the bind cannot send (down, paused). */
+  windowFree(): number {
     const s = this.session;
     if (s === null || !this.canTransmit || s.status !== 'bound' || this.now() < this.pausedUntilMs) return 0;
-    const window = Math.min(s.windowFree, this.effectiveWindow - s.inFlight);
-    return Math.max(0, Math.min(window, this.limiter.available()));
+    return Math.max(0, Math.min(s.windowFree, this.effectiveWindow - s.inFlight));
   }
 
   start(): void {

@@ -32,7 +32,7 @@ export class Carrier extends EventEmitter {
   private readonly limiter: PacedLimiter;
   private readonly binds: CarrierBind[] = [];
   private readonly txBinds: CarrierBind[] = [];
-  private waiters: (() => void)[] = [];
+  private waiters: { keepSlots: number; resolve: () => void }[] = [];
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAtMs = Infinity;
   private started = false;
@@ -75,17 +75,27 @@ export class Carrier extends EventEmitter {
     return n;
   }
 
-  capacity(): number {
+  /**
+   * Parts that can go on the wire now. keepSlots window slots (all binds together) are left out: the
+   * dispatcher keeps them for OTP. Only window slots are kept, not the rate budget, so a carrier's
+   * long-run rate is the same with or without OTP traffic.
+   */
+  capacity(keepSlots = 0): number {
     let sum = 0;
-    for (const b of this.txBinds) sum += b.sendable();
-    return Math.min(sum, this.limiter.available());
+    let free = 0;
+    for (const b of this.txBinds) {
+      sum += b.sendable();
+      if (keepSlots > 0) free += b.windowFree();
+    }
+    const cap = Math.min(sum, this.limiter.available());
+    return keepSlots > 0 ? Math.max(0, Math.min(cap, free - keepSlots)) : cap;
   }
 
-  /** Resolves once capacity() > 0, or at once when the carrier is closing. */
-  whenCapacity(): Promise<void> {
-    if (this.closing !== null || this.capacity() > 0) return Promise.resolve();
+  /** Resolves once capacity(keepSlots) > 0, or at once when the carrier is closing. */
+  whenCapacity(keepSlots = 0): Promise<void> {
+    if (this.closing !== null || this.capacity(keepSlots) > 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
+      this.waiters.push({ keepSlots, resolve });
       this.armWake();
     });
   }
@@ -132,7 +142,7 @@ export class Carrier extends EventEmitter {
     this.wakeTimer = null;
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) w.resolve();
     this.closing = Promise.all(this.binds.map((b) => b.close())).then(() => {
       this.log.info('carrier closed');
     });
@@ -158,13 +168,12 @@ export class Carrier extends EventEmitter {
   /** Something freed up (window slot, bind up, drain): wake waiters if there is capacity now. */
   private poke(): void {
     if (this.waiters.length === 0) return;
-    if (this.capacity() > 0) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const w of waiters) w();
-      return;
-    }
-    this.armWake();
+    const still: typeof this.waiters = [];
+    const ready: (() => void)[] = [];
+    for (const w of this.waiters) if (this.capacity(w.keepSlots) > 0) ready.push(w.resolve); else still.push(w);
+    this.waiters = still;
+    for (const resolve of ready) resolve();
+    if (still.length > 0) this.armWake();
   }
 
   /** Arms a timer for the next time-driven change: a rate token coming back or a pause ending. */

@@ -41,7 +41,7 @@ const CARRIER_KEYS = [
   'tps', 'bindTps', 'responseTimeoutMs', 'enquireLinkMs', 'bindTimeoutMs', 'reconnectMinMs', 'reconnectMaxMs',
   'throttlePauseMs', 'slowResponseMs', 'prefixes', 'sourceTon', 'sourceNpi', 'destTon', 'destNpi',
   'registeredDelivery', 'dataCodingGsm', 'dataCodingUcs2', 'concat', 'maxParts', 'signatureReserve',
-  'optOut', 'idFormat',
+  'optOut', 'idFormat', 'otpWindowSlots',
 ] as const;
 
 function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfig {
@@ -50,6 +50,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
   const name = str(v, 'name', path);
   if (!/^[a-z0-9_-]{1,32}$/.test(name)) fail(join(path, 'name'), 'must be 1-32 of a-z 0-9 _ -');
   const binds = int(v, 'binds', path, 1, 1, 64);
+  const windowSize = int(v, 'windowSize', path, 10, 1, 1000);
   return {
     name,
     host: str(v, 'host', path),
@@ -60,7 +61,8 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     systemType: str(v, 'systemType', path, ''),
     bindType: oneOf(v, 'bindType', path, 'transceiver', ['transceiver', 'transmitter+receiver'] as const),
     binds,
-    windowSize: int(v, 'windowSize', path, 10, 1, 1000),
+    windowSize,
+    otpWindowSlots: int(v, 'otpWindowSlots', path, Math.floor((windowSize * binds) / 10), 0, windowSize * binds - 1),
     tps: int(v, 'tps', path, 100, 1, 100_000),
     bindTps: int(v, 'bindTps', path, 0, 0, 100_000),
     responseTimeoutMs: int(v, 'responseTimeoutMs', path, 10_000, 100, 600_000),

@@ -21,6 +21,7 @@ export interface CarrierConfig {
   bindType: BindType;
   binds: number; // sessions to keep open
   windowSize: number; // outstanding requests per session
+  otpWindowSlots: number; // window slots (all binds) only OTP may fill; default windowSize × binds / 10
   tps: number; // carrier-wide submit_sm per second (all binds, all daemons)
   bindTps: number; // per session; 0 = tps / binds
   responseTimeoutMs: number;

@@ -14,10 +14,13 @@ import { resultOf, settleRecordFor } from './outcome-policy.js';
 /** What the dispatcher needs of a carrier (src/carrier/carrier.ts). */
 export interface CarrierPort {
   readonly name: string;
-  capacity(): number;
-  whenCapacity(): Promise<void>;
+  capacity(keepSlots?: number): number;
+  whenCapacity(keepSlots?: number): Promise<void>;
   sendMany(messages: Uint8Array[][]): Promise<RequestOutcome[]>[];
 }
+
+/** How long after the last OTP its window slots stay kept. */
+export const OTP_ACTIVE_MS = 60_000;
 
 export type DispatcherStatus = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -30,6 +33,8 @@ export interface DispatcherDeps {
   daemon: string;
   claimBatch: number;
   idlePollMs: number;
+  /** Window slots only OTP may fill (carrier otpWindowSlots). */
+  otpWindowSlots: number;
   normaliseId: (id: string) => string;
 }
 
@@ -40,6 +45,10 @@ export class Dispatcher {
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** An OTP was queued since the last claim: claim into the kept slots too. */
+  private otpQueued = false;
+  /** When this daemon's intake last queued an OTP for this carrier. */
+  private otpAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(private carrier: CarrierPort, private d: DispatcherDeps) {}
 
@@ -55,7 +64,13 @@ export class Dispatcher {
   }
 
   /** New work may be waiting (intake just queued some): claim now instead of at the next poll. */
-  wake(): void { this.wakeUp?.(); }
+  wake(otp = false): void {
+    if (otp) {
+      this.otpQueued = true;
+      this.otpAtMs = performance.now();
+    }
+    this.wakeUp?.();
+  }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((res) => {
@@ -73,14 +88,22 @@ export class Dispatcher {
     const { store, lease, daemon } = this.d;
     while (this.status === 'running') {
       if (!lease.held) { await Promise.race([lease.whenHeld(), this.sleep(500)]); continue; }
-      if (this.carrier.capacity() <= 0) await Promise.race([this.carrier.whenCapacity(), this.sleep(this.d.idlePollMs)]);
+      // Slots are kept only while OTPs come (one in the last OTP_ACTIVE_MS): a carrier whose window, not
+      // its rate, bounds it would otherwise lose that share of its throughput with no OTP to gain it.
+      // The kept slots are claimed into when an OTP was queued, and every idlePollMs (an OTP another
+      // daemon queued, or one promoted from the schedule).
+      const keep = performance.now() - this.otpAtMs < OTP_ACTIVE_MS ? this.d.otpWindowSlots : 0;
+      const waitKeep = this.otpQueued ? 0 : keep;
+      if (this.carrier.capacity(waitKeep) <= 0) await Promise.race([this.carrier.whenCapacity(waitKeep), this.sleep(this.d.idlePollMs)]);
       if (this.status !== 'running') break;
       const cap = Math.min(this.carrier.capacity(), this.d.claimBatch);
       if (cap <= 0) continue;
+      const rest = Math.min(cap, this.carrier.capacity(keep));
+      this.otpQueued = false;
       let claimed;
       const t0 = performance.now();
       try {
-        claimed = await store.claim(daemon, lease.token, this.carrier.name, cap);
+        claimed = await store.claim(daemon, lease.token, this.carrier.name, cap, rest);
         this.d.metrics.redisLatency.observe({ op: 'claim' }, (performance.now() - t0) / 1000);
       } catch (e) {
         // The script may have run with its reply lost: jobs claimed (C) for us that we never got. Giving the
@@ -92,7 +115,10 @@ export class Dispatcher {
         continue;
       }
       if (claimed === 'lease-lost') { lease.lost(); continue; }
-      if (claimed.length === 0) { await this.sleep(this.d.idlePollMs); continue; }
+      if (claimed.length === 0) {
+        if (rest > 0) await this.sleep(this.d.idlePollMs); // else: wait for slots beyond the kept ones (above)
+        continue;
+      }
       await this.send(claimed);
     }
   }

@@ -24,7 +24,8 @@ export interface IntakeDeps {
   config: () => Config;
   metrics: Metrics;
   logger: Logger;
-  onQueued: (carriers: Set<string>) => void;
+  /** Jobs were queued for these carriers; `otp`: the carriers among them that got an OTP job. */
+  onQueued: (carriers: Set<string>, otp: Set<string>) => void;
   adoptIdleMs?: number;
   /** The streams this intake serves (default both). The app runs one intake per stream, each with its own
    * blocking connection, so a priority entry is stored while a bulk batch is still being prepared. */
@@ -124,15 +125,19 @@ export class Intake {
     this.d.metrics.redisLatency.observe({ op: 'ingest' }, (performance.now() - t0) / 1000);
     this.d.metrics.ingested.inc(raws.length);
     const carriers = new Set<string>();
+    const otp = new Set<string>();
     results.forEach((r, i) => {
       const p = jobs[i]!;
       if (r.startsWith('rejected:')) {
         const reason = r.slice('rejected:'.length);
         this.d.metrics.rejects.inc({ reason });
         this.d.logger.info({ job: p.id, to: p.to, code: reason }, 'job rejected');
-      } else if (p.ok) carriers.add(p.carrier);
+      } else if (p.ok) {
+        carriers.add(p.carrier);
+        if (p.class === 'otp') otp.add(p.carrier);
+      }
     });
-    if (carriers.size > 0) this.d.onQueued(carriers);
+    if (carriers.size > 0) this.d.onQueued(carriers, otp);
   }
 
   /** Ported numbers: a per-number route in Redis wins over the prefix table. The hash is usually empty. */

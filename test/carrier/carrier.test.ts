@@ -9,7 +9,7 @@ const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912
 function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig {
   return {
     name: 'cm', host: '127.0.0.1', port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
-    bindType: 'transceiver', binds: 1, windowSize: 10, tps: 1000, bindTps: 0, responseTimeoutMs: 1000,
+    bindType: 'transceiver', binds: 1, windowSize: 10, otpWindowSlots: 0, tps: 1000, bindTps: 0, responseTimeoutMs: 1000,
     enquireLinkMs: 5000, bindTimeoutMs: 2000, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 150,
     slowResponseMs: 1000, prefixes: [], sourceTon: 0, sourceNpi: 0, destTon: 1, destNpi: 1, registeredDelivery: 1,
     dataCodingGsm: 0, dataCodingUcs2: 8, concat: 'udh8', maxParts: 10, signatureReserve: 0, optOut: 'append',
@@ -124,6 +124,28 @@ t.test('a message no bind can take now resolves at once with every part not-writ
   const [outcome] = await Promise.all(carrier.sendMany([[part(1), part(2), part(3)]]));
   t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL' }));
   t.equal(smsc.commands('submit_sm').length, 0);
+});
+
+t.test('kept slots are left out of capacity, and whenCapacity(keep) waits for a slot beyond them', async (t) => {
+  const { carrier } = await started(t, { onSubmit: () => ({ delayMs: 150 }) });
+  t.equal(carrier.capacity(3), 7);
+  const outs = carrier.sendMany([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [part(n)]));
+  t.equal(carrier.capacity(), 2, 'two slots free');
+  t.equal(carrier.capacity(3), 0, 'none beyond the three kept');
+  let beyond = false;
+  const waited = carrier.whenCapacity(3).then(() => { beyond = true; });
+  await carrier.whenCapacity(0);
+  t.notOk(beyond, 'a free kept slot does not wake a waiter for slots beyond the kept ones');
+  await Promise.all(outs);
+  await waited;
+  t.ok(carrier.capacity(3) > 0);
+});
+
+t.test('kept slots are window slots: a rate-bound bind keeps its whole rate', async (t) => {
+  const { carrier } = await started(t, {}, { bindTps: 5 });
+  t.equal(carrier.capacity(), 5, 'the bind rate bounds capacity');
+  t.equal(carrier.capacity(3), 5, 'seven window slots are free beyond the three kept: the rate still bounds it');
+  t.equal(carrier.capacity(8), 2, 'only two window slots beyond the eight kept');
 });
 
 t.test('slow answers halve the effective window until latency recovers', async (t) => {

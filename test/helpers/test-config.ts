@@ -14,6 +14,7 @@ export function testCarrier(name: string, port: number, prefixes: string[], over
     bindType: 'transceiver',
     binds: 1,
     windowSize: 10,
+    otpWindowSlots: 0,
     tps: 100,
     bindTps: 0,
     responseTimeoutMs: 2000,

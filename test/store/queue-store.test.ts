@@ -113,6 +113,23 @@ t.test('OTP is claimed before transactional, and marketing keeps its share', asy
   t.ok(c.filter((x) => x.id.startsWith('t')).length >= 7);
 });
 
+t.test('restParts bounds transactional and marketing together, while OTP may take every part', async (t) => {
+  const jobs = [];
+  for (let i = 0; i < 10; i++) jobs.push(job(`rm${i}`, { class: 'marketing', carrier: 'keep' }));
+  for (let i = 0; i < 10; i++) jobs.push(job(`rt${i}`, { class: 'transactional', carrier: 'keep' }));
+  for (let i = 0; i < 3; i++) jobs.push(job(`ro${i}`, { class: 'otp', carrier: 'keep' }));
+  await store.ingest(jobs);
+  const first = (await store.claim('d1', 'tok2', 'keep', 10, 4)) as { id: string }[];
+  t.same(first.slice(0, 3).map((x) => x.id), ['ro0', 'ro1', 'ro2'], 'every OTP, beyond restParts');
+  t.equal(first.length, 7, '4 parts of the other classes');
+  t.ok(first.slice(3).some((x) => x.id.startsWith('rm')), 'marketing keeps its share inside restParts');
+  const credit = await redis.get('t:{keep}:mcredit');
+  t.same(await store.claim('d1', 'tok2', 'keep', 10, 0), [], 'no OTP left: nothing when restParts is 0');
+  t.equal(await redis.get('t:{keep}:mcredit'), credit, 'an OTP-only claim gives marketing no credit');
+  const all = (await store.claim('d1', 'tok2', 'keep', 10)) as unknown[];
+  t.equal(all.length, 10, 'restParts defaults to maxParts');
+});
+
 t.test('renewing a lease counts the live daemons, so carrier TPS is shared rather than multiplied', async (t) => {
   await store.recover('share-a', 'ta', 'start');
   await store.recover('share-b', 'tb', 'start');

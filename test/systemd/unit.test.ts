@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildConfig } from '../../src/config/schema.js';
 import { ROOT } from '../helpers/daemon.js';
+import { daemonNodeFlags } from '../../bench/lib/smppd.js';
 
 const UNIT = join(ROOT, 'systemd/smppd.service');
 const text = readFileSync(UNIT, 'utf8');
@@ -53,6 +54,17 @@ t.test('the unit runs the daemon as an exec service that reloads on SIGHUP and r
   t.match(one('ExecStart') ?? '', / run --config \$\{CONFIGURATION_DIRECTORY\}\/smppd\.yaml$/);
   t.ok(Number(one('LimitNOFILE')) >= 65536, 'LimitNOFILE raised');
   t.match(one('RestartPreventExitStatus') ?? '', /\b78\b/, 'an invalid config does not restart in a loop');
+});
+
+t.test('the unit, npm start and the executable\'s first line start node with the same V8 flags', async (t) => {
+  const flags = (cmd: string): string[] => cmd.split(/\s+/).filter((w) => w.startsWith('--') && !w.startsWith('--config'));
+  const unit = flags(one('ExecStart') ?? '');
+  t.ok(unit.includes('--max-semi-space-size=4'), 'the young generation is capped (RSS target, docs/BENCHMARKS.md)');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  t.same(flags(pkg.scripts.start!.split(' dist/')[0]!), unit);
+  const shebang = readFileSync(join(ROOT, 'src/main.ts'), 'utf8').split('\n')[0]!;
+  t.same(flags(shebang), unit);
+  t.same(daemonNodeFlags(), unit, 'the benchmarks run the daemon as the unit does');
 });
 
 t.test('the unit is hardened, without MemoryDenyWriteExecute (V8 JIT needs W+X pages)', async (t) => {

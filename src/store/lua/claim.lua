@@ -6,14 +6,18 @@
 -- stored the recipient zone's UTC offset ('qo', set by ingest when quiet hours apply) goes back to the
 -- schedule until the window ends, with a `scheduled` event (reason quiet-hours). Expired jobs give
 -- their frequency-cap count back.
+-- OTP may take all maxParts; the classes below it together at most restParts (the rest of the window
+-- is kept for OTP, carrier otpWindowSlots), so an OTP never waits for marketing to free a slot.
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
---       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day)
+--       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
+--       13 restParts (default maxParts)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
 --   id1, n1, bodies1, id2, n2, bodies2, ... (bodies packed as common.lua k_body says)
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
 local q_start, q_end = tonumber(ARGV[11] or 0), tonumber(ARGV[12] or 0)
+local rest = math.min(max, tonumber(ARGV[13] or max))
 if redis.call('GET', k_lease(daemon)) ~= token then return -1 end
 
 -- Promote due scheduled jobs to the tail of their lane.
@@ -96,14 +100,15 @@ end
 
 local credit_key = P .. '{' .. car .. '}:mcredit'
 local reserve = 0
-if share > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 then
+-- No credit while restParts is 0: the OTP-only polls of a full window would pile it up.
+if share > 0 and rest > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 then
   local credit = tonumber(redis.call('GET', credit_key) or 0) + max * share
-  reserve = math.min(max, math.floor(credit))
+  reserve = math.min(rest, math.floor(credit))
   redis.call('SET', credit_key, credit - reserve)
 end
 take('otp', max - reserve)
-take('transactional', max - reserve - used)
-local m = take('marketing', max - used)
+local t = take('transactional', math.min(max - used, rest) - reserve)
+local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end
 if #infl_fields > 0 then redis.call('HSET', infl, unpack(infl_fields)) end
 return out
