@@ -222,7 +222,12 @@ export class App {
   }
 
   readiness(): Readiness {
-    const checks: Record<string, boolean | string> = { redis: this.redis?.status === 'ready', lease: this.lease?.held ?? false };
+    // Every connection goes to the one server: one check for all of them, and the names of those down.
+    const conns: [string, Redis | undefined][] = [['main', this.redis], ['ingest', this.bulkRedis],
+      ['intake:priority', this.readers[0]], ['intake:main', this.readers[1]]];
+    const down = conns.filter(([, r]) => r?.status !== 'ready').map(([name]) => name);
+    const checks: Record<string, boolean | string> = { redis: down.length === 0, lease: this.lease?.held ?? false };
+    if (down.length > 0) checks['redis:down'] = down.join(', ');
     for (const [name, s] of this.slots) checks[`carrier:${name}`] = s.carrier.bindsUp() > 0;
     return { ready: this.status === 'running' && Object.values(checks).every((v) => v === true), checks };
   }

@@ -69,6 +69,29 @@ t.test('readyz turns 503 when a carrier loses its bind and its SMSC refuses new 
   t.equal(await bindsUp('cmcc'), 1);
 });
 
+t.test('readyz names a side connection to Redis that dropped, and is 200 again once it reconnects', async (t) => {
+  const { Redis } = await import('ioredis');
+  const admin = new Redis(srv.url);
+  t.teardown(() => admin.disconnect());
+  // The bulk-ingest connection; ioredis reconnects after 200 ms (src/store/redis.ts retryStrategy).
+  t.equal(await admin.call('CLIENT', 'KILL', 'ID', await ingestId(admin)), 1, 'the ingest connection is killed');
+  let seen: Awaited<ReturnType<typeof readyz>> | undefined;
+  const end = Date.now() + 2000;
+  while (!seen && Date.now() < end) {
+    const r = await readyz();
+    if (r.status === 503) seen = r;
+  }
+  t.equal(seen?.body.checks.redis, false);
+  t.equal(seen?.body.checks['redis:down'], 'ingest', 'the connection that is down is named');
+  t.equal((await until(200)).status, 200, 'ready again after the reconnect');
+});
+
+async function ingestId(admin: import('ioredis').Redis): Promise<string> {
+  const list = (await admin.client('LIST')) as string;
+  const line = list.split('\n').find((l) => / name=smppd:test-daemon:ingest /.test(l));
+  return /\bid=(\d+)/.exec(line ?? '')?.[1] ?? 'none';
+}
+
 t.test('SIGTERM exits 0 and the HTTP server goes away', async (t) => {
   daemon.kill('SIGTERM');
   t.equal((await daemon.exited).code, 0);
