@@ -6,8 +6,7 @@
  */
 import type { Config } from '../config/types.js';
 import type { Prepared, RawJob } from '../types.js';
-import { buildPrepareContext, type PrepareContext } from './prepare.js';
-import { prepareOne } from './worker.js';
+import { buildPrepareContext, prepareOne, type PrepareContext } from './prepare.js';
 
 type InlineStatus = 'open' | 'closed';
 

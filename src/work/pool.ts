@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Prepared, RawJob } from '../types.js';
-import type { PrepareTask } from './worker.js';
+import type { PrepareTask } from './prepare.js';
 
 type PoolStatus = 'open' | 'closing' | 'closed';
 

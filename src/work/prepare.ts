@@ -17,6 +17,26 @@ import type { PrepareContext } from './prepare-context.js';
 
 export { buildPrepareContext, type PrepareContext } from './prepare-context.js';
 
+/** A batch to prepare: what the pool's worker (worker.ts) and the inline preparer are given. */
+export interface PrepareTask {
+  raws: RawJob[];
+  now: number;
+  /** Carrier of ported numbers, keyed by E.164 number ("+86…"). */
+  overrides?: Record<string, string>;
+}
+
+/**
+ * One job that throws must not fail the other jobs of its batch: it is rejected on its own. Here, not
+ * in worker.ts, so that preparing inline does not load piscina.
+ */
+export function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): Prepared {
+  try {
+    return prepareJob(raw, c, task.now, task.overrides);
+  } catch (err) {
+    return { ok: false, id: defaultJobId(raw), code: 'BAD_FIELD', error: `could not prepare: ${(err as Error).message}` };
+  }
+}
+
 function reject(job: { id: string; meta?: Record<string, unknown> }, code: ErrorCode, error: string, to?: string): PreparedRejected {
   return { ok: false, id: job.id, code, error, ...(to !== undefined ? { to } : {}), ...(job.meta ? { meta: job.meta } : {}) };
 }

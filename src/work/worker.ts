@@ -2,15 +2,8 @@
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Config } from '../config/types.js';
-import { defaultJobId, type Prepared, type RawJob } from '../types.js';
-import { buildPrepareContext, prepareJob, type PrepareContext } from './prepare.js';
-
-export interface PrepareTask {
-  raws: RawJob[];
-  now: number;
-  /** Carrier of ported numbers, keyed by E.164 number ("+86…"). */
-  overrides?: Record<string, string>;
-}
+import type { Prepared } from '../types.js';
+import { buildPrepareContext, prepareOne, type PrepareContext, type PrepareTask } from './prepare.js';
 
 let ctx: PrepareContext | undefined;
 
@@ -25,15 +18,6 @@ export default function prepareBatch(task: PrepareTask): Prepared[] {
   const out: Prepared[] = new Array(task.raws.length);
   for (let i = 0; i < task.raws.length; i++) out[i] = prepareOne(task.raws[i], c, task);
   return movable(out);
-}
-
-/** One job that throws must not fail the other jobs of its batch: it is rejected on its own. */
-export function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): Prepared {
-  try {
-    return prepareJob(raw, c, task.now, task.overrides);
-  } catch (err) {
-    return { ok: false, id: defaultJobId(raw), code: 'BAD_FIELD', error: `could not prepare: ${(err as Error).message}` };
-  }
 }
 
 /**
