@@ -22,6 +22,9 @@ import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
 
+/** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
+const INTAKE_NAMES = ['priority', 'main'] as const;
+
 /** How long a receipt batch waits for the settles before it (see the receipt batcher in start()). */
 const RECEIPT_SETTLE_WAIT_MS = 1000;
 
@@ -81,14 +84,14 @@ export class App {
     const log = this.logger;
     this.redis = createRedis(cfg.redis, `smppd:${cfg.instanceId}`);
     // XREADGROUP BLOCK holds a connection: one per job stream (priority, main).
-    this.readers = ['priority', 'main'].map((s) => createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake:${s}`, { maxRetriesPerRequest: null }));
+    this.readers = INTAKE_NAMES.map((s) => createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake:${s}`, { maxRetriesPerRequest: null }));
     // Bulk ingest scripts (hundreds of jobs each) get a connection of their own: on the shared one, an OTP's
     // ingest, claim and settle queued behind every bulk batch already sent (docs/BENCHMARKS.md, OTP latency).
     this.bulkRedis = createRedis(cfg.redis, `smppd:${cfg.instanceId}:ingest`);
-    for (const r of [this.redis, ...this.sideConnections()]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+    for (const r of [this.redis, ...this.sideConnections().map(([, c]) => c)]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     try {
       await connectRedis(this.redis, 5000);
-      for (const r of this.sideConnections()) await connectRedis(r, 5000);
+      for (const [, r] of this.sideConnections()) await connectRedis(r, 5000);
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(cfg.redis.url)}: ${(e as Error).message}`, { cause: e });
     }
@@ -135,10 +138,9 @@ export class App {
 
     // One intake per job stream, so an OTP in the priority stream is stored while a bulk batch from the
     // main stream is still being prepared (measured: docs/BENCHMARKS.md, OTP latency).
-    const streams = [store.keys.jobsPriority, store.keys.jobs];
-    this.intakes = streams.map((stream, i) => new Intake({
-      store: i === 0 ? store : bulkStore, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId, config: () => this.cfg,
-      metrics: this.metrics, logger: log, streams: [stream], name: i === 0 ? 'priority' : 'main',
+    this.intakes = INTAKE_NAMES.map((name, i) => new Intake({
+      store: name === 'priority' ? store : bulkStore, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId,
+      config: () => this.cfg, metrics: this.metrics, logger: log, streams: [store.keys.jobStreams[i]!], name,
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
       // stores a batch in well under a second; an adopted replay changes nothing anyway).
       adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
@@ -211,9 +213,10 @@ export class App {
     dispatcher.start();
   }
 
-  /** The connections beside the shared one: bulk ingest and the blocking readers. */
-  private sideConnections(): Redis[] {
-    return this.bulkRedis ? [this.bulkRedis, ...this.readers] : this.readers;
+  /** The connections beside the shared one, named as /readyz reports them: bulk ingest and the blocking readers. */
+  private sideConnections(): [name: string, conn: Redis][] {
+    const readers = this.readers.map((r, i): [string, Redis] => [`intake:${INTAKE_NAMES[i]}`, r]);
+    return this.bulkRedis ? [['ingest', this.bulkRedis], ...readers] : readers;
   }
 
   /** This daemon's part of a carrier's TPS: the budget is shared by the daemons on one Redis. */
@@ -223,8 +226,7 @@ export class App {
 
   readiness(): Readiness {
     // Every connection goes to the one server: one check for all of them, and the names of those down.
-    const conns: [string, Redis | undefined][] = [['main', this.redis], ['ingest', this.bulkRedis],
-      ['intake:priority', this.readers[0]], ['intake:main', this.readers[1]]];
+    const conns: [string, Redis | undefined][] = [['main', this.redis], ...this.sideConnections()];
     const down = conns.filter(([, r]) => r?.status !== 'ready').map(([name]) => name);
     const checks: Record<string, boolean | string> = { redis: down.length === 0, lease: this.lease?.held ?? false };
     if (down.length > 0) checks['redis:down'] = down.join(', ');
@@ -275,7 +277,7 @@ export class App {
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();
-    await Promise.all(this.sideConnections().map((r) => r.quit().catch(() => r.disconnect())));
+    await Promise.all(this.sideConnections().map(([, r]) => r.quit().catch(() => r.disconnect())));
     await this.redis?.quit().catch(() => this.redis?.disconnect());
     this.setStatus('stopped');
   }
