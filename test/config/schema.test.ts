@@ -18,6 +18,7 @@ t.test('a minimal config gets every documented default', async (t) => {
   const c = buildConfig(base(), {});
   t.equal(c.carriers[0]!.port, 2775);
   t.equal(c.carriers[0]!.windowSize, 10);
+  t.equal(c.carriers[0]!.otpWindowSlots, 1, 'a tenth of the window is kept for OTP');
   t.equal(c.carriers[0]!.bindType, 'transceiver');
   t.equal(c.redis.url, 'redis://127.0.0.1:6379');
   t.equal(c.redis.prefix, 'smppd:');
@@ -26,6 +27,14 @@ t.test('a minimal config gets every documented default', async (t) => {
   t.same(c.care.caps.marketing, { limit: 4, period: 'month' });
   t.equal(c.care.quietHours.start, '21:00');
   t.equal(c.routing.default, 'cmcc');
+});
+
+t.test('otpWindowSlots defaults to a tenth of every bind\'s window together', async (t) => {
+  const raw = base();
+  Object.assign(raw.carriers[0], { windowSize: 50, binds: 4 });
+  t.equal(buildConfig(raw, {}).carriers[0]!.otpWindowSlots, 20);
+  Object.assign(raw.carriers[0], { windowSize: 5, binds: 1, maxParts: 5 });
+  t.equal(buildConfig(raw, {}).carriers[0]!.otpWindowSlots, 0, 'none for a window under 10');
 });
 
 t.test('REDIS_URL fills redis.url when the file has none', async (t) => {
@@ -48,6 +57,8 @@ t.test('a wrong field is reported with its dotted path', async (t) => {
     ['queue.marketingShare', (r) => { r.queue = { marketingShare: 2 }; }],
     ['carriers[0].password', (r) => { r.carriers[0].password = { env: 'NOPE_NOT_SET' }; }],
     ['carriers[0].maxParts', (r) => { r.carriers[0].maxParts = 20; r.carriers[0].windowSize = 10; }],
+    ['carriers[0].otpWindowSlots', (r) => { r.carriers[0].otpWindowSlots = 10; }], // the whole window: nothing left for the others
+    ['carriers[0].otpWindowSlots', (r) => { r.carriers[0].otpWindowSlots = 'two'; }],
   ];
   for (const [path, mutate] of cases) {
     const raw = base();
