@@ -66,7 +66,6 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
       await step('claim', prepared.length, async () => {
         for (;;) { const c = await store.claim('d1', 'tok', 'cmcc', 100); if (c === 'lease-lost' || c.length === 0) break; claimed.push(c); }
       });
-      await step('mark-submitting', prepared.length, async () => { for (const c of claimed) await store.markSubmitting('d1', 'tok', c.map((x) => x.id)); });
       let m = 0;
       await step('settle', prepared.length, async () => {
         for (const c of claimed) await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m${r}-${m++}`] })));

@@ -55,6 +55,7 @@ export class App {
   private pool: PreparePool | InlinePreparer | undefined;
   private intakes: Intake[] = [];
   private settle: Batcher<SettleRecord, string> | undefined;
+  private settleOtp: Batcher<SettleRecord, string> | undefined;
   private receiptBatcher: Batcher<ReceiptRecord, ReceiptOutcome> | undefined;
   private slots = new Map<string, CarrierSlot>();
   private inbound: Inbound | undefined;
@@ -118,14 +119,17 @@ export class App {
     this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now)
       : new (await import('./work/pool.js')).PreparePool(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
+    // OTP answers have a settle write of their own: behind a 200-record bulk one, an OTP's `submitted` waited
+    // for that whole write first (docs/BENCHMARKS.md, OTP latency).
+    this.settleOtp = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle-otp' });
     // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
     // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
     // settle): with receipts, that path was most of Redis's work per message (docs/BENCHMARKS.md). Bounded:
     // the early path stays correct when a settle is slow.
-    const settle = this.settle;
+    const settles = [this.settle, this.settleOtp];
     this.receiptBatcher = new Batcher(async (recs) => {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([settle.writtenThrough(), new Promise((r) => { timer = setTimeout(r, RECEIPT_SETTLE_WAIT_MS); })]);
+      await Promise.race([Promise.all(settles.map((b) => b.writtenThrough())), new Promise((r) => { timer = setTimeout(r, RECEIPT_SETTLE_WAIT_MS); })]);
       clearTimeout(timer);
       return store.receipts(recs);
     }, { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
@@ -204,7 +208,7 @@ export class App {
     carrier.on('reconnect', () => m.reconnects.inc({ carrier: cc.name }));
     carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
     const dispatcher = new Dispatcher(carrier, {
-      store: this.store!, lease: this.lease!, settle: this.settle!, metrics: m, logger: log, daemon: this.cfg.instanceId,
+      store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
       claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
@@ -272,7 +276,7 @@ export class App {
     // Closing a carrier unbinds its sessions; whatever is still in flight comes back as an outcome and is settled.
     await Promise.all([...this.slots.values()].map((s) => s.carrier.close()));
     await drained;
-    await this.settle?.drain();
+    await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
     await this.receiptBatcher?.drain();
     await this.lease?.release();
     await this.pool?.close();

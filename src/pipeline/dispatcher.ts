@@ -1,11 +1,12 @@
 /**
- * The send loop of one carrier: claim a batch (C), mark it submitting (S) in Redis, THEN write the
+ * The send loop of one carrier: claim a batch, which marks it submitting (S) in Redis, THEN write the
  * PDUs, and settle every answer in batches (ARCHITECTURE §1, §2). It claims no more parts than the
- * carrier can put on the wire now (free window slots bounded by the rate budget).
+ * carrier can put on the wire now (free window slots bounded by the rate budget). OTP answers are
+ * settled by a batcher of their own, so an OTP's `submitted` does not wait behind a bulk settle batch.
  */
 import type { Logger } from 'pino';
 import type { RequestOutcome } from '../smpp/outcome.js';
-import type { QueueStore, SettleRecord } from '../store/queue-store.js';
+import type { Claimed, QueueStore, SettleRecord } from '../store/queue-store.js';
 import { statusLabel, type Metrics } from '../obs/metrics.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { Batcher } from './batcher.js';
@@ -28,6 +29,8 @@ export interface DispatcherDeps {
   store: QueueStore;
   lease: LeaseKeeper;
   settle: Batcher<SettleRecord, string>;
+  /** For OTP answers: a settle write of its own, in flight beside a bulk one. */
+  settleOtp: Batcher<SettleRecord, string>;
   metrics: Metrics;
   logger: Logger;
   daemon: string;
@@ -40,7 +43,10 @@ export interface DispatcherDeps {
 
 export class Dispatcher {
   status: DispatcherStatus = 'idle';
-  /** Messages written or being written whose answers are not settled yet. */
+  /**
+   * Messages written or being written whose answers are not settled yet, plus one while a claim is
+   * running: the lease keeper recovers this daemon's in-flight table only when this is 0 everywhere.
+   */
   inFlight = 0;
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
@@ -99,17 +105,27 @@ export class Dispatcher {
       const cap = Math.min(this.carrier.capacity(), this.d.claimBatch);
       if (cap <= 0) continue;
       const rest = Math.min(cap, this.carrier.capacity(keep));
+      // The lease may have been given up while this loop waited for capacity (a failed claim elsewhere).
+      if (!lease.held) continue;
       this.otpQueued = false;
-      let claimed;
+      let claimed: Claimed[] | 'lease-lost' | undefined;
+      let error: unknown;
       const t0 = performance.now();
+      this.inFlight++;
       try {
         claimed = await store.claim(daemon, lease.token, this.carrier.name, cap, rest);
         this.d.metrics.redisLatency.observe({ op: 'claim' }, (performance.now() - t0) / 1000);
       } catch (e) {
-        // The script may have run with its reply lost: jobs claimed (C) for us that we never got. Giving the
-        // lease up makes the keeper take it again once our in-flight work is back, and taking it recovers
-        // our own in-flight table, which puts those jobs back at the head of their lanes.
-        this.d.logger.error({ err: e, carrier: this.carrier.name }, 'claim failed; the lease is taken again to recover what it may have claimed');
+        error = e;
+      }
+      this.inFlight--;
+      this.notifyIdle();
+      if (claimed === undefined) {
+        // The script may have run with its reply lost: jobs marked S for us that we never got, so never
+        // wrote. Giving the lease up makes the keeper take it again once our in-flight work is back, and
+        // taking it recovers our own in-flight table, naming this claim (QueueStore.lostClaims) so those
+        // jobs go back to the head of their lanes.
+        this.d.logger.error({ err: error, carrier: this.carrier.name }, 'claim failed; the lease is taken again to recover what it may have claimed');
         lease.lost();
         await this.sleep(500);
         continue;
@@ -119,33 +135,17 @@ export class Dispatcher {
         if (rest > 0) await this.sleep(this.d.idlePollMs); // else: wait for slots beyond the kept ones (above)
         continue;
       }
-      await this.send(claimed);
+      this.send(claimed);
     }
   }
 
-  private async send(claimed: { id: string; parts: Buffer[] }[]): Promise<void> {
-    const { store, lease, daemon, settle, metrics } = this.d;
-    const ids = claimed.map((c) => c.id);
+  /** Writes claimed jobs at once: the claim marked them S, and the lease was held when it ran. */
+  private send(claimed: Claimed[]): void {
+    const { metrics } = this.d;
     this.inFlight += claimed.length;
-    let marked: boolean;
-    try {
-      marked = await store.markSubmitting(daemon, lease.token, ids);
-    } catch (e) {
-      // Not marked S: nothing was written, so back to the head of the lane (settle retries until Redis answers).
-      this.d.logger.error({ err: e, carrier: this.carrier.name, jobs: ids.length }, 'mark-submitting failed; requeueing');
-      for (const id of ids) void this.settleOne({ act: 'requeue', id });
-      return;
-    }
-    if (!marked) {
-      // The lease is gone: a peer owns these jobs now. Write nothing.
-      this.inFlight -= claimed.length;
-      this.notifyIdle();
-      lease.lost();
-      return;
-    }
     const promises = this.carrier.sendMany(claimed.map((c) => c.parts));
     promises.forEach((p, i) => {
-      const id = claimed[i]!.id;
+      const { id, otp } = claimed[i]!;
       void p.then((outcomes) => {
         for (const o of outcomes) {
           metrics.submits.inc({ carrier: this.carrier.name, result: resultOf(o) });
@@ -154,14 +154,14 @@ export class Dispatcher {
             metrics.responses.inc({ carrier: this.carrier.name, status: statusLabel(o.status) });
           }
         }
-        return this.settleOne(settleRecordFor(id, outcomes, this.d.normaliseId));
+        return this.settleOne(settleRecordFor(id, outcomes, this.d.normaliseId), otp);
       });
     });
   }
 
-  private async settleOne(r: SettleRecord): Promise<void> {
+  private async settleOne(r: SettleRecord, otp: boolean): Promise<void> {
     try {
-      await this.d.settle.add(r);
+      await (otp ? this.d.settleOtp : this.d.settle).add(r);
     } catch (e) {
       this.d.logger.error({ err: e, job: r.id }, 'settle gave up; recovery will finish this job');
     } finally {

@@ -9,7 +9,8 @@ import { GROUP, Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { clockMinutes } from '../care/quiet-hours.js';
 
-export interface Claimed { id: string; parts: Buffer[] }
+/** A job claimed and marked submitting; `otp`: of class otp (its answer is settled ahead of bulk ones). */
+export interface Claimed { id: string; parts: Buffer[]; otp: boolean }
 
 export type SettleRecord =
   | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string }
@@ -72,6 +73,13 @@ export function unpackBodies(packed: Buffer, n: number): Buffer[] {
 
 export class QueueStore {
   readonly keys: Keys;
+  /** Tags the claims of this process carry in the in-flight table (claim.lua ARGV 14). */
+  private claimSeq = 0;
+  /**
+   * Tags of claims whose reply never came (the call failed). Their jobs may be marked S in Redis, but
+   * nothing of them can have been written: the next recover of this daemon's table requeues them.
+   */
+  private lostClaims: string[] = [];
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
   }
@@ -153,19 +161,29 @@ export class QueueStore {
     return (await runScript(this.redis, 'ingest', args)) as string[];
   }
 
-  /** Up to maxParts parts, OTP first; transactional and marketing together at most restParts (default all). */
+  /**
+   * Up to maxParts parts, OTP first; transactional and marketing together at most restParts (default all).
+   * The jobs come back marked submitting (S): write their PDUs now, or settle them `requeue`.
+   */
   async claim(daemon: string, token: string, carrier: string, maxParts: number, restParts = maxParts): Promise<Claimed[] | 'lease-lost'> {
     const q = this.cfg.queue;
-    const res = (await runScript(this.redis, 'claim', [
-      this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, q.eventsMaxLen, q.retentionMs, 1000,
-      ...this.quietMinutes(), restParts,
-    ], true)) as Buffer[] | number;
+    const tag = String(++this.claimSeq);
+    let res: (Buffer | number)[] | number;
+    try {
+      res = (await runScript(this.redis, 'claim', [
+        this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, q.eventsMaxLen, q.retentionMs, 1000,
+        ...this.quietMinutes(), restParts, tag,
+      ], true)) as (Buffer | number)[] | number;
+    } catch (e) {
+      this.lostClaims.push(tag);
+      throw e;
+    }
     if (res === -1) return 'lease-lost';
-    const arr = res as Buffer[];
+    const arr = res as (Buffer | number)[];
+    const otp = Number(arr[0]);
     const out: Claimed[] = [];
-    for (let i = 0; i + 2 < arr.length; i += 3) {
-      const n = Number(arr[i + 1]);
-      out.push({ id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2]!, n) });
+    for (let i = 1; i + 2 < arr.length; i += 3) {
+      out.push({ id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2] as Buffer, Number(arr[i + 1])), otp: out.length < otp });
     }
     return out;
   }
@@ -179,10 +197,6 @@ export class QueueStore {
   private invalidTail(): (string | number)[] {
     const c = this.cfg.care;
     return [c.invalidForMs, ...c.invalidErrorCodes, c.invalidErrorCodes.length];
-  }
-
-  async markSubmitting(daemon: string, token: string, ids: string[]): Promise<boolean> {
-    return (await runScript(this.redis, 'mark-submitting', [this.keys.prefix, daemon, token, ...ids])) === 1;
   }
 
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
@@ -212,9 +226,13 @@ export class QueueStore {
   /** Returns [requeued, unknown, resent, peers, lost(-1|0)]. */
   async recover(daemon: string, token: string, mode: 'start' | 'peers'): Promise<number[]> {
     const q = this.cfg.queue;
-    return (await runScript(this.redis, 'recover', [
-      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode,
+    const lost = mode === 'start' ? this.lostClaims.slice() : [];
+    const res = (await runScript(this.redis, 'recover', [
+      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, ...lost,
     ])) as number[];
+    // Only what this call named is forgotten: a claim that failed meanwhile is named by the next one.
+    if (lost.length > 0) this.lostClaims = this.lostClaims.filter((t) => !lost.includes(t));
+    return res;
   }
 
   /** 0 = the lease is not held (write nothing); else for 'renew' the number of live daemons, for 'release' 1. */

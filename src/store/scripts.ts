@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Command, type Redis } from 'ioredis';
 import { encodeCommand, respHead, type RespArg, type RespHead } from './resp.js';
 
-export const SCRIPTS = ['ingest', 'claim', 'mark-submitting', 'settle', 'receipt', 'recover', 'lease',
+export const SCRIPTS = ['ingest', 'claim', 'settle', 'receipt', 'recover', 'lease',
   'receipt-sweep', 'mo-part', 'mo-sweep'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 

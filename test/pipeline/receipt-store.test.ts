@@ -32,7 +32,6 @@ async function submitted(id: string, msgIds: string[]): Promise<void> {
   };
   await store.ingest([job]);
   await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.markSubmitting('d1', 'tok', [id]);
   await store.settle('d1', [{ act: 'ok', id, msgIds }]);
 }
 

@@ -29,7 +29,6 @@ t.test('bodies live beside the job hash, which stays compact, and are gone once 
   t.not(claimed, 'lease-lost');
   const parts = (claimed as { id: string; parts: Buffer[] }[])[0]!.parts;
   t.ok(parts[0]!.equals(bodies[0]!) && parts[1]!.equals(bodies[1]!), 'claim returns the bodies byte for byte, in order');
-  t.ok(await store.markSubmitting('d1', 'tok', ['big']));
   await store.settle('d1', [{ act: 'ok', id: 'big', msgIds: ['m1', 'm2'] }]);
   t.equal(await redis.exists(store.keys.body('big')), 0, 'bodies dropped at submit');
   t.equal(await redis.object('ENCODING', store.keys.job('big')), 'listpack');

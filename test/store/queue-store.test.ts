@@ -39,7 +39,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.equal((claimed as any[]).length, 1);
   t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
-  t.ok(await store.markSubmitting('d1', 'tok', ['a']));
+  t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1', 'the claim marks it submitting, tagged with the claim');
   t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'] }]), ['submitted']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'dup' }]);
@@ -57,32 +57,53 @@ t.test('a second job with an id in use is rejected without touching the first', 
 t.test('a receipt that arrives before its response is held and applied when the mapping lands', async (t) => {
   await store.ingest([job('b')]);
   await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.markSubmitting('d1', 'tok', ['b']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), [{ status: 'held' }]);
   await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'] }]);
   t.equal(await redis.hget('t:job:b', 'st'), 'delivered');
 });
 
-t.test('recovery requeues claimed jobs and ends written ones as unknown', async (t) => {
-  await store.ingest([job('c'), job('d')]);
-  await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.markSubmitting('d1', 'tok', ['d']);
-  t.same((await store.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0]);
+t.test('recovery requeues the jobs of a claim whose reply was lost and ends the others as unknown', async (t) => {
+  // A claim that times out client-side while Redis is paused still runs once the pause ends: marked S in
+  // Redis, never seen by the daemon, so never written.
+  const slow = createRedis(cfg.redis, 'test-timeout', { commandTimeout: 50, maxRetriesPerRequest: 0 });
+  await slow.connect();
+  t.teardown(() => slow.disconnect());
+  const own = new QueueStore(slow, cfg, () => clock);
+  await own.recover('d1', 'tok', 'start');
+  await own.ingest([job('c')]);
+  await redis.client('PAUSE', 300, 'ALL');
+  await t.rejects(own.claim('d1', 'tok', 'cmcc', 10), /timed out/i, 'the reply never comes');
+  await new Promise((r) => setTimeout(r, 400));
+  t.match(await redis.hget('t:inflight:d1', 'c'), /^S\d+$/, 'yet the claim ran: c is marked S');
+  await own.ingest([job('d')]);
+  t.same(((await own.claim('d1', 'tok', 'cmcc', 10)) as any[]).map((x) => x.id), ['d'], 'd is claimed and (as far as Redis knows) written');
+  t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0], 'c requeued, d unknown');
   t.equal(await redis.hget('t:job:c', 'st'), 'queued');
   t.equal(await redis.hget('t:job:d', 'st'), 'unknown');
   t.equal(await store.claim('d1', 'tok', 'cmcc', 10), 'lease-lost', 'the old token writes nothing');
   const c = await store.claim('d1', 'tok2', 'cmcc', 10);
   t.same((c as any[]).map((x) => x.id), ['c']);
   t.same(await store.settle('d1', [{ act: 'requeue', id: 'c' }]), ['queued']);
+  t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [0, 0, 0], 'a lost claim is named once, then forgotten');
 });
 
-t.test('a dead peer’s in-flight jobs are recovered by a live daemon', async (t) => {
+t.test('a claim table left by a version that marked submitting separately still requeues its C jobs', async (t) => {
+  await store.ingest([job('legacy', { carrier: 'old' })]);
+  t.same(((await store.claim('d1', 'tok2', 'old', 10)) as any[]).map((x) => x.id), ['legacy']);
+  await redis.hset('t:inflight:d1', 'legacy', 'C');
+  t.same((await store.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 0, 0]);
+  t.equal(await redis.hget('t:job:legacy', 'st'), 'queued');
+});
+
+t.test('a dead peer’s in-flight jobs are recovered by a live daemon, resent only when they asked', async (t) => {
   await store.recover('d2', 'p', 'start');
   const c = await store.claim('d2', 'p', 'cmcc', 10);
   t.same((c as any[]).map((x) => x.id), ['c']);
+  await redis.hset('t:job:c', 'rs', '1');
   await redis.del('t:lease:d2');
-  t.same((await store.recover('d1', 'tok2', 'peers')).slice(0, 4), [1, 0, 0, 1]);
+  t.same((await store.recover('d1', 'tok2', 'peers')).slice(0, 4), [0, 0, 1, 1], 'maybe written by the peer: resent, as c asked');
   t.equal(await redis.hget('t:job:c', 'st'), 'queued');
+  await redis.hset('t:job:c', 'rs', '0');
 });
 
 t.test('transient errors back off, then end in the dead-letter set', async (t) => {
@@ -109,6 +130,7 @@ t.test('OTP is claimed before transactional, and marketing keeps its share', asy
   await store.ingest(jobs);
   const c = (await store.claim('d1', 'tok2', 'cmcc', 10)) as any[];
   t.equal(c[0].id, 'o1');
+  t.same(c.map((x) => x.otp), c.map((x) => x.id === 'o1'), 'the claim says which jobs are OTP');
   t.ok(c.some((x) => x.id.startsWith('m')), 'marketing got a share');
   t.ok(c.filter((x) => x.id.startsWith('t')).length >= 7);
 });
@@ -142,11 +164,10 @@ t.test('renewing a lease counts the live daemons, so carrier TPS is shared rathe
 
 t.test('a job id with colons in it is matched to its receipt', async (t) => {
   await store.recover('d1', 'tok3', 'start');
-  await store.ingest([job('p:1-0:x')]);
-  await store.claim('d1', 'tok3', 'cmcc', 10);
-  await store.markSubmitting('d1', 'tok3', ['p:1-0:x']);
+  await store.ingest([job('p:1-0:x', { carrier: 'colon' })]);
+  t.same(((await store.claim('d1', 'tok3', 'colon', 10)) as any[]).map((x) => x.id), ['p:1-0:x']);
   await store.settle('d1', [{ act: 'ok', id: 'p:1-0:x', msgIds: ['m-colon'] }]);
-  const r = await store.receipts([{ carrier: 'cmcc', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
+  const r = await store.receipts([{ carrier: 'colon', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
   t.equal(JSON.stringify(r).includes('final'), true, `the receipt ends the job (${JSON.stringify(r)})`);
   t.equal(await redis.hget('t:job:p:1-0:x', 'st'), 'delivered');
 });

@@ -1,5 +1,9 @@
--- claim: take up to maxParts message parts of one carrier for this daemon (state C), highest class
--- first; due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
+-- claim: take up to maxParts message parts of one carrier for this daemon, highest class first, and
+-- mark them submitting (S) in the same call: the daemon writes their PDUs once this reply is in
+-- (ARCHITECTURE §2), so no second round trip stands between a claim and the wire. The in-flight value is
+-- 'S' .. claim tag: if this reply is lost, nothing was written, and the daemon's next recover names the
+-- tag to put those jobs back at the head of their lanes instead of ending them `unknown`.
+-- Due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
 -- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
 -- KEYS: none (names built from the prefix; see keys.ts)
 -- Quiet hours are checked again here (a job queued at 20:59 may be claimed at 21:01): a job that
@@ -10,14 +14,16 @@
 -- is kept for OTP, carrier otpWindowSlots), so an OTP never waits for marketing to free a slot.
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
 --       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
---       13 restParts (default maxParts)
+--       13 restParts (default maxParts), 14 claim tag (unique among this daemon's claims since its last recover)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
---   id1, n1, bodies1, id2, n2, bodies2, ... (bodies packed as common.lua k_body says)
+--   otpCount, id1, n1, bodies1, id2, n2, bodies2, ... (bodies packed as common.lua k_body says; the
+--   first otpCount jobs are OTP, so the daemon can settle their answers ahead of bulk ones)
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
 local q_start, q_end = tonumber(ARGV[11] or 0), tonumber(ARGV[12] or 0)
 local rest = math.min(max, tonumber(ARGV[13] or max))
+local mark = 'S' .. (ARGV[14] or '')
 if redis.call('GET', k_lease(daemon)) ~= token then return -1 end
 
 -- Promote due scheduled jobs to the tail of their lane.
@@ -42,7 +48,7 @@ local function quiet_wait(qo)
   return (q_end - m) % 1440
 end
 
-local out, used = {}, 0
+local out, used = { 0 }, 0
 local infl = k_inflight(daemon)
 local infl_fields = {}
 
@@ -85,7 +91,7 @@ local function take(cls, budget)
       else
         redis.call('HSET', jk, 'st', 'claimed', 'own', daemon)
         infl_fields[#infl_fields + 1] = id
-        infl_fields[#infl_fields + 1] = 'C'
+        infl_fields[#infl_fields + 1] = mark
         out[#out + 1] = id
         out[#out + 1] = n
         out[#out + 1] = read_bodies(id, n)
@@ -107,6 +113,7 @@ if share > 0 and rest > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 t
   redis.call('SET', credit_key, credit - reserve)
 end
 take('otp', max - reserve)
+out[1] = math.floor((#out - 1) / 3)
 local t = take('transactional', math.min(max - used, rest) - reserve)
 local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end

@@ -1,0 +1,113 @@
+import t from 'tap';
+import pino from 'pino';
+import { buildConfig } from '../../src/config/schema.js';
+import { Carrier } from '../../src/carrier/carrier.js';
+import { Metrics } from '../../src/obs/metrics.js';
+import { Batcher } from '../../src/pipeline/batcher.js';
+import { Dispatcher } from '../../src/pipeline/dispatcher.js';
+import { LeaseKeeper } from '../../src/pipeline/lease-keeper.js';
+import { encodeBody } from '../../src/smpp/pdu-codec.js';
+import { createRedis } from '../../src/store/redis.js';
+import { QueueStore, type SettleRecord } from '../../src/store/queue-store.js';
+import type { JobClass, PreparedOk } from '../../src/types.js';
+import { FakeSmsc } from '../helpers/fake-smsc.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+// The dispatcher in this process, against a real Redis and a real SMPP peer over TCP.
+const logger = pino({ level: 'silent' });
+const srv = await startRedis();
+t.teardown(async () => { await srv.stop(); removeRedisDir(srv); });
+
+let seq = 1;
+const job = (id: string, cls: JobClass): PreparedOk & { entryId: string } => ({
+  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cm', class: cls,
+  parts: [encodeBody('submit_sm', { destination_addr: '8613800138000', short_message: `text ${id}` })],
+  fingerprint: '', sendAt: 0, expiresAt: 0, tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${seq++}-0`,
+});
+
+async function setup(t: any, prefix: string, opts: { commandTimeout?: number; leaseMs?: number } = {}) {
+  const cfg = buildConfig({
+    redis: { url: srv.url, prefix },
+    carriers: [{ name: 'cm', host: '127.0.0.1', systemId: 'x' }],
+    queue: { leaseMs: opts.leaseMs ?? 10_000 },
+  });
+  const redis = createRedis(cfg.redis, 'test', opts.commandTimeout ? { commandTimeout: opts.commandTimeout, maxRetriesPerRequest: 0 } : {});
+  await redis.connect();
+  const probe = createRedis(cfg.redis, 'probe'); // the test's own reads, without the daemon connection's timeout
+  await probe.connect();
+  const store = new QueueStore(redis, cfg);
+  await store.ensureGroup();
+  const smsc = await FakeSmsc.start();
+  const carrier = new Carrier({ ...cfg.carriers[0]!, port: smsc.port, windowSize: 10, tps: 1000 });
+  carrier.start();
+  await smsc.waitFor(() => carrier.bindsUp() === 1);
+  const metrics = new Metrics({ carriers: ['cm'], version: 'test', defaultMetrics: false });
+  let dispatcher: Dispatcher | undefined;
+  const lease = new LeaseKeeper(store, 'd1', cfg.queue.leaseMs, () => dispatcher?.inFlight ?? 0, logger, metrics);
+  await lease.acquire();
+  lease.start();
+  const writes: { batch: string; ids: string[] }[] = [];
+  let openBulk: () => void = () => undefined;
+  const bulkGate = new Promise<void>((res) => { openBulk = res; });
+  const gated = { on: false };
+  const settle = new Batcher<SettleRecord, string>(async (recs) => {
+    writes.push({ batch: 'bulk', ids: recs.map((r) => r.id) });
+    if (gated.on) await bulkGate;
+    return store.settle('d1', recs);
+  }, { maxBatch: 200, retry: true, logger, name: 'settle' });
+  const settleOtp = new Batcher<SettleRecord, string>(async (recs) => {
+    writes.push({ batch: 'otp', ids: recs.map((r) => r.id) });
+    return store.settle('d1', recs);
+  }, { maxBatch: 200, retry: true, logger, name: 'settle-otp' });
+  dispatcher = new Dispatcher(carrier, {
+    store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: 100, idlePollMs: 20, otpWindowSlots: 0,
+    normaliseId: (id) => id,
+  });
+  t.teardown(async () => {
+    openBulk();
+    await dispatcher!.stop();
+    await carrier.close();
+    await lease.release();
+    await smsc.close();
+    redis.disconnect();
+    probe.disconnect();
+  });
+  const state = (id: string) => probe.hget(`${prefix}job:${id}`, 'st');
+  return { probe, store, smsc, dispatcher, writes, gated, openBulk, state };
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+t.test('an OTP is settled by a write of its own while a bulk settle write is still in flight', async (t) => {
+  const s = await setup(t, 'a:');
+  s.gated.on = true;
+  await s.store.ingest([job('bulk-1', 'transactional'), job('bulk-2', 'marketing')]);
+  s.dispatcher.start();
+  await until('the bulk answers to reach their settle write', () => s.writes.some((w) => w.batch === 'bulk'));
+  await s.store.ingest([job('otp-1', 'otp')]);
+  s.dispatcher.wake(true);
+  await until('the OTP submitted', async () => (await s.state('otp-1')) === 'submitted');
+  t.equal(await s.state('bulk-1'), 'claimed', 'the bulk write is still held back');
+  t.same(s.writes.filter((w) => w.batch === 'otp').flatMap((w) => w.ids), ['otp-1'], 'only the OTP went through the OTP batcher');
+  s.openBulk();
+  await until('the bulk jobs submitted', async () => (await s.state('bulk-1')) === 'submitted' && (await s.state('bulk-2')) === 'submitted');
+  t.same(s.writes.filter((w) => w.batch === 'bulk').flatMap((w) => w.ids).sort(), ['bulk-1', 'bulk-2']);
+});
+
+t.test('a claim whose reply is lost is written once after the lease is taken again, not ended unknown', async (t) => {
+  const s = await setup(t, 'b:', { commandTimeout: 100, leaseMs: 1000 });
+  await s.store.ingest([job('lost-1', 'transactional')]);
+  // The claim times out in the daemon while Redis is paused, and runs once the pause ends.
+  await s.probe.client('PAUSE', 400, 'ALL');
+  s.dispatcher.start();
+  await until('the job submitted', async () => (await s.state('lost-1')) === 'submitted', 10_000);
+  t.equal(s.smsc.commands('submit_sm').length, 1, 'written exactly once');
+  const events = (await s.probe.xrange('b:events', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { state: string });
+  t.notOk(events.some((e) => e.state === 'unknown'), 'no unknown event');
+});
