@@ -12,7 +12,17 @@ import { quantile, sleep, until } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
 import { startSmppd } from './lib/smppd.js';
 
-export interface OtpResult { mode: OtpMode; background: number; otps: number; p50Ms: number; p99Ms: number; maxMs: number; drainS: number; sink: string }
+export interface OtpResult {
+  mode: OtpMode; background: number; otps: number; p50Ms: number; p99Ms: number; maxMs: number; drainS: number; sink: string;
+  /** AOF rewrites Redis ran during the run: each forks and takes a core while its child writes the dataset. */
+  aofRewrites: number;
+}
+
+/**
+ * Redis settings a run may apply (CONFIG SET). `deferred`: no automatic AOF rewrite below 1 GB of AOF, as
+ * docs/OPERATIONS.md suggests for hosts whose cores Redis shares: rewrites then run when an operator starts them.
+ */
+export type OtpRedis = 'default' | 'deferred';
 
 function farQuietHours(): { start: string; end: string; defaultTz: string } {
   const h = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
@@ -27,11 +37,12 @@ function farQuietHours(): { start: string; end: string; defaultTz: string } {
  */
 export type OtpMode = 'queued' | 'streaming';
 
-export async function runOtpLatency(o: { background: number; everyMs?: number; mode?: OtpMode }): Promise<OtpResult> {
+export async function runOtpLatency(o: { background: number; everyMs?: number; mode?: OtpMode; redis?: OtpRedis }): Promise<OtpResult> {
   const mode = o.mode ?? 'queued';
   const everyMs = o.everyMs ?? 10;
   const srv = await startRedis({ aof: true });
   const redis = new Redis(srv.url);
+  if (o.redis === 'deferred') await redis.config('SET', 'auto-aof-rewrite-min-size', String(1024 ** 3));
   const sink = await startSink({ expect: Number.MAX_SAFE_INTEGER, receipts: false });
   let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
   try {
@@ -79,7 +90,8 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
     await until('every OTP submitted', async () => { await scan(); return submittedAt.size >= sentAt.size; }, 30_000, 50);
     otpClient.disconnect();
     const lat = [...sentAt].map(([id, at]) => submittedAt.get(id)! - at);
-    return { mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat), drainS, sink: sink.kind };
+    const aofRewrites = Number(/^aof_rewrites:(\d+)/m.exec(await redis.info('persistence'))?.[1] ?? 0);
+    return { mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat), drainS, sink: sink.kind, aofRewrites };
   } finally {
     await teardown({ smppd, sink: sink, redis, srv });
   }

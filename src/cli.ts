@@ -96,6 +96,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       runs: { type: 'number', describe: 'runs per end-to-end measurement, medians reported (default 3)' },
       only: { type: 'string', describe: 'sections: e2e,kannel,otp,rate,memory,hotpath (default all)' },
       'otp-background': { type: 'number', describe: 'marketing jobs draining during the OTP latency run' },
+      'otp-runs': { type: 'number', describe: 'runs per OTP latency measurement, medians reported (default 1)' },
       'rate-tps': { type: 'number', describe: 'carrier TPS for the rate accuracy run' },
       'rate-seconds': { type: 'number', describe: 'length of the rate accuracy run' },
       'memory-jobs': { type: 'number', describe: 'jobs queued for the RSS figure' },
@@ -103,7 +104,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       profile: { type: 'string', describe: 'write V8 CPU profiles of the daemon to this directory' },
     }), async (a) => {
       const { bench } = await import('./commands/bench.js');
-      const names = ['jobs', 'runs', 'only', 'otp-background', 'rate-tps', 'rate-seconds', 'memory-jobs', 'awaiting-jobs', 'profile'] as const;
+      const names = ['jobs', 'runs', 'only', 'otp-background', 'otp-runs', 'rate-tps', 'rate-seconds', 'memory-jobs', 'awaiting-jobs', 'profile'] as const;
       code = await bench(names.flatMap((n) => (a[n] === undefined ? [] : [`--${n}`, String(a[n])])), io);
     })
     .demandCommand(1, 'name a command; --help lists them')

@@ -22,6 +22,8 @@ t.test('bench options take their defaults and refuse what is not a positive inte
   const d = parseBenchArgs([]);
   t.equal(d.jobs, 50_000);
   t.same(d.only, ['e2e', 'kannel', 'otp', 'rate', 'memory', 'hotpath']);
+  t.equal(d.otpRuns, 1);
+  t.equal(parseBenchArgs(['--otp-runs', '3']).otpRuns, 3);
   t.equal(parseBenchArgs(['--jobs', '2000', '--only', 'e2e, rate']).jobs, 2000);
   t.same(parseBenchArgs(['--only', 'e2e, rate']).only, ['e2e', 'rate']);
   t.throws(() => parseBenchArgs(['--jobs', 'many']), /--jobs must be a positive integer/);
