@@ -128,19 +128,19 @@ export class Intake {
   private async processStream(raws: RawJob[], stream: string | undefined): Promise<void> {
     const calls: Promise<string[]>[] = [];
     const jobs: (Prepared & { entryId: string })[] = [];
-    const t0 = performance.now();
     for (let at = 0; at < raws.length; at += INGEST_CALL_JOBS) {
       if (at > 0) await yieldToLoop();
       const chunk = raws.slice(at, at + INGEST_CALL_JOBS);
       const prepared = await this.applyOverrides(chunk, await this.d.pool.prepare(chunk));
       const part = prepared.map((p, i) => ({ ...p, entryId: chunk[i]!.entryId }));
       jobs.push(...part);
+      const t0 = performance.now();
       const call = this.d.store.ingest(part, stream);
-      call.catch(() => undefined); // awaited below, with the others: not an unhandled rejection while later chunks are prepared
+      // Awaited below with the others; until then a rejection must not count as unhandled.
+      call.then(() => this.d.metrics.redisLatency.observe({ op: 'ingest' }, (performance.now() - t0) / 1000), () => undefined);
       calls.push(call);
     }
     const results = (await Promise.all(calls)).flat();
-    this.d.metrics.redisLatency.observe({ op: 'ingest' }, (performance.now() - t0) / 1000);
     this.d.metrics.ingested.inc(raws.length);
     const carriers = new Set<string>();
     const otp = new Set<string>();
