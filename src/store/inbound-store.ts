@@ -4,7 +4,7 @@
  * whole. Each change is one Lua script or one MULTI, so a resent PDU changes nothing twice.
  */
 import type { Config } from '../config/types.js';
-import type { QueueStore } from './queue-store.js';
+import { invalidTail, type QueueStore } from './queue-store.js';
 import { runScript } from './scripts.js';
 
 export interface MoEvent {
@@ -39,9 +39,11 @@ export class InboundStore {
   /** Early receipts older than queue.earlyReceiptMs: applied if their mapping has appeared, else orphaned. */
   async sweepReceipts(carriers: string[]): Promise<SweepCount[]> {
     if (carriers.length === 0) return [];
-    const q = this.config().queue;
+    const cfg = this.config();
+    const q = cfg.queue;
     const res = (await runScript(this.redis, 'receipt-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen,
-      q.retentionMs, q.receiptTtlDays, q.earlyReceiptMs, SWEEP_LIMIT, q.eventsMaxLen, ...carriers])) as (string | number)[];
+      q.retentionMs, q.receiptTtlDays, q.earlyReceiptMs, SWEEP_LIMIT, q.eventsMaxLen, carriers.length, ...carriers,
+      ...invalidTail(cfg.care)])) as (string | number)[];
     const out: SweepCount[] = [];
     for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), orphaned: Number(res[i + 1]), applied: Number(res[i + 2]) });
     return out;

@@ -39,6 +39,11 @@ function jobField(fields: string[] | null): string {
  */
 export const INGEST_CALL_JOBS = 100;
 
+/** Number hygiene settings, as the ARGV tail common.lua's load_invalid reads. */
+export function invalidTail(care: Config['care']): (string | number)[] {
+  return [care.invalidForMs, ...care.invalidErrorCodes, care.invalidErrorCodes.length];
+}
+
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
 /**
@@ -193,11 +198,7 @@ export class QueueStore {
     return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
   }
 
-  /** Number hygiene settings, as the ARGV tail common.lua's load_invalid reads. */
-  private invalidTail(): (string | number)[] {
-    const c = this.cfg.care;
-    return [c.invalidForMs, ...c.invalidErrorCodes, c.invalidErrorCodes.length];
-  }
+  private invalidTail(): (string | number)[] { return invalidTail(this.cfg.care); }
 
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
     const q = this.cfg.queue;

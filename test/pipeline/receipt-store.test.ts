@@ -121,6 +121,26 @@ t.test('the sweep gives a held receipt one last try and applies it when its mapp
   t.equal(await redis.hget('r:job:late', 'st'), 'delivered');
 });
 
+t.test('a receipt the sweep applies on its last try marks the number invalid, as one applied at once would', async (t) => {
+  const hygiene = buildConfig({
+    redis: { url: srv.url, prefix: 'r:' },
+    carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
+    queue: { earlyReceiptMs: 60_000 },
+    care: { invalidErrorCodes: ['001'], invalidForMs: 86_400_000 },
+  });
+  const sweeper = new InboundStore(store, () => hygiene, () => clock);
+  await store.receipts([rc('gone-map', 'UNDELIV', '001')]);
+  await submitted('gone', ['gone-map-other']);
+  await redis.hset(`r:{cmcc}:dlr:${Math.floor(clock / 86_400_000)}`, 'gone-map', 'gone:1');
+  clock += 61_000;
+  t.same(await sweeper.sweepReceipts(['cmcc']), [{ carrier: 'cmcc', orphaned: 0, applied: 1 }]);
+  t.equal(await redis.hget('r:job:gone', 'st'), 'undeliverable');
+  t.equal(await redis.get('r:invalid:+8613800138000'), 'UNDELIV err:001', 'the number is marked invalid');
+  const ttl = await redis.pttl('r:invalid:+8613800138000');
+  t.ok(ttl > 0 && ttl <= 86_400_000, `for invalidForMs (${ttl} ms left)`);
+  await redis.del('r:invalid:+8613800138000');
+});
+
 t.test('MO parts survive a restart and are joined in order; a resent part of a delivered MO is a dup', async (t) => {
   const part = (seq: number, text: string) => ({ carrier: 'cmcc', from: '+8613900000001', to: '10690', ref: 7, total: 3, seq, text });
   t.same(await inbound.moPart(part(2, 'B')), { status: 'wait' });

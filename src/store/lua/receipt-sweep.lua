@@ -2,14 +2,17 @@
 -- (their mapping may have arrived by another path) and are otherwise moved to the orphans stream,
 -- never dropped. The orphans stream keeps retentionMs of history (XTRIM MINID) and at most maxLen.
 -- KEYS: none
+-- A receipt applied on that last try marks its number invalid as receipt.lua would (number hygiene).
 -- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
---       7 limit per carrier, 8 orphansMaxLen, then carrier names
+--       7 limit per carrier, 8 orphansMaxLen, 9 carrier count N, 10..9+N carrier names,
+--       then invalidForMs, invalid err codes..., their count (common.lua load_invalid)
 -- Returns: per carrier: carrier, orphaned count, applied count (flat)
 local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local early_ms, limit, orphans_max = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local orphans = P .. 'orphans'
 local out = {}
-for a = 9, #ARGV do
+load_invalid()
+for a = 10, 9 + tonumber(ARGV[9]) do
   local car = ARGV[a]
   local ek, ak = k_early(car), k_early_at(car)
   local old = redis.call('ZRANGEBYSCORE', ak, '-inf', now - early_ms, 'WITHSCORES', 'LIMIT', 0, limit)
