@@ -134,8 +134,8 @@ export class App {
       return store.receipts(recs);
     }, { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
     const inbound = (this.inbound = new Inbound({
-      inboundStore: new InboundStore(store, () => this.cfg), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
-      countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords,
+      inboundStore: new InboundStore(store, () => this.cfg, this.now), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
+      countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords, now: this.now,
     }));
 
     for (const cc of cfg.carriers) this.addCarrier(cc, inbound);

@@ -30,6 +30,8 @@ export interface InboundDeps {
   logger: Logger;
   countryCode: () => string;
   optOutKeywords: () => string[];
+  /** The daemon's clock (SMPPD_CLOCK_OFFSET_MS shifts it), for the MO event's `at`; default Date.now. */
+  now?: () => number;
 }
 
 /** Full-width to half-width, case folded, punctuation and spaces dropped: "ＴＤ。" and "td" are the same word. */
@@ -97,7 +99,7 @@ export class Inbound {
     if (whole === 'wait' || whole === 'dup') { req.respond(ESME_ROK); return; }
     const kw = keywordForm(whole.text);
     const optedOut = this.d.optOutKeywords().some((k) => keywordForm(k) === kw);
-    const event = { from, to: whole.to, text: whole.text, carrier: carrier.name, at: Date.now(), optedOut };
+    const event = { from, to: whole.to, text: whole.text, carrier: carrier.name, at: (this.d.now ?? Date.now)(), optedOut };
     await this.d.inboundStore.recordMo(event, optedOut ? from : null, whole.done);
     this.d.metrics.mo.inc({ carrier: carrier.name });
     if (optedOut) this.d.metrics.optOuts.inc({ carrier: carrier.name });

@@ -25,6 +25,9 @@ t.test('an MO "ＴＤ" opts its sender out: marketing to it is rejected OPTED_OU
   await rig.sim.sendMo('cmcc', { from: '8613800000001', to: '10690000', text: 'ＴＤ' });
   for (let i = 0; i < 100 && !(await rig.redis.sismember('smppd:optout', '+8613800000001')); i++) await new Promise((r) => setTimeout(r, 50));
   t.equal(await rig.redis.sismember('smppd:optout', '+8613800000001'), 1, 'the sender is on the opt-out list');
+  const mo = (await rig.redis.xrange('smppd:mo', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { from: string; at: number });
+  const at = mo.find((m) => m.from === '+8613800000001')!.at;
+  t.ok(Math.abs(at - rig.fakeNow()) < 60_000, `the MO is stamped with the daemon's clock (2030), not the machine's (${new Date(at).toISOString()})`);
   await rig.push({ id: 'mk-optout', to: '13800000001', text: 'sale 回复TD退订', class: 'marketing' });
   await rig.push({ id: 'tx-optout', to: '13800000001', text: 'your parcel', class: 'transactional' });
   const mk = await stateOf('mk-optout');

@@ -20,9 +20,11 @@ await redis.connect();
 const store = new QueueStore(redis, cfg);
 const metrics = new Metrics({ carriers: ['cmcc'], version: 'test', defaultMetrics: false });
 const receipts = new Batcher<ReceiptRecord, ReceiptOutcome>((r) => store.receipts(r), { maxBatch: 100, retry: false, logger: silentLogger, name: 'receipts' });
+const HOUR_MS = 3_600_000;
 const inbound = new Inbound({
   inboundStore: new InboundStore(store, () => cfg), receipts, metrics, logger: silentLogger,
   countryCode: () => '86', optOutKeywords: () => ['TD', '退订'],
+  now: () => Date.now() + HOUR_MS, // a daemon run with SMPPD_CLOCK_OFFSET_MS=3600000
 });
 const cmcc = testCarrier('cmcc', 1, [], { idFormat: 'decimal' });
 await store.ensureGroup();
@@ -84,7 +86,9 @@ t.test('a concatenated MO (SAR TLVs) is joined, decoded by data_coding and opts 
   t.equal(await redis.xlen('in:mo'), 0, 'nothing until every part is there');
   t.equal(await deliver(part(1, '退')), 0);
   const [[, f]] = await redis.xrange('in:mo', '-', '+');
-  t.match(JSON.parse(f![1]!), { from: '+8613900139000', to: '10690', text: '退订', carrier: 'cmcc', optedOut: true });
+  const mo = JSON.parse(f![1]!);
+  t.match(mo, { from: '+8613900139000', to: '10690', text: '退订', carrier: 'cmcc', optedOut: true });
+  t.ok(mo.at - Date.now() > HOUR_MS - 60_000, 'stamped with the daemon\'s clock, an hour ahead here');
   t.equal(await redis.sismember('in:optout', '+8613900139000'), 1);
 });
 
