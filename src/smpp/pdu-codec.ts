@@ -56,7 +56,24 @@ export function encodeResponseFor(
   status: number,
   fields: Record<string, any> = {},
 ): Buffer {
+  if (command === 'deliver_sm' && fields.message_id === undefined) return deliverSmResp(seq, status);
   const respCommand = command === 'unknown' || !((command + '_resp') in smpp.commands) ? 'generic_nack' : command + '_resp';
   // A non-zero command_status makes the package drop the body, which SMPP 3.4 §4 permits.
   return encodePdu(respCommand, seq, fields, status);
+}
+
+/**
+ * deliver_sm_resp without the package: one per receipt and MO, and the package's PDU object and
+ * toBuffer cost about 5 µs of the I/O thread each (a V8 profile of a 50,000-job run with receipts).
+ * Byte for byte what the package writes (test/smpp/pdu-codec.test.ts): message_id is unused and NULL
+ * (SMPP 3.4 §4.6.2), one octet; with a non-zero command_status the body is left out, as §4 permits.
+ */
+function deliverSmResp(seq: number, status: number): Buffer {
+  const len = status === 0 ? HEADER_BYTES + 1 : HEADER_BYTES;
+  const out = Buffer.alloc(len);
+  out.writeUInt32BE(len, 0);
+  out.writeUInt32BE(0x80000005, 4);
+  out.writeUInt32BE(status >>> 0, 8);
+  out.writeUInt32BE(seq >>> 0, 12);
+  return out;
 }
