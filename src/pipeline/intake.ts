@@ -123,7 +123,8 @@ export class Intake {
    * Prepares and ingests a batch in chunks of INGEST_CALL_JOBS, each chunk's script call sent as soon as it
    * is prepared, with a turn of the event loop between chunks. In one piece, while marketing streamed
    * in, a V8 profile showed the thread busy without a break for 45–95 ms at a time, mostly on 500-job
-   * batches, and every OTP step queued behind them (docs/BENCHMARKS.md, OTP latency). The calls are independent: each XACKs its own entries.
+   * batches, and every OTP step queued behind them (docs/BENCHMARKS.md, OTP latency). The calls are
+   * independent: each XACKs its own entries.
    */
   private async processStream(raws: RawJob[], stream: string | undefined): Promise<void> {
     const calls: Promise<string[]>[] = [];

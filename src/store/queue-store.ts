@@ -136,18 +136,11 @@ export class QueueStore {
   }
 
   /**
-   * Stores a batch read from one stream and XACKs it there (default: the main jobs stream), in script
-   * calls of at most INGEST_CALL_JOBS jobs sent together. Each call XACKs its own entries, so a failure
-   * part way leaves the rest pending, and the retry of the whole batch changes nothing where it ran.
+   * Stores jobs read from one stream and XACKs them there (default: the main jobs stream), in one script
+   * call: callers keep it to INGEST_CALL_JOBS jobs (the intake prepares and ingests in chunks of that).
+   * A retry changes nothing where the call ran: each job remembers its stream entry.
    */
   async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<string[]> {
-    if (jobs.length <= INGEST_CALL_JOBS) return this.ingestCall(jobs, stream);
-    const calls: Promise<string[]>[] = [];
-    for (let i = 0; i < jobs.length; i += INGEST_CALL_JOBS) calls.push(this.ingestCall(jobs.slice(i, i + INGEST_CALL_JOBS), stream));
-    return (await Promise.all(calls)).flat();
-  }
-
-  private async ingestCall(jobs: (Prepared & { entryId: string })[], stream: string): Promise<string[]> {
     const q = this.cfg.queue;
     const args: (string | number | Buffer)[] = [
       this.keys.prefix, GROUP, this.now(), q.eventsMaxLen, q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
@@ -198,8 +191,6 @@ export class QueueStore {
     return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
   }
 
-  private invalidTail(): (string | number)[] { return invalidTail(this.cfg.care); }
-
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
     const q = this.cfg.queue;
     const args: (string | number)[] = [this.keys.prefix, daemon, this.now(), q.eventsMaxLen, q.retentionMs,
@@ -209,7 +200,7 @@ export class QueueStore {
       else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
       else args.push(r.act, r.id);
     }
-    args.push(...this.invalidTail());
+    args.push(...invalidTail(this.cfg.care));
     return (await runScript(this.redis, 'settle', args)) as string[];
   }
 
@@ -217,7 +208,7 @@ export class QueueStore {
     const q = this.cfg.queue;
     const args: (string | number)[] = [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs, q.receiptTtlDays, list.length];
     for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
-    args.push(...this.invalidTail());
+    args.push(...invalidTail(this.cfg.care));
     const res = (await runScript(this.redis, 'receipt', args)) as string[];
     return res.map((s) => (s.startsWith('final:')
       ? { status: 'final', latencyMs: Number(s.slice(6)) }
