@@ -1,6 +1,7 @@
 import t from 'tap';
 import { FINAL, waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 // One bind, a window of 10 with 2 slots kept for OTP, and an SMSC that answers every submit_sm 600 ms
 // late. Slots are kept only while OTPs come: before the first one a backlog fills the whole window;
@@ -12,14 +13,6 @@ const { sim, redis } = await startStack(t, {
   behaviours: { cmcc: { slowMs: SLOW_MS } },
   carrier: { windowSize: 10, otpWindowSlots: 2, binds: 1, tps: 1000 },
 });
-
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const orders = () => sim.submits.filter((s) => s.text.startsWith('order '));
 const otp = (id: string, code: string) => redis.xadd('smppd:jobs:priority', '*', 'job', JSON.stringify({ id, to: '13800138000', text: `code ${code}`, class: 'otp' }));

@@ -12,6 +12,7 @@ import { QueueStore, type SettleRecord } from '../../src/store/queue-store.js';
 import type { JobClass, PreparedOk } from '../../src/types.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
 
 // The dispatcher in this process, against a real Redis and a real SMPP peer over TCP.
 const logger = pino({ level: 'silent' });
@@ -76,27 +77,19 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
   return { probe, store, smsc, dispatcher, writes, gated, openBulk, state };
 }
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 t.test('an OTP is settled by a write of its own while a bulk settle write is still in flight', async (t) => {
   const s = await setup(t, 'a:');
   s.gated.on = true;
   await s.store.ingest([job('bulk-1', 'transactional'), job('bulk-2', 'marketing')]);
   s.dispatcher.start();
-  await until('the bulk answers to reach their settle write', () => s.writes.some((w) => w.batch === 'bulk'));
+  await until('the bulk answers to reach their settle write', () => s.writes.some((w) => w.batch === 'bulk'), 5000);
   await s.store.ingest([job('otp-1', 'otp')]);
   s.dispatcher.wake(true);
-  await until('the OTP submitted', async () => (await s.state('otp-1')) === 'submitted');
+  await until('the OTP submitted', async () => (await s.state('otp-1')) === 'submitted', 5000);
   t.equal(await s.state('bulk-1'), 'claimed', 'the bulk write is still held back');
   t.same(s.writes.filter((w) => w.batch === 'otp').flatMap((w) => w.ids), ['otp-1'], 'only the OTP went through the OTP batcher');
   s.openBulk();
-  await until('the bulk jobs submitted', async () => (await s.state('bulk-1')) === 'submitted' && (await s.state('bulk-2')) === 'submitted');
+  await until('the bulk jobs submitted', async () => (await s.state('bulk-1')) === 'submitted' && (await s.state('bulk-2')) === 'submitted', 5000);
   t.same(s.writes.filter((w) => w.batch === 'bulk').flatMap((w) => w.ids).sort(), ['bulk-1', 'bulk-2']);
 });
 

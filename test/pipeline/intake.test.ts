@@ -8,6 +8,7 @@ import { INGEST_CALL_JOBS, QueueStore } from '../../src/store/queue-store.js';
 import type { Prepared, RawJob } from '../../src/types.js';
 import { InlinePreparer } from '../../src/work/inline-prepare.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
 
 // The intake in this process, reading a real stream on a real Redis, preparing on this thread.
 const srv = await startRedis();
@@ -51,11 +52,7 @@ t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the ev
   });
   t.teardown(async () => { await intake.stop(); redis.disconnect(); reader.disconnect(); });
   intake.start();
-  const end = Date.now() + 10_000;
-  while ((await redis.llen(store.keys.lane('cmcc', 'marketing'))) < 500) {
-    if (Date.now() > end) throw new Error('the batch was not ingested');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until('the batch ingested', async () => (await redis.llen(store.keys.lane('cmcc', 'marketing'))) >= 500, 10_000);
   t.same(calls.map((c) => c.jobs), [100, 100, 100, 100, 100], `prepared in chunks of ${INGEST_CALL_JOBS}`);
   t.equal(calls[0]!.turnRan, false);
   t.ok(calls.slice(1).every((c) => c.turnRan), 'the event loop turned before the second chunk');
