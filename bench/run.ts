@@ -15,7 +15,7 @@ import { kannelAvailable, kannelVersion, runKannel, type KannelResult } from './
 import { runAwaitingReceipt, runQueuedRss } from './memory.js';
 import { runOtpLatency, type OtpResult } from './otp-latency.js';
 import { fmt, mb, median } from './lib/proc.js';
-import { runRate } from './rate.js';
+import { runRate, type RateResult } from './rate.js';
 import { smscSimBinary } from './lib/sink.js';
 import { compiledSmppd } from './lib/smppd.js';
 
@@ -100,11 +100,15 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
   }
 
   if (has('rate')) {
-    const r = await runRate({ tps: a.rateTps, seconds: a.rateSeconds });
-    log(`\nRate accuracy: carrier tps ${r.tps}, ${fmt(r.sent)} submit_sm timed at the sink (built-in simulator, 2 binds)`);
-    log(line('most in any one-second sliding window', `${fmt(r.maxInAnySecond)} (target ≤ ${r.tps})`));
-    log(line('long-run average (whole seconds)', `${fmt(r.averageTps, 1)}/s (target ≥ ${fmt(0.98 * r.tps, 1)})`));
-    log(line('most in any 100 ms window', `${fmt(r.maxIn100Ms)} (how bursty each second is)`));
+    // "Never above T" is a claim about every run: the worst run is printed, each run's beside it.
+    const rs: RateResult[] = [];
+    for (let i = 0; i < a.runs; i++) rs.push(await runRate({ tps: a.rateTps, seconds: a.rateSeconds }));
+    const tps = rs[0]!.tps;
+    const each = (f: (r: RateResult) => string): string => (rs.length > 1 ? ` (runs: ${rs.map(f).join(', ')})` : '');
+    log(`\nRate accuracy: carrier tps ${tps}, ${fmt(rs[0]!.sent)} submit_sm per run timed at the sink (built-in simulator in a worker thread, 2 binds), ${rs.length} run(s)`);
+    log(line('most in any one-second sliding window', `${fmt(Math.max(...rs.map((r) => r.maxInAnySecond)))} (target ≤ ${tps})${each((r) => fmt(r.maxInAnySecond))}`));
+    log(line('long-run average (whole seconds)', `${fmt(Math.min(...rs.map((r) => r.averageTps)), 1)}/s lowest (target ≥ ${fmt(0.98 * tps, 1)})${each((r) => fmt(r.averageTps, 1))}`));
+    log(line('most in any 100 ms window', `${fmt(Math.max(...rs.map((r) => r.maxIn100Ms)))} (how bursty each second is)`));
   }
 
   if (has('memory')) {

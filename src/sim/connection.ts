@@ -45,6 +45,9 @@ export class SimConnection {
       (pdu) => this.onPdu(pdu),
       (reason) => this.destroy(`bad framing: ${reason}`),
     );
+    // As an SMSC would: without it each small answer waits behind Nagle for the peer's delayed ACK,
+    // 40 ms on Linux (seen on the wire: submit_sm_resp 40-45 ms after its submit_sm, at 500/s).
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => this.setStatus('closed'));
