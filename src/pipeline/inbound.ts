@@ -11,8 +11,8 @@ import type { CarrierConfig } from '../config/types.js';
 import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
 import type { InboundRequest } from '../smpp/outcome.js';
-import { parseReceiptResult } from '../smpp/receipt.js';
-import { decodeMo, smFields, smText } from '../smpp/mo.js';
+import { receiptFromFields } from '../smpp/receipt.js';
+import { moFromFields, readSm, smText, type SmFields } from '../smpp/mo.js';
 import { normaliseNumber } from '../route/normalise.js';
 import type { ReceiptOutcome, ReceiptRecord } from '../store/queue-store.js';
 import type { InboundStore } from '../store/inbound-store.js';
@@ -47,11 +47,19 @@ export class Inbound {
   }
 
   handle(carrier: CarrierConfig, req: InboundRequest): void {
-    const r = parseReceiptResult(req.pdu);
+    let f: SmFields;
+    try {
+      f = readSm(req.frame);
+    } catch (err) {
+      // Shorter than a header: the framer never cuts one, so this is a bug of ours, and nothing can be read.
+      this.d.logger.warn({ err, carrier: carrier.name }, 'unreadable deliver_sm');
+      req.respond(ESME_ROK);
+      return;
+    }
+    const r = receiptFromFields(f);
     if (r.ok) { this.receipt(carrier, req, r.receipt.messageId, r.receipt.stat, r.receipt.err ?? ''); return; }
-    const esm = Number(req.pdu.esm_class ?? 0);
-    if ((esm & 0x3c) !== 0) { this.unreadable(carrier, req, r.reason); return; }
-    this.mo(carrier, req).catch((err: unknown) => {
+    if ((f.esmClass & 0x3c) !== 0) { this.unreadable(carrier, req, f, r.reason); return; }
+    this.mo(carrier, req, f).catch((err: unknown) => {
       this.d.logger.error({ err, carrier: carrier.name }, 'MO not stored; asking the SMSC to resend');
       req.respond(ESME_RSYSERR);
     });
@@ -72,9 +80,9 @@ export class Inbound {
   }
 
   /** Marked as a receipt but naming no message or state: kept in the orphans stream (a resend would read the same). */
-  private unreadable(carrier: CarrierConfig, req: InboundRequest, reason: string): void {
+  private unreadable(carrier: CarrierConfig, req: InboundRequest, f: SmFields, reason: string): void {
     let text = '';
-    try { text = smText(smFields(req.pdu)).text; } catch { /* the reason says enough */ }
+    try { text = smText(f).text; } catch { /* the reason says enough */ }
     this.d.logger.warn({ carrier: carrier.name, reason }, 'unreadable delivery receipt kept as an orphan');
     this.d.inboundStore.orphan({ carrier: carrier.name, reason: 'unreadable', text }).then(() => {
       this.d.metrics.receiptOrphans.inc({ carrier: carrier.name, reason: 'unreadable' });
@@ -85,10 +93,10 @@ export class Inbound {
     });
   }
 
-  private async mo(carrier: CarrierConfig, req: InboundRequest): Promise<void> {
+  private async mo(carrier: CarrierConfig, req: InboundRequest, f: SmFields): Promise<void> {
     let mo;
     try {
-      mo = decodeMo(req.pdu);
+      mo = moFromFields(f);
     } catch (err) {
       this.d.logger.warn({ err, carrier: carrier.name }, 'undecodable MO');
       req.respond(ESME_ROK);

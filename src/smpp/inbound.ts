@@ -1,10 +1,10 @@
 /**
  * What a session does with a request the SMSC sends: answer keep-alives and unbind, hand
- * deliver_sm / data_sm to the application (answered later, once persisted), refuse the rest.
+ * deliver_sm / data_sm to the application (serveDeliver: answered later, once persisted), refuse the rest.
  */
 import type { InboundRequest } from './outcome.js';
-import { encodePdu, encodeResponseFor, type DecodedPdu } from './pdu-codec.js';
-import { Status, hex32 } from './pdu-header.js';
+import { decodePdu, encodePdu, encodeResponseFor, type DecodedPdu } from './pdu-codec.js';
+import { CommandId, Status, hex32 } from './pdu-header.js';
 
 export interface InboundPeer {
   write(buf: Buffer): void;
@@ -24,8 +24,6 @@ export function serveRequest(pdu: DecodedPdu, peer: InboundPeer): void {
   } else if (command === 'unbind') {
     peer.write(encodeResponseFor(command, seq, Status.ESME_ROK));
     peer.unbound();
-  } else if (command === 'deliver_sm' || command === 'data_sm') {
-    deliver(pdu, peer);
   } else if (command !== 'alert_notification') {
     // alert_notification has no response (SMPP 3.4 §4.12.1); anything else we do not serve is refused.
     peer.warn({ command, commandId: hex32(pdu.command_id) }, 'unsupported request, generic_nack');
@@ -33,15 +31,35 @@ export function serveRequest(pdu: DecodedPdu, peer: InboundPeer): void {
   }
 }
 
-function deliver(pdu: DecodedPdu, peer: InboundPeer): void {
+/** True for the commands serveDeliver takes: the session hands them over undecoded. */
+export function isDelivery(commandId: number): boolean {
+  return commandId === CommandId.deliver_sm || commandId === CommandId.data_sm;
+}
+
+/**
+ * A deliver_sm / data_sm, handed over as its frame: receipts and MOs are read from the octets
+ * (src/smpp/mo.ts readSm), so the package's decode, about 5 µs of the I/O thread per receipt with its
+ * guess at the text's coding (a V8 profile of a 50,000-job run with receipts), is skipped.
+ */
+export function serveDeliver(frame: Buffer, peer: InboundPeer): void {
+  const command = frame.readUInt32BE(4) === CommandId.data_sm ? 'data_sm' : 'deliver_sm';
+  const seq = frame.readUInt32BE(12);
   let answered = false;
+  let decoded: Record<string, any> | undefined;
   const request: InboundRequest = {
-    pdu,
-    command: pdu.command,
+    frame,
+    get pdu() {
+      if (decoded === undefined) {
+        const d = decodePdu(frame);
+        decoded = d.ok ? d.pdu : { command, sequence_number: seq, undecodable: d.reason };
+      }
+      return decoded;
+    },
+    command,
     respond: (status, fields) => {
       if (answered) return;
       answered = true;
-      peer.write(encodeResponseFor(pdu.command, pdu.sequence_number, status, fields));
+      peer.write(encodeResponseFor(command, seq, status, fields));
     },
   };
   try {

@@ -243,7 +243,11 @@ export function smText(f: SmFields): { text: string; concat?: Concat } {
 
 /** Decodes an MO deliver_sm / data_sm: a whole PDU buffer (preferred) or a record decoded by `smpp`. */
 export function decodeMo(pdu: Buffer | Record<string, any>): Mo {
-  const f = smFields(pdu);
+  return moFromFields(smFields(pdu));
+}
+
+/** decodeMo on fields already read. */
+export function moFromFields(f: SmFields): Mo {
   const { text, concat } = smText(f);
   const mo: Mo = { from: f.from, to: f.to, text, dataCoding: f.dataCoding };
   if (concat) mo.concat = concat;

@@ -16,7 +16,10 @@ export interface RequestItem {
 
 /** A deliver_sm / data_sm from the SMSC. The listener calls respond() once it has persisted it. */
 export interface InboundRequest {
-  pdu: Record<string, any>;
+  /** The whole PDU, header included, as it came off the wire: what receipts and MOs are read from. */
+  frame: Buffer;
+  /** The same PDU decoded by the `smpp` package, on first use only (logs, diagnostics, tests). */
+  readonly pdu: Record<string, any>;
   command: string;
   respond(status: number, fields?: Record<string, any>): void;
 }

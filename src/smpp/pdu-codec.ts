@@ -3,7 +3,7 @@
  * malformed input; every throw becomes a BAD_PDU result here so a peer's garbage can never crash us.
  */
 import smpp from 'smpp';
-import { HEADER_BYTES } from './pdu-header.js';
+import { CommandId, HEADER_BYTES } from './pdu-header.js';
 import { DEFAULT_MAX_PDU_BYTES } from './framer.js';
 
 export type DecodedPdu = Record<string, any> & {
@@ -24,8 +24,12 @@ export function allowPduBytes(maxPduBytes: number): void {
 }
 allowPduBytes(DEFAULT_MAX_PDU_BYTES);
 
-/** Decodes one whole frame (as cut by the Framer). Never throws. */
+/**
+ * Decodes one whole frame (as cut by the Framer). Never throws. submit_sm_resp, one per part sent, is
+ * read here without the package (decodeSubmitSmResp); every other command goes through it.
+ */
 export function decodePdu(frame: Buffer): DecodeResult {
+  if (frame.length >= HEADER_BYTES && frame.readUInt32BE(4) === SUBMIT_SM_RESP) return { ok: true, pdu: decodeSubmitSmResp(frame) };
   try {
     const pdu = new smpp.PDU(frame) as unknown as DecodedPdu;
     return { ok: true, pdu };
@@ -76,4 +80,31 @@ function deliverSmResp(seq: number, status: number): Buffer {
   out.writeUInt32BE(status >>> 0, 8);
   out.writeUInt32BE(seq >>> 0, 12);
   return out;
+}
+
+const SUBMIT_SM_RESP = CommandId.submit_sm_resp;
+
+/**
+ * submit_sm_resp without the package: the package's PDU object, its field loop and its filter pass
+ * cost about 3 µs of the I/O thread per answer, half of decodePdu's share in a V8 profile of a
+ * 50,000-job run. Field for field what the package yields (test/smpp/pdu-codec.test.ts): message_id
+ * is a C-octet string read as the package reads it ('ascii'), absent when the body is (an error
+ * answer may leave it out, SMPP 3.4 §4); TLVs after it, which SMPP 3.4 does not define for this
+ * command, are not read.
+ */
+export function decodeSubmitSmResp(frame: Buffer): DecodedPdu {
+  const length = Math.min(frame.readUInt32BE(0), frame.length);
+  const pdu: DecodedPdu = {
+    command_length: length,
+    command_id: SUBMIT_SM_RESP,
+    command_status: frame.readUInt32BE(8),
+    sequence_number: frame.readUInt32BE(12),
+    command: 'submit_sm_resp',
+  };
+  if (length > HEADER_BYTES) {
+    let end = HEADER_BYTES;
+    while (end < length && frame[end] !== 0) end++;
+    pdu.message_id = frame.toString('ascii', HEADER_BYTES, end);
+  }
+  return pdu;
 }

@@ -4,7 +4,7 @@
  * format of SMPP 3.4 Appendix B ("id:... sub:... dlvrd:... submit date:... done date:... stat:...
  * err:... text:..."). TLVs win over text: carriers keep them right more often than the text.
  */
-import { smFields, smText, TLV } from './mo.js';
+import { smFields, smText, TLV, type SmFields } from './mo.js';
 
 export type ReceiptStat =
   | 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD' | 'DELETED' | 'UNKNOWN' | 'ENROUTE' | 'ACCEPTD';
@@ -82,7 +82,11 @@ function tlvNumber(v: Buffer | string | number | undefined): number | undefined 
 
 /** Parses a receipt; says why when the PDU is not a receipt or names no message. */
 export function parseReceiptResult(pdu: Buffer | Record<string, any>): ReceiptResult {
-  const f = smFields(pdu);
+  return receiptFromFields(smFields(pdu));
+}
+
+/** parseReceiptResult on fields already read (Inbound reads a PDU's fields once for every use). */
+export function receiptFromFields(f: SmFields): ReceiptResult {
   const type = f.esmClass & 0x3c;
   if (!RECEIPT_TYPES.has(type)) return { ok: false, reason: `not a receipt (esm_class 0x${f.esmClass.toString(16)})` };
   // SMSCs write receipt texts in ASCII even under data_coding 0; GSM would turn "_" into "§".

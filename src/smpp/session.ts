@@ -10,7 +10,7 @@ import pino, { type Logger } from 'pino';
 import { SmppdError, type ErrorCode } from '../errors.js';
 import { Framer, DEFAULT_MAX_PDU_BYTES } from './framer.js';
 import { allowPduBytes, decodePdu, encodePdu, type DecodedPdu } from './pdu-codec.js';
-import { serveRequest, type InboundPeer } from './inbound.js';
+import { isDelivery, serveDeliver, serveRequest, type InboundPeer } from './inbound.js';
 import { CommandId, Status, frame, hex32, isResponseId } from './pdu-header.js';
 import { InFlightWindow, type WindowEntry } from './window.js';
 import type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
@@ -246,6 +246,10 @@ export class SmppSession extends EventEmitter {
 
   private onFrame(buf: Buffer): void {
     if (this._status === 'closed') return;
+    if (isDelivery(buf.readUInt32BE(4))) {
+      serveDeliver(buf, this.peer);
+      return;
+    }
     const decoded = decodePdu(buf);
     if (!decoded.ok) {
       this.badPdu(decoded.reason);

@@ -7,6 +7,7 @@ import { Inbound } from '../../src/pipeline/inbound.js';
 import { Metrics } from '../../src/obs/metrics.js';
 import { silentLogger } from '../../src/obs/logger.js';
 import type { InboundRequest } from '../../src/smpp/outcome.js';
+import { encodePdu } from '../../src/smpp/pdu-codec.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { testCarrier, testConfig } from '../helpers/test-config.js';
@@ -31,10 +32,12 @@ await store.ensureGroup();
 await store.recover('d1', 'tok', 'start');
 t.teardown(async () => { receipts.close(); redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
-/** Hands the PDU to Inbound and resolves with the command_status it answered. */
+/** Encodes the PDU as an SMSC would send it, hands it to Inbound and resolves with the command_status it answered. */
 function deliver(pdu: Record<string, unknown>): Promise<number> {
+  const { command = 'deliver_sm', ...fields } = pdu;
+  const frame = encodePdu(String(command), 1, fields);
   return new Promise((resolve) => {
-    const req: InboundRequest = { pdu: { command: 'deliver_sm', ...pdu }, command: String(pdu.command ?? 'deliver_sm'), respond: (s) => resolve(s) };
+    const req: InboundRequest = { frame, pdu: fields, command: String(command), respond: (s) => resolve(s) };
     inbound.handle(cmcc, req);
   });
 }
