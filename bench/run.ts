@@ -16,6 +16,7 @@ import { runAwaitingReceipt, runQueuedRss } from './memory.js';
 import { runOtpLatency, type OtpResult } from './otp-latency.js';
 import { fmt, mb, median } from './lib/proc.js';
 import { runRate, type RateResult } from './rate.js';
+import { budget } from './lib/budget.js';
 import { smscSimBinary } from './lib/sink.js';
 import { compiledSmppd } from './lib/smppd.js';
 
@@ -79,7 +80,15 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
       } else if (has('kannel')) {
         log(line('Kannel', 'not installed (apt-get install -y kannel): no comparison'));
       }
-      if (ratios.length > 0) log(line(`smppd / Kannel (target ≥ ${receipts ? 4 : 2}×)`, `${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`));
+      if (ratios.length > 0) {
+        const target = receipts ? 4 : 2;
+        log(line(`smppd / Kannel (target ≥ ${target}×)`, `${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`));
+        const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
+        const b = budget({ cores: cpus().length, target, kannelMsgsPerS: median(theirs.map((x) => x.msgsPerS)),
+          smppdUs: m((x) => x.smppdCpuUsPerMsg), redisUs: m((x) => x.redisCpuUsPerMsg), sinkUs: m((x) => x.sinkCpuUsPerMsg ?? 0) });
+        log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× Kannel, however fast smppd is`));
+        log(line(`  CPU per message for ${target}× on ${cpus().length} cores`, `≤ ${fmt(b.allowedUsPerMsg, 1)} µs (smppd + Redis + sink); used ${fmt(b.usedUsPerMsg, 1)} µs`));
+      }
     }
   }
 
