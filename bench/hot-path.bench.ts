@@ -1,6 +1,6 @@
 /**
  * The hot path per job, each step alone: prepare (inline, one thread), encode a submit_sm body (ours
- * vs the `smpp` package from a pre-encoded Buffer), and the Redis scripts ingest, claim and settle on
+ * vs the `smpp` package from a pre-encoded Buffer), and the Redis scripts ingest, claim, settle and receipt on
  * a private redis-server (batches of 100; wall µs per job and Redis CPU µs per job). Median of 5 runs.
  * Run: node --import tsx bench/hot-path.bench.ts
  */
@@ -50,7 +50,7 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
   await store.ensureGroup();
   await store.recover('d1', 'tok', 'start');
   try {
-    const rows: Record<string, { wall: number[]; cpu: number[] }> = { ingest: { wall: [], cpu: [] }, claim: { wall: [], cpu: [] }, 'mark-submitting': { wall: [], cpu: [] }, settle: { wall: [], cpu: [] } };
+    const rows: Record<string, { wall: number[]; cpu: number[] }> = { ingest: { wall: [], cpu: [] }, claim: { wall: [], cpu: [] }, settle: { wall: [], cpu: [] }, receipts: { wall: [], cpu: [] } };
     const step = async (name: string, n: number, fn: () => Promise<unknown>): Promise<void> => {
       const c0 = await redisCpuUs(redis);
       const t0 = process.hrtime.bigint();
@@ -69,6 +69,12 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
       let m = 0;
       await step('settle', prepared.length, async () => {
         for (const c of claimed) await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m${r}-${m++}`] })));
+      });
+      await step('receipts', m, async () => {
+        for (let i = 0; i < m; i += 100) {
+          const batch = Array.from({ length: Math.min(100, m - i) }, (_, k) => ({ carrier: 'cmcc', messageId: `m${r}-${i + k}`, stat: 'DELIVRD', err: '000' }));
+          await store.receipts(batch);
+        }
       });
     }
     for (const [name, v] of Object.entries(rows)) {
