@@ -168,7 +168,9 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
     metrics: { host: str(m, 'host', 'metrics', '127.0.0.1'), port: int(m, 'port', 'metrics', 9464, 0, 65535) },
     log: { level: oneOf(lg, 'level', 'log', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
     pool: { threads: int(p, 'threads', 'pool', 0, 0, 64), batchSize: int(p, 'batchSize', 'pool', 100, 1, 10_000) },
-    intake: { batchSize: int(it, 'batchSize', 'intake', 500, 1, 10_000), blockMs: int(it, 'blockMs', 'intake', 1000, 10, 60_000) },
+    // intake.batchSize 100 (was 500): an OTP XADDed while marketing streams in waits behind at most one
+    // such read; OTP p99 68-75 -> 35-40 ms, bulk throughput unchanged (docs/BENCHMARKS.md, fifth round, 22).
+    intake: { batchSize: int(it, 'batchSize', 'intake', 100, 1, 10_000), blockMs: int(it, 'blockMs', 'intake', 1000, 10, 60_000) },
     queue: {
       claimBatch: int(q, 'claimBatch', 'queue', 100, 1, 10_000),
       leaseMs: int(q, 'leaseMs', 'queue', 15_000, 1000, 600_000),
