@@ -1,7 +1,8 @@
 /**
  * Rate accuracy: a carrier limited to T TPS, timestamps taken at the sink (the built-in simulator in
- * a worker thread, bench/lib/timed-sink.ts, which records the arrival time of every submit_sm). Reports the highest count in any one-second
- * sliding window and the long-run average between the first and the last submit_sm.
+ * a worker thread, bench/lib/timed-sink.ts, which records the arrival time of every submit_sm).
+ * Reports the highest count in any one-second sliding window and the long-run average between the
+ * first and the last submit_sm.
  */
 import { Redis } from 'ioredis';
 import { startRedis } from '../test/helpers/redis-server.js';

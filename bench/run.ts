@@ -65,8 +65,8 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
         log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${k ? `  kannel ${fmt(k.msgsPerS)} msg/s` : ''}`);
       }
       log(`\nEnd to end, ${fmt(a.jobs)} jobs (GSM-20 / ZH-70 alternating), ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
+      const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
       if (ours.length > 0) {
-        const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
         log(line('smppd throughput', `${fmt(m((x) => x.msgsPerS))} msg/s`));
         log(line('smppd CPU per message', `${fmt(m((x) => x.smppdCpuUsPerMsg), 1)} µs`));
         log(line('Redis CPU per message', `${fmt(m((x) => x.redisCpuUsPerMsg), 1)} µs`));
@@ -83,7 +83,6 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
       if (ratios.length > 0) {
         const target = receipts ? 4 : 2;
         log(line(`smppd / Kannel (target ≥ ${target}×)`, `${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`));
-        const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
         const b = budget({ cores: cpus().length, target, kannelMsgsPerS: median(theirs.map((x) => x.msgsPerS)),
           smppdUs: m((x) => x.smppdCpuUsPerMsg), redisUs: m((x) => x.redisCpuUsPerMsg), sinkUs: m((x) => x.sinkCpuUsPerMsg ?? 0) });
         log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× Kannel, however fast smppd is`));

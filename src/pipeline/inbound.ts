@@ -47,15 +47,8 @@ export class Inbound {
   }
 
   handle(carrier: CarrierConfig, req: InboundRequest): void {
-    let f: SmFields;
-    try {
-      f = readSm(req.frame);
-    } catch (err) {
-      // Shorter than a header: the framer never cuts one, so this is a bug of ours, and nothing can be read.
-      this.d.logger.warn({ err, carrier: carrier.name }, 'unreadable deliver_sm');
-      req.respond(ESME_ROK);
-      return;
-    }
+    // readSm throws only on a frame shorter than a header, which the framer never cuts.
+    const f = readSm(req.frame);
     const r = receiptFromFields(f);
     if (r.ok) { this.receipt(carrier, req, r.receipt.messageId, r.receipt.stat, r.receipt.err ?? ''); return; }
     if ((f.esmClass & 0x3c) !== 0) { this.unreadable(carrier, req, f, r.reason); return; }

@@ -24,6 +24,8 @@ export function allowPduBytes(maxPduBytes: number): void {
 }
 allowPduBytes(DEFAULT_MAX_PDU_BYTES);
 
+const SUBMIT_SM_RESP = CommandId.submit_sm_resp;
+
 /**
  * Decodes one whole frame (as cut by the Framer). Never throws. submit_sm_resp, one per part sent, is
  * read here without the package (decodeSubmitSmResp); every other command goes through it.
@@ -81,8 +83,6 @@ function deliverSmResp(seq: number, status: number): Buffer {
   out.writeUInt32BE(seq >>> 0, 12);
   return out;
 }
-
-const SUBMIT_SM_RESP = CommandId.submit_sm_resp;
 
 /**
  * submit_sm_resp without the package: the package's PDU object, its field loop and its filter pass
