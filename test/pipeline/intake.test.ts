@@ -53,6 +53,9 @@ t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the ev
   t.teardown(async () => { await intake.stop(); redis.disconnect(); reader.disconnect(); });
   intake.start();
   await until('the batch ingested', async () => (await redis.llen(store.keys.lane('cmcc', 'marketing'))) >= 500, 10_000);
+  // The last chunk's reply and the LLEN above share a connection, but the intake's wake-up runs a few
+  // promise turns after that reply: stopping waits for every batch in hand, so `queued` is final.
+  await intake.stop();
   t.same(calls.map((c) => c.jobs), [100, 100, 100, 100, 100], `prepared in chunks of ${INGEST_CALL_JOBS}`);
   t.equal(calls[0]!.turnRan, false);
   t.ok(calls.slice(1).every((c) => c.turnRan), 'the event loop turned before the second chunk');
