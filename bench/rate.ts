@@ -22,6 +22,7 @@ export interface RateResult {
   tps: number; sent: number; maxInAnySecond: number; maxIn100Ms: number; averageTps: number;
   clock: 'wire' | 'sink';
   sinkMaxInAnySecond: number; // the sink's own stamps, beside the wire's
+  wireError?: string; // why the wire could not be captured, when tshark is installed
 }
 
 /** Highest number of timestamps (ms, sorted) inside any window [t, t + 1000). */
@@ -44,7 +45,9 @@ export async function runRate(o: { tps: number; seconds: number; wire?: boolean 
   let capture: WireCapture | undefined;
   try {
     smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, carrier: { tps: o.tps, binds: 2 } });
-    if (o.wire ?? tsharkAvailable()) capture = await captureSubmits(sink.port);
+    let wireError: string | undefined;
+    // Capturing needs the right to (root, or dumpcap's capabilities): without it, the sink's clock.
+    if (o.wire ?? tsharkAvailable()) capture = await captureSubmits(sink.port).catch((e: unknown) => { wireError = String(e); return undefined; });
     await pushJobs(redis, 'smppd:jobs', jobPayloads(n, `rate${Date.now()}`));
     await until(`${n} submit_sm at the sink`, async () => (await sink.count()) >= n, o.seconds * 3000 + 30_000, 50);
     const atSink = (await sink.collectAndClose()).sort((a, b) => a - b);
@@ -56,7 +59,7 @@ export async function runRate(o: { tps: number; seconds: number; wire?: boolean 
     const averageTps = at.filter((t) => t < at[0]! + wholeS * 1000).length / wholeS;
     return {
       tps: o.tps, sent: at.length, maxInAnySecond: maxInWindow(at), maxIn100Ms: maxInWindow(at, 100), averageTps,
-      clock: onWire ? 'wire' : 'sink', sinkMaxInAnySecond: maxInWindow(atSink),
+      clock: onWire ? 'wire' : 'sink', sinkMaxInAnySecond: maxInWindow(atSink), wireError,
     };
   } finally {
     await capture?.stop().catch(() => undefined);

@@ -115,7 +115,7 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
     const each = (f: (r: RateResult) => string): string => (rs.length > 1 ? ` (runs: ${rs.map(f).join(', ')})` : '');
     const clock = rs[0]!.clock === 'wire'
       ? 'timed on the wire (tshark capture timestamps on the loopback)'
-      : 'timed at the sink (built-in simulator in a worker thread; install tshark to time them on the wire)';
+      : `timed at the sink (built-in simulator in a worker thread; ${rs[0]!.wireError ? `the capture failed: ${rs[0]!.wireError}` : 'install tshark to time them on the wire'})`;
     log(`\nRate accuracy: carrier tps ${tps}, 2 binds, ${fmt(rs[0]!.sent)} submit_sm per run ${clock}, ${rs.length} run(s)`);
     log(line('most in any one-second sliding window', `${fmt(Math.max(...rs.map((r) => r.maxInAnySecond)))} (target ≤ ${tps})${each((r) => fmt(r.maxInAnySecond))}`));
     log(line('long-run average (whole seconds)', `${fmt(Math.min(...rs.map((r) => r.averageTps)), 1)}/s lowest (target ≥ ${fmt(0.98 * tps, 1)})${each((r) => fmt(r.averageTps, 1))}`));

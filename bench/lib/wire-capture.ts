@@ -44,7 +44,7 @@ export async function captureSubmits(port: number): Promise<WireCapture> {
   cap.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const exited = new Promise<void>((res) => cap.once('exit', () => res()));
   await until('tshark to start capturing', () => {
-    if (cap.exitCode !== null) throw new Error(`tshark exited (${cap.exitCode}): ${err.slice(-500)}`);
+    if (cap.exitCode !== null) throw new Error(`tshark exited (${cap.exitCode}): ${err.slice(-500).trim()}`);
     return err.includes('Capture started'); // 'Capturing on' comes first, before the capture has begun
   }, 10_000, 20);
   return {
