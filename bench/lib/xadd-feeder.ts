@@ -5,18 +5,14 @@
  * samples), CPU that smppd and Redis then lacked; Kannel's feeder, mtbatch, is a small C program.
  */
 import { connect, type Socket } from 'node:net';
+import { encodeCommand, respHead } from '../../src/store/resp.js';
 
-const bulk = (s: string | Buffer): Buffer => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
-};
-
-/** `XADD stream * job <payload>` for each payload, as RESP, `chunk` commands per buffer. */
+/** `XADD stream * job <payload>` for each payload, as RESP (the daemon's encoder), `chunk` commands per buffer. */
 export function encodeXadds(stream: string, payloads: string[], chunk = 2000): Buffer[] {
-  const head = Buffer.concat([Buffer.from('*5\r\n'), bulk('XADD'), bulk(stream), bulk('*'), bulk('job')]);
+  const head = respHead(['XADD', stream, '*', 'job']);
   const out: Buffer[] = [];
   for (let i = 0; i < payloads.length; i += chunk) {
-    out.push(Buffer.concat(payloads.slice(i, i + chunk).flatMap((p) => [head, bulk(p)])));
+    out.push(Buffer.concat(payloads.slice(i, i + chunk).map((p) => encodeCommand(head, [p]))));
   }
   return out;
 }
