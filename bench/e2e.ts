@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { teardown } from './lib/teardown.js';
 import { jobPayloads, scanEvents } from './lib/jobs.js';
-import { cpuUs, redisCpuUs, rssBytes, until } from './lib/proc.js';
+import { cpuUs, redisCpuUs, rssBytes, until, within } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
 import { startSmppd } from './lib/smppd.js';
 import { encodeXadds, openFeeder } from './lib/xadd-feeder.js';
@@ -40,7 +40,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     let end = 0;
     const timeoutMs = 60_000 + o.jobs * 2;
     if (!o.receipts) {
-      end = await Promise.race([sink.reached, new Promise<number>((_, rej) => setTimeout(() => rej(new Error('bench: the sink never saw every submit_sm')), timeoutMs))]);
+      end = await within(sink.reached, timeoutMs, 'bench: the sink never saw every submit_sm');
     } else {
       // Each job writes two events here, `submitted` then `delivered`: an O(1) XLEN tells when all are in.
       // Reading the stream every 50 ms instead cost Redis 1.25 µs per message (INFO commandstats), counted

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/helpers/redis-server.js';
 import { TEXTS } from './lib/jobs.js';
-import { cpuUs, rssBytes, sleep, until } from './lib/proc.js';
+import { cpuUs, rssBytes, until, within } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
 
 export const BEARERBOX = '/usr/sbin/bearerbox';
@@ -50,7 +50,7 @@ export async function runKannel(o: { jobs: number; receipts: boolean }): Promise
     mt.stderr!.on('data', (d: Buffer) => { mtOut = (mtOut + d.toString()).slice(-5000); });
     mt.once('exit', (code) => { if (code !== 0 && code !== null) console.error(`mtbatch exited ${code}: ${mtOut}`); }); // null: stopped by us
     const timeoutMs = 30_000 + o.jobs * 3;
-    let end = await Promise.race([sink.reached, sleep(timeoutMs).then(() => { throw new Error('bench: Kannel never delivered every submit_sm'); })]);
+    let end = await within(sink.reached, timeoutMs, 'bench: Kannel never delivered every submit_sm');
     if (o.receipts) {
       // The receipts are matched when bearerbox has no DLR left in its internal storage.
       await until('bearerbox to match every receipt', async () => {
@@ -65,7 +65,7 @@ export async function runKannel(o: { jobs: number; receipts: boolean }): Promise
     const seconds = (end - t0) / 1000;
     return { msgsPerS: o.jobs / seconds, seconds, cpuUsPerMsg: (cpu1 - cpu0) / o.jobs, peakRssBytes: peak };
   } finally {
-    await new Promise<void>((res) => { if (bb.exitCode !== null) { res(); return; } bb.once('exit', () => res()); bb.kill('SIGTERM'); setTimeout(() => bb.kill('SIGKILL'), 5000); });
+    await new Promise<void>((res) => { if (bb.exitCode !== null) { res(); return; } const t = setTimeout(() => bb.kill('SIGKILL'), 5000); bb.once('exit', () => { clearTimeout(t); res(); }); bb.kill('SIGTERM'); });
     await sink.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,6 +58,16 @@ export const mb = (bytes: number): string => `${fmt(bytes / 1048576, 1)} MB`;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * `p`, or a rejection with `message` after `timeoutMs`. The timer is cleared once `p` settles: a timer
+ * left behind kept a bench process alive for minutes after its last figure was printed.
+ */
+export function within<T>(p: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(message)), timeoutMs); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Polls `cond` every `everyMs` until it holds, or throws after `timeoutMs`. */
 export async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 20): Promise<void> {
   const end = Date.now() + timeoutMs;
