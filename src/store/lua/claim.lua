@@ -89,7 +89,8 @@ local function take(cls, budget)
         release_cap(jk)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
-        redis.call('HSET', jk, 'st', 'claimed', 'own', daemon)
+        -- Which daemon holds it is the in-flight table's to say (no `own` field: nothing read it).
+        redis.call('HSET', jk, 'st', 'claimed')
         infl_fields[#infl_fields + 1] = id
         infl_fields[#infl_fields + 1] = mark
         out[#out + 1] = id
@@ -118,4 +119,5 @@ local t = take('transactional', math.min(max - used, rest) - reserve)
 local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end
 if #infl_fields > 0 then redis.call('HSET', infl, unpack(infl_fields)) end
+trim_events()
 return out

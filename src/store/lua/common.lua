@@ -21,9 +21,18 @@ local function in_slices(list, fn)
   for s = 1, #list, 1000 do fn(unpack(list, s, math.min(#list, s + 999))) end
 end
 
--- One event per state change, capped (MAXLEN ~ keeps XADD O(1) amortised).
-local function emit(ev, maxlen)
-  redis.call('XADD', P .. 'events', 'MAXLEN', '~', maxlen, '*', 'event', cjson.encode(ev))
+-- One event per state change. The stream is capped once per script call (trim_events, the last step of
+-- every script that emits), not by MAXLEN ~ on each XADD: that clause cost about 0.45 µs per event even
+-- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS.md, seventh round). `~` lets
+-- the stream run over its cap by up to a node anyway; one call's events more changes nothing.
+local events_maxlen = nil
+local function emit_json(text, maxlen)
+  events_maxlen = maxlen
+  redis.call('XADD', P .. 'events', '*', 'event', text)
+end
+local function emit(ev, maxlen) emit_json(cjson.encode(ev), maxlen) end
+local function trim_events()
+  if events_maxlen then redis.call('XTRIM', P .. 'events', 'MAXLEN', '~', events_maxlen) end
 end
 
 -- The hottest events are written as text: a Lua table plus cjson.encode cost about 2.5 µs more per event
@@ -38,9 +47,6 @@ local function json_strings(list)
   local parts = {}
   for k = 1, #list do parts[k] = json_str(list[k]) end
   return '[' .. table.concat(parts, ',') .. ']'
-end
-local function emit_json(text, maxlen)
-  redis.call('XADD', P .. 'events', 'MAXLEN', '~', maxlen, '*', 'event', text)
 end
 -- The opening of an event from the job's HMGET car, n, meta: the stored meta text is valid JSON (Node wrote it).
 local function event_head(id, state, now, f)
@@ -63,15 +69,16 @@ local function job_event(id, state, now, f)
 end
 
 -- End a job's hash: its final state, kept for the retention period only. The caller writes the event.
-local function end_job(id, state, now, retention)
+-- `pf`, `pv`: a part state written in the same HSET (apply_receipt, a single-part job's last receipt).
+local function end_job(id, state, now, retention, pf, pv)
   local jk = k_job(id)
-  redis.call('HSET', jk, 'st', state, 'end', now)
+  if pf then redis.call('HSET', jk, 'st', state, 'end', now, pf, pv) else redis.call('HSET', jk, 'st', state, 'end', now) end
   redis.call('PEXPIRE', jk, retention)
 end
 
 -- End a job: state, one event, the hash kept for the retention period only.
-local function finish(id, state, code, err, now, maxlen, retention, extra)
-  end_job(id, state, now, retention)
+local function finish(id, state, code, err, now, maxlen, retention, extra, pf, pv)
+  end_job(id, state, now, retention, pf, pv)
   local ev = job_event(id, state, now)
   if code and code ~= '' then ev.code = code end
   if err and err ~= '' then ev.error = err end
@@ -103,7 +110,7 @@ end
 local function requeue_head(id)
   local f = redis.call('HMGET', k_job(id), 'car', 'cls')
   if not f[1] then return false end
-  redis.call('HSET', k_job(id), 'st', 'queued', 'own', '')
+  redis.call('HSET', k_job(id), 'st', 'queued')
   redis.call('LPUSH', k_lane(f[1], f[2]), id)
   return true
 end
@@ -162,7 +169,11 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   -- A part's final state is never overwritten: a late ENROUTE or a resent receipt changes nothing.
   local prev = f[3]
   if prev and FINAL_STAT[prev] then return 'dup' end
-  redis.call('HSET', jk, 'p' .. idx, stat)
+  -- The final state of a job's only part is written with the job's end (one HSET, not two: about 0.5 µs
+  -- per receipt, docs/BENCHMARKS.md seventh round); any other part's state first, as the HMGET below reads it.
+  local single = n == 1 and tonumber(idx) == 1
+  local pf, pv = nil, nil
+  if single and FINAL_STAT[stat] then pf, pv = 'p1', stat else redis.call('HSET', jk, 'p' .. idx, stat) end
   mark_invalid(jk, stat, err)
   if not FINAL_STAT[stat] then
     local ev = job_event(id, 'enroute', now)
@@ -171,7 +182,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     return 'interim'
   end
   local states
-  if n == 1 and tonumber(idx) == 1 then
+  if single then
     states = { stat }
   else
     local names = {}
@@ -192,17 +203,17 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local latency = tonumber(now) - tonumber(f[5] or now)
   if all_ok then
     -- The common end, its event written as text (see json_str): the fields finish() would write.
-    end_job(id, 'delivered', now, retention)
+    end_job(id, 'delivered', now, retention, pf, pv)
     emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. json_strings(parts) ..
       ',"msgIds":' .. ids .. ',"latencyMs":' .. string.format('%d', latency) .. '}', maxlen)
     return 'final', latency
   end
   local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = latency }
   if all_exp then
-    finish(id, 'expired', 'EXPIRED', 'the carrier reported the message expired', now, maxlen, retention, extra)
+    finish(id, 'expired', 'EXPIRED', 'the carrier reported the message expired', now, maxlen, retention, extra, pf, pv)
   else
     extra.receiptError = err
-    finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra)
+    finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra, pf, pv)
   end
   return 'final', latency
 end

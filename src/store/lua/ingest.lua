@@ -146,4 +146,5 @@ for _ = 1, count do
 end
 for _, lane in ipairs(lane_order) do in_slices(lanes[lane], function(...) redis.call('RPUSH', lane, ...) end) end
 in_slices(acks, function(...) redis.call('XACK', jobs_key, group, ...) end)
+trim_events()
 return out

@@ -39,4 +39,5 @@ for a = 10, 9 + tonumber(ARGV[9]) do
   out[#out + 1] = applied
 end
 redis.call('XTRIM', orphans, 'MINID', '~', tostring(now - retention))
+trim_events()
 return out

@@ -24,4 +24,5 @@ for _ = 1, count do
   end
   out[#out + 1] = r
 end
+trim_events()
 return out

@@ -49,4 +49,5 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
     peers = peers + 1
   end
 end
+trim_events()
 return { requeued, unknown, resent, peers, 0 }

@@ -24,6 +24,7 @@ load_invalid()
 -- which must find them), each bucket's expiry set once.
 local early_empty = {}
 local dlr_pending, dlr_keys = {}, {}
+local dlr_key = {} -- carrier -> today's receipt-map key, built once per call
 local function flush_dlr()
   for _, dk in ipairs(dlr_keys) do
     local pend = dlr_pending[dk]
@@ -38,7 +39,8 @@ local function submitted(id, ids, code, err)
   local car = f[1]
   local n = #ids
   drop_bodies(id)
-  local dk = k_dlr(car, day)
+  local dk = dlr_key[car]
+  if not dk then dk = k_dlr(car, day); dlr_key[car] = dk end
   local good = {}
   local pend = dlr_pending[dk]
   if not pend then pend = {}; dlr_pending[dk] = pend; dlr_keys[#dlr_keys + 1] = dk end
@@ -56,10 +58,10 @@ local function submitted(id, ids, code, err)
   if code ~= '' then ev = ev .. ',"code":' .. json_str(code) .. ',"error":' .. json_str(err) end
   emit_json(ev .. '}', maxlen)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
-  local early = k_early(car)
-  if early_empty[car] == nil then early_empty[car] = redis.call('HLEN', early) == 0 end
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
+  if early_empty[car] == nil then early_empty[car] = redis.call('HLEN', k_early(car)) == 0 end
   if early_empty[car] then return end
+  local early = k_early(car)
   flush_dlr()
   for _, m in ipairs(good) do
     local r = redis.call('HGET', early, m)
@@ -104,7 +106,7 @@ for _ = 1, count do
         local delay = math.min(max_ms, base_ms * 2 ^ (att - 1))
         local at = now + math.floor(delay * (0.5 + math.random() / 2))
         local car = redis.call('HGET', jk, 'car')
-        redis.call('HSET', jk, 'st', 'scheduled', 'own', '')
+        redis.call('HSET', jk, 'st', 'scheduled')
         redis.call('ZADD', k_sched(car), at, id)
         local ev = job_event(id, 'retrying', now)
         ev.code = code; ev.error = err; ev.attempt = att; ev.retryAt = at
@@ -140,4 +142,5 @@ end
 flush_dlr()
 -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
 for _, dk in ipairs(dlr_keys) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
+trim_events()
 return out
