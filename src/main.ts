@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
 /** The only module that touches `process`: argv, env, signals, exit code. */
 import { runCli } from './cli.js';
 import { Exit, type Io } from './commands/io.js';

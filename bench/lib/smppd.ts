@@ -36,6 +36,19 @@ export function daemonNodeFlags(): string[] {
   return exec ? exec[1]!.trim().split(/\s+/).filter(Boolean) : [];
 }
 
+/** The unit's Environment= settings (MALLOC_ARENA_MAX: glibc's arenas), given to the daemon the bench starts. */
+export function daemonEnv(): Record<string, string> {
+  const unit = readFileSync(join(ROOT, 'systemd/smppd.service'), 'utf8');
+  const out: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(.+)$/gm)) {
+    for (const kv of m[1]!.trim().split(/\s+/)) {
+      const i = kv.indexOf('=');
+      if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+  }
+  return out;
+}
+
 /** Path of a compiled main.js, compiling on first use; undefined when it cannot be compiled. */
 export function compiledSmppd(): string | undefined {
   if (compiledMain !== undefined) return compiledMain ?? undefined;
@@ -70,7 +83,7 @@ export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
   const main = compiledSmppd();
   const entry = main ? [main] : ['--import', 'tsx', join(ROOT, 'src/main.ts')];
   const child = spawn(process.execPath, [...daemonNodeFlags(), ...prof, ...entry, 'run', '--config', config], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...daemonEnv() },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });

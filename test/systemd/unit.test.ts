@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildConfig } from '../../src/config/schema.js';
 import { ROOT } from '../helpers/daemon.js';
-import { daemonNodeFlags } from '../../bench/lib/smppd.js';
+import { daemonEnv, daemonNodeFlags } from '../../bench/lib/smppd.js';
 
 const UNIT = join(ROOT, 'systemd/smppd.service');
 const text = readFileSync(UNIT, 'utf8');
@@ -65,6 +65,14 @@ t.test('the unit, npm start and the executable\'s first line start node with the
   const shebang = readFileSync(join(ROOT, 'src/main.ts'), 'utf8').split('\n')[0]!;
   t.same(flags(shebang), unit);
   t.same(daemonNodeFlags(), unit, 'the benchmarks run the daemon as the unit does');
+});
+
+t.test('the unit, npm start and the executable\'s first line run node with two malloc arenas', async (t) => {
+  t.ok((svc.get('Environment') ?? []).includes('MALLOC_ARENA_MAX=2'), 'the unit sets it (RSS target, docs/BENCHMARKS.md)');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  t.match(pkg.scripts.start!, /^MALLOC_ARENA_MAX=2 node /);
+  t.match(readFileSync(join(ROOT, 'src/main.ts'), 'utf8').split('\n')[0]!, /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node /);
+  t.same(daemonEnv(), { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' }, 'the benchmarks give the daemon the unit\'s environment');
 });
 
 t.test('the unit is hardened, without MemoryDenyWriteExecute (V8 JIT needs W+X pages)', async (t) => {
