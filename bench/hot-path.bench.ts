@@ -8,7 +8,7 @@ import smpp from 'smpp';
 import { buildConfig } from '../src/config/schema.js';
 import { encodeSubmitSmBody, type SubmitSmFields } from '../src/smpp/submit-encoder.js';
 import { createRedis } from '../src/store/redis.js';
-import { QueueStore } from '../src/store/queue-store.js';
+import { QueueStore, type Claimed } from '../src/store/queue-store.js';
 import type { Prepared, RawJob } from '../src/types.js';
 import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
 import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
@@ -62,13 +62,14 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
       const now = Date.now();
       const prepared = raws.slice(0, 5000).map((raw, i) => ({ ...(prepareJob({ ...raw, payload: raw.payload.replace('"hp-', `"hp${r}-`) }, ctx, now) as Prepared), entryId: `${r + 1}-${i}` }));
       await step('ingest', prepared.length, async () => { for (let i = 0; i < prepared.length; i += 100) await store.ingest(prepared.slice(i, i + 100)); });
-      const claimed: { id: string }[][] = [];
+      const claimed: Claimed[][] = [];
       await step('claim', prepared.length, async () => {
         for (;;) { const c = await store.claim('d1', 'tok', 'cmcc', 100); if (c === 'lease-lost' || c.length === 0) break; claimed.push(c); }
       });
       let m = 0;
       await step('settle', prepared.length, async () => {
-        for (const c of claimed) await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m${r}-${m++}`] })));
+        // With what the claim said, as the dispatcher settles (settle-event.ts).
+        for (const c of claimed) await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m${r}-${m++}`], job: x.job })));
       });
       await step('receipts', m, async () => {
         for (let i = 0; i < m; i += 100) {

@@ -145,7 +145,7 @@ export class Dispatcher {
     this.inFlight += claimed.length;
     const promises = this.carrier.sendMany(claimed.map((c) => c.parts));
     promises.forEach((p, i) => {
-      const { id, otp } = claimed[i]!;
+      const { id, otp, job } = claimed[i]!;
       void p.then((outcomes) => {
         for (const o of outcomes) {
           metrics.submits.inc({ carrier: this.carrier.name, result: resultOf(o) });
@@ -154,7 +154,9 @@ export class Dispatcher {
             metrics.responses.inc({ carrier: this.carrier.name, status: statusLabel(o.status) });
           }
         }
-        return this.settleOne(settleRecordFor(id, outcomes, this.d.normaliseId), otp);
+        const record = settleRecordFor(id, outcomes, this.d.normaliseId);
+        if (record.act === 'ok') record.job = job; // settle.lua then writes the event without reading the job
+        return this.settleOne(record, otp);
       });
     });
   }

@@ -8,12 +8,16 @@ import { JOB_CLASSES } from '../types.js';
 import { GROUP, Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { clockMinutes } from '../care/quiet-hours.js';
+import { submittedEvent, type ClaimedJob } from './settle-event.js';
 
-/** A job claimed and marked submitting; `otp`: of class otp (its answer is settled ahead of bulk ones). */
-export interface Claimed { id: string; parts: Buffer[]; otp: boolean }
+/**
+ * A job claimed and marked submitting; `otp`: of class otp (its answer is settled ahead of bulk ones);
+ * `job`: what its `submitted` event needs, handed back in its settle record (settle-event.ts).
+ */
+export interface Claimed { id: string; parts: Buffer[]; otp: boolean; job: ClaimedJob }
 
 export type SettleRecord =
-  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string }
+  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job?: ClaimedJob }
   | { act: 'requeue'; id: string }
   | { act: 'retry' | 'fail'; id: string; code: string; error: string }
   | { act: 'unknown'; id: string };
@@ -180,8 +184,12 @@ export class QueueStore {
     const arr = res as (Buffer | number)[];
     const otp = Number(arr[0]);
     const out: Claimed[] = [];
-    for (let i = 1; i + 2 < arr.length; i += 3) {
-      out.push({ id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2] as Buffer, Number(arr[i + 1])), otp: out.length < otp });
+    for (let i = 1; i + 3 < arr.length; i += 4) {
+      const n = Number(arr[i + 1]);
+      out.push({
+        id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2] as Buffer, n), otp: out.length < otp,
+        job: { carrier, parts: n, meta: arr[i + 3]!.toString() },
+      });
     }
     return out;
   }
@@ -193,11 +201,19 @@ export class QueueStore {
 
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
     const q = this.cfg.queue;
-    const args: (string | number)[] = [this.keys.prefix, daemon, this.now(), q.eventsMaxLen, q.retentionMs,
+    const now = this.now();
+    const args: (string | number)[] = [this.keys.prefix, daemon, now, q.eventsMaxLen, q.retentionMs,
       q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, records.length];
     for (const r of records) {
-      if (r.act === 'ok') args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.code ?? '', r.error ?? '');
-      else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
+      if (r.act === 'ok') {
+        args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.code ?? '', r.error ?? '');
+        if (r.job) {
+          const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
+          args.push(r.job.carrier, t.idsJson, t.event);
+        } else {
+          args.push('', '', ''); // without what the claim said, the script reads the job and writes the event
+        }
+      } else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
       else args.push(r.act, r.id);
     }
     args.push(...invalidTail(this.cfg.care));

@@ -16,8 +16,9 @@
 --       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
 --       13 restParts (default maxParts), 14 claim tag (unique among this daemon's claims since its last recover)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
---   otpCount, id1, n1, bodies1, id2, n2, bodies2, ... (bodies packed as common.lua k_body says; the
---   first otpCount jobs are OTP, so the daemon can settle their answers ahead of bulk ones)
+--   otpCount, id1, n1, bodies1, meta1, id2, ... (bodies packed as common.lua k_body says; meta the
+--   stored JSON text or ''; the first otpCount jobs are OTP, so the daemon can settle their answers
+--   ahead of bulk ones). The daemon hands n and meta back to settle, which then need not read the job.
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
@@ -66,7 +67,7 @@ local function take(cls, budget)
     end
     local id = head[pos]
     local jk = k_job(id)
-    local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo')
+    local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo', 'meta')
     local n = tonumber(f[2] or 0)
     local exp = tonumber(f[3] or 0)
     local wait = quiet_wait(f[4])
@@ -96,6 +97,7 @@ local function take(cls, budget)
         out[#out + 1] = id
         out[#out + 1] = n
         out[#out + 1] = read_bodies(id, n)
+        out[#out + 1] = f[5] or ''
         taken = taken + n
         used = used + n
       end
@@ -114,7 +116,7 @@ if share > 0 and rest > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 t
   redis.call('SET', credit_key, credit - reserve)
 end
 take('otp', max - reserve)
-out[1] = math.floor((#out - 1) / 3)
+out[1] = math.floor((#out - 1) / 4)
 local t = take('transactional', math.min(max - used, rest) - reserve)
 local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end

@@ -1,0 +1,91 @@
+import t from 'tap';
+import { buildConfig } from '../../src/config/schema.js';
+import { createRedis } from '../../src/store/redis.js';
+import { QueueStore, type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
+import { submittedEvent } from '../../src/store/settle-event.js';
+import type { PreparedOk } from '../../src/types.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+t.test('the submitted event text has the fields settle.lua writes, in its order', async (t) => {
+  const job = { carrier: 'cmcc', parts: 2, meta: '{"order":7}' };
+  t.same(submittedEvent('a', 1_700_000_000_123, job, ['m1', 'm2']), {
+    idsJson: '["m1","m2"]',
+    event: '{"id":"a","state":"submitted","at":1700000000123,"carrier":"cmcc","parts":2,"meta":{"order":7},"msgIds":["m1","m2"]}',
+  });
+  t.same(submittedEvent('b', 5, { carrier: 'cucc', parts: 2, meta: '' }, ['m1', ''], 'SMSC_REJECTED', 'part refused'), {
+    idsJson: '["m1"]',
+    event: '{"id":"b","state":"submitted","at":5,"carrier":"cucc","parts":2,"msgIds":["m1"],"code":"SMSC_REJECTED","error":"part refused"}',
+  }, 'a failed part is left out of the ids, and the code says why');
+  t.equal(JSON.parse(submittedEvent('q"\\', 5, { carrier: 'cmcc', parts: 1, meta: '' }, ['m']).event).id, 'q"\\', 'an id is escaped');
+});
+
+const srv = await startRedis();
+const cfg = buildConfig({
+  redis: { url: srv.url, prefix: 'se:' },
+  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
+});
+const redis = createRedis(cfg.redis, 'test');
+await redis.connect();
+let clock = 1_700_000_000_000;
+const store = new QueueStore(redis, cfg, () => clock);
+await store.ensureGroup();
+await store.recover('d1', 'tok', 'start');
+t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+
+let seq = 1;
+const job = (id: string, parts: number, meta?: Record<string, unknown>): PreparedOk & { entryId: string } => ({
+  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cmcc', class: 'transactional',
+  parts: Array.from({ length: parts }, (_, k) => Buffer.from(`body-${id}-${k}`)), fingerprint: '', sendAt: 0, expiresAt: 0,
+  tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${seq++}-0`, ...(meta ? { meta } : {}),
+});
+
+async function claimAll(): Promise<Map<string, Claimed>> {
+  const c = await store.claim('d1', 'tok', 'cmcc', 100);
+  if (c === 'lease-lost') throw new Error('lease lost');
+  return new Map(c.map((x) => [x.id, x]));
+}
+
+async function eventOf(id: string): Promise<string> {
+  const all = await redis.xrange('se:events', '-', '+');
+  return all.map(([, f]) => f[1]!).find((e) => JSON.parse(e).id === id)!;
+}
+
+t.test('the claim hands back each job’s carrier, part count and meta', async (t) => {
+  await store.ingest([job('c1', 1, { order: 1 }), job('c2', 2)]);
+  const c = await claimAll();
+  t.same(c.get('c1')!.job, { carrier: 'cmcc', parts: 1, meta: '{"order":1}' });
+  t.same(c.get('c2')!.job, { carrier: 'cmcc', parts: 2, meta: '' });
+  t.equal(c.get('c2')!.parts[1]!.toString(), 'body-c2-1', 'the bodies are still split right');
+  await store.settle('d1', [...c.values()].map((x) => ({ act: 'requeue' as const, id: x.id })));
+});
+
+t.test('settling with what the claim said writes what settle.lua writes from the job hash', async (t) => {
+  const cases: [string, number, Record<string, unknown> | undefined, (id: string) => SettleRecord][] = [
+    ['plain', 1, undefined, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`] })],
+    ['meta', 1, { order: 7, note: 'a "quoted" text / slash' }, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`] })],
+    ['split', 3, { n: 1 }, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`, '', `${id}-m3`], code: 'SMSC_REJECTED', error: 'part refused with command_status 0x00000045' })],
+  ];
+  for (const [name, parts, meta, record] of cases) {
+    clock += 1000;
+    const [a, b] = [`${name}-daemon`, `${name}-script`];
+    await store.ingest([job(a, parts, meta), job(b, parts, meta)]);
+    const c = await claimAll();
+    const withJob = { ...record(a), job: c.get(a)!.job } as SettleRecord;
+    t.same(await store.settle('d1', [withJob, record(b)]), ['submitted', 'submitted'], name);
+    const [ea, eb] = [await eventOf(a), await eventOf(b)];
+    t.equal(ea.replaceAll(a, 'ID'), eb.replaceAll(b, 'ID').replaceAll('\\/', '/'), `${name}: the same event text`);
+    const fields = ['st', 'ids', 'sub', 'p1', 'p2', 'p3'];
+    const [ha, hb] = [await redis.hmget(`se:job:${a}`, ...fields), await redis.hmget(`se:job:${b}`, ...fields)];
+    t.same(ha.map((v) => v?.replaceAll(a, 'ID')), hb.map((v) => v?.replaceAll(b, 'ID')), `${name}: the same job hash`);
+  }
+});
+
+t.test('a receipt finds a job settled with what the claim said', async (t) => {
+  await store.ingest([job('r1', 1)]);
+  const c = await claimAll();
+  await store.settle('d1', [{ act: 'ok', id: 'r1', msgIds: ['r1-m'], job: c.get('r1')!.job }]);
+  t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'r1-m', stat: 'DELIVRD', err: '000' }]))[0]!.status, 'final');
+  const delivered = (await redis.xrange('se:events', '-', '+')).map(([, f]) => JSON.parse(f[1]!)).filter((e) => e.id === 'r1');
+  t.same(delivered.map((e) => e.state), ['submitted', 'delivered']);
+  t.same(delivered[1].msgIds, ['r1-m'], 'the delivered event reads the ids the settle stored');
+});
