@@ -37,7 +37,7 @@ local function flush_dlr()
   end
 end
 
--- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2.4 µs per
+-- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2 µs per
 -- job of Redis's time (docs/BENCHMARKS.md, seventh round). With car '' they are made from the job hash.
 local function submitted(id, ids, code, err, car, ids_json, ev)
   local jk = k_job(id)
