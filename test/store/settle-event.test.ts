@@ -88,4 +88,7 @@ t.test('a receipt finds a job settled with what the claim said', async (t) => {
   const delivered = (await redis.xrange('se:events', '-', '+')).map(([, f]) => JSON.parse(f[1]!)).filter((e) => e.id === 'r1');
   t.same(delivered.map((e) => e.state), ['submitted', 'delivered']);
   t.same(delivered[1].msgIds, ['r1-m'], 'the delivered event reads the ids the settle stored');
+  const text = (await redis.xrevrange('se:events', '+', '-', 'COUNT', 1))[0]![1][1];
+  t.equal(text, `{"id":"r1","state":"delivered","at":${clock},"carrier":"cmcc","parts":1,"partStates":["DELIVRD"],"msgIds":["r1-m"],"latencyMs":0}`,
+    'the delivered event, written as text by the receipt script');
 });

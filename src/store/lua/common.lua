@@ -42,19 +42,34 @@ local function json_str(s)
   if string.find(s, '[%c"\\]') then return cjson.encode(s) end
   return '"' .. s .. '"'
 end
+-- json_str of the few values that repeat in every event (carrier names, receipt stats), remembered
+-- for the call; and the event time's text, made once per call.
+local json_known = {}
+local function json_str_known(s)
+  local v = json_known[s]
+  if not v then v = json_str(s); json_known[s] = v end
+  return v
+end
+local at_ms, at_text = nil, nil
+local function ms_text(ms)
+  if ms ~= at_ms then at_ms = ms; at_text = string.format('%d', ms) end
+  return at_text
+end
 local function json_strings(list)
   if #list == 0 then return '[]' end
+  if #list == 1 then return '[' .. json_str(list[1]) .. ']' end
   local parts = {}
   for k = 1, #list do parts[k] = json_str(list[k]) end
   return '[' .. table.concat(parts, ',') .. ']'
 end
 -- The opening of an event from the job's HMGET car, n, meta: the stored meta text is valid JSON (Node wrote it).
+-- One concatenation of all the pieces: Lua 5.1 interns every string it makes, so adding piece by piece
+-- to a growing string copied and hashed each step.
 local function event_head(id, state, now, f)
-  local h = '{"id":' .. json_str(id) .. ',"state":"' .. state .. '","at":' .. string.format('%d', now)
-  if f[1] then h = h .. ',"carrier":' .. json_str(f[1]) end
-  if f[2] then h = h .. ',"parts":' .. tonumber(f[2]) end
-  if f[3] and f[3] ~= '' then h = h .. ',"meta":' .. f[3] end
-  return h
+  local car = f[1] and (',"carrier":' .. json_str_known(f[1])) or ''
+  local parts = f[2] and (',"parts":' .. tonumber(f[2])) or ''
+  local meta = (f[3] and f[3] ~= '') and (',"meta":' .. f[3]) or ''
+  return '{"id":' .. json_str(id) .. ',"state":"' .. state .. '","at":' .. ms_text(now) .. car .. parts .. meta
 end
 
 -- Event skeleton from a job hash; meta is stored as JSON text and echoed as an object.
@@ -204,7 +219,8 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   if all_ok then
     -- The common end, its event written as text (see json_str): the fields finish() would write.
     end_job(id, 'delivered', now, retention, pf, pv)
-    emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. json_strings(parts) ..
+    local states = n == 1 and ('[' .. json_str_known(parts[1]) .. ']') or json_strings(parts)
+    emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. states ..
       ',"msgIds":' .. ids .. ',"latencyMs":' .. string.format('%d', latency) .. '}', maxlen)
     return 'final', latency
   end
