@@ -87,7 +87,8 @@ end
 -- `pf`, `pv`: a part state written in the same HSET (apply_receipt, a single-part job's last receipt).
 local function end_job(id, state, now, retention, pf, pv)
   local jk = k_job(id)
-  if pf then redis.call('HSET', jk, 'st', state, 'end', now, pf, pv) else redis.call('HSET', jk, 'st', state, 'end', now) end
+  local at = ms_text(now)
+  if pf then redis.call('HSET', jk, 'st', state, 'end', at, pf, pv) else redis.call('HSET', jk, 'st', state, 'end', at) end
   redis.call('PEXPIRE', jk, retention)
 end
 

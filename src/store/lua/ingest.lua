@@ -14,6 +14,7 @@
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
+local now_text = ARGV[3]
 local jobs_key = ARGV[#ARGV]
 local out = {}
 local i = 8
@@ -101,6 +102,8 @@ for _ = 1, count do
     local qo, why = ARGV[i + 11], ARGV[i + 12]
     local ck, cap_limit, cap_exp = ARGV[i + 13], tonumber(ARGV[i + 14]), tonumber(ARGV[i + 15])
     local n, bodies = tonumber(ARGV[i + 16]), ARGV[i + 17]
+    -- Numbers stored as the ARGV text they came in: redis.call would format each number again.
+    local exp_text, n_text = ARGV[i + 8], ARGV[i + 16]
     i = i + 18
     local refused = nil
     if seen == nil then refused = care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid) end
@@ -115,7 +118,7 @@ for _ = 1, count do
       if fp ~= '' and dedup_ms > 0 then redis.call('SET', P .. 'dedup:' .. fp, id, 'PX', dedup_ms) end
       -- Only what a script reads later; empty and default values are left out (a smaller listpack makes
       -- every later HSET/HMGET on the job cheaper). Absent means: rs 0, meta none, qo none, ck none, att 0.
-      local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp, 'n', n, 'ts', now }
+      local fields = { 'eid', eid, 'to', to, 'car', car, 'cls', cls, 'exp', exp_text, 'n', n_text, 'ts', now_text }
       if resend == '1' then fields[#fields + 1] = 'rs'; fields[#fields + 1] = '1' end
       if meta ~= '' then fields[#fields + 1] = 'meta'; fields[#fields + 1] = meta end
       if qo ~= '' then fields[#fields + 1] = 'qo'; fields[#fields + 1] = qo end

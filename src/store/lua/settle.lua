@@ -67,7 +67,7 @@ local function submitted(id, ids, code, err, car, ids_json, ev)
     if code ~= '' then ev = ev .. ',"code":' .. json_str(code) .. ',"error":' .. json_str(err) end
     ev = ev .. '}'
   end
-  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', now)
+  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[3])
   emit_json(ev, maxlen)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
