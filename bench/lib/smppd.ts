@@ -24,6 +24,9 @@ export interface SmppdUnderTest { pid: number; metricsPort: number; output(): st
 
 let compiledMain: string | null | undefined;
 
+/** The systemd unit the daemon runs under in production: the bench starts it the same way. */
+const unitText = (): string => readFileSync(join(ROOT, 'systemd/smppd.service'), 'utf8');
+
 /**
  * node's own flags in the systemd unit's ExecStart (V8 heap sizing): the daemon is measured as it is run.
  * SMPPD_BENCH_NODE_FLAGS replaces them (space-separated; empty: none) to measure other settings.
@@ -31,14 +34,14 @@ let compiledMain: string | null | undefined;
 export function daemonNodeFlags(): string[] {
   const override = process.env.SMPPD_BENCH_NODE_FLAGS;
   if (override !== undefined) return override.split(/\s+/).filter(Boolean);
-  const unit = readFileSync(join(ROOT, 'systemd/smppd.service'), 'utf8');
+  const unit = unitText();
   const exec = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit);
   return exec ? exec[1]!.trim().split(/\s+/).filter(Boolean) : [];
 }
 
 /** The unit's Environment= settings (MALLOC_ARENA_MAX: glibc's arenas), given to the daemon the bench starts. */
 export function daemonEnv(): Record<string, string> {
-  const unit = readFileSync(join(ROOT, 'systemd/smppd.service'), 'utf8');
+  const unit = unitText();
   const out: Record<string, string> = {};
   for (const m of unit.matchAll(/^Environment=(.+)$/gm)) {
     for (const kv of m[1]!.trim().split(/\s+/)) {

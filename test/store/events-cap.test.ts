@@ -2,7 +2,8 @@ import t from 'tap';
 import { buildConfig } from '../../src/config/schema.js';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
-import type { PreparedOk, PreparedRejected } from '../../src/types.js';
+import type { PreparedRejected } from '../../src/types.js';
+import { preparedJob } from '../helpers/prepared-job.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 
 // The scripts add events without a trim clause and trim the stream once per call (common.lua trim_events).
@@ -19,12 +20,8 @@ await store.ensureGroup();
 await store.recover('d1', 'tok', 'start');
 t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
-let seq = 1;
-const job = (id: string, parts = 1): PreparedOk & { entryId: string } => ({
-  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cmcc', class: 'transactional',
-  parts: Array.from({ length: parts }, (_, k) => Buffer.from(`body-${id}-${k}`)), fingerprint: '', sendAt: 0, expiresAt: 0,
-  tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${seq++}-0`,
-});
+const job = preparedJob;
+let seq = 100_000; // entry ids of the rejected jobs below, apart from preparedJob's
 
 // `~` trims whole stream nodes (stream-node-max-entries, 100 by default), so a capped stream holds 1000 to 1099.
 const CAPPED_MAX = 1100;

@@ -3,7 +3,7 @@ import { buildConfig } from '../../src/config/schema.js';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore, type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
 import { submittedEvent } from '../../src/store/settle-event.js';
-import type { PreparedOk } from '../../src/types.js';
+import { preparedJob } from '../helpers/prepared-job.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 
 t.test('the submitted event text has the fields settle.lua writes, in its order', async (t) => {
@@ -32,12 +32,7 @@ await store.ensureGroup();
 await store.recover('d1', 'tok', 'start');
 t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
-let seq = 1;
-const job = (id: string, parts: number, meta?: Record<string, unknown>): PreparedOk & { entryId: string } => ({
-  ok: true, id, to: '+8613800138000', from: 'x', carrier: 'cmcc', class: 'transactional',
-  parts: Array.from({ length: parts }, (_, k) => Buffer.from(`body-${id}-${k}`)), fingerprint: '', sendAt: 0, expiresAt: 0,
-  tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${seq++}-0`, ...(meta ? { meta } : {}),
-});
+const job = preparedJob;
 
 async function claimAll(): Promise<Map<string, Claimed>> {
   const c = await store.claim('d1', 'tok', 'cmcc', 100);
