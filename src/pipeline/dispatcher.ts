@@ -154,9 +154,7 @@ export class Dispatcher {
             metrics.responses.inc({ carrier: this.carrier.name, status: statusLabel(o.status) });
           }
         }
-        const record = settleRecordFor(id, outcomes, this.d.normaliseId);
-        if (record.act === 'ok') record.job = job; // settle.lua then writes the event without reading the job
-        return this.settleOne(record, otp);
+        return this.settleOne(settleRecordFor(id, job, outcomes, this.d.normaliseId), otp);
       });
     });
   }

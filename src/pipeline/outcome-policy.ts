@@ -5,6 +5,7 @@
  */
 import type { RequestOutcome } from '../smpp/outcome.js';
 import type { SettleRecord } from '../store/queue-store.js';
+import type { ClaimedJob } from '../store/settle-event.js';
 import type { SubmitResult } from '../obs/metrics.js';
 
 export const ESME_ROK = 0x00;
@@ -27,17 +28,17 @@ export function resultOf(o: RequestOutcome): SubmitResult {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
-/** One settle record from the outcomes of all parts of one message. */
-export function settleRecordFor(id: string, outcomes: RequestOutcome[], normaliseId: (s: string) => string): SettleRecord {
+/** One settle record from the outcomes of all parts of one message; `job`: what its claim said (settle-event.ts). */
+export function settleRecordFor(id: string, job: ClaimedJob, outcomes: RequestOutcome[], normaliseId: (s: string) => string): SettleRecord {
   const results = outcomes.map(resultOf);
   if (results.every((r) => r === 'ok')) {
-    return { act: 'ok', id, msgIds: outcomes.map((o) => normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? ''))) };
+    return { act: 'ok', id, job, msgIds: outcomes.map((o) => normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? ''))) };
   }
   if (results.some((r) => r === 'ok')) {
     // Some parts are on their way and cannot be recalled: the job is submitted with the others failed.
     const bad = outcomes.find((o, i) => results[i] !== 'ok')!;
     return {
-      act: 'ok', id,
+      act: 'ok', id, job,
       msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '')) : '')),
       code: bad.kind === 'response' ? 'SMSC_REJECTED' : bad.code,
       error: bad.kind === 'response' ? `part refused with command_status ${hex(bad.status)}` : `part ${bad.kind}`,

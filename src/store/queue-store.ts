@@ -17,7 +17,7 @@ import { submittedEvent, type ClaimedJob } from './settle-event.js';
 export interface Claimed { id: string; parts: Buffer[]; otp: boolean; job: ClaimedJob }
 
 export type SettleRecord =
-  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job?: ClaimedJob }
+  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob }
   | { act: 'requeue'; id: string }
   | { act: 'retry' | 'fail'; id: string; code: string; error: string }
   | { act: 'unknown'; id: string };
@@ -206,13 +206,8 @@ export class QueueStore {
       q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, records.length];
     for (const r of records) {
       if (r.act === 'ok') {
-        args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.code ?? '', r.error ?? '');
-        if (r.job) {
-          const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
-          args.push(r.job.carrier, t.idsJson, t.event);
-        } else {
-          args.push('', '', ''); // without what the claim said, the script reads the job and writes the event
-        }
+        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
+        args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
       else args.push(r.act, r.id);
     }

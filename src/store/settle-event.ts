@@ -4,7 +4,8 @@
  * so the script neither reads the job hash again nor builds the text: settle cost Redis 11.1–12.5 µs
  * per job with that work and 9.2–9.4 without it (bench/hot-path.bench.ts, 4 rounds; docs/BENCHMARKS.md,
  * seventh round). Redis runs every script on its one thread, which caps throughput.
- * Same fields, same order as settle.lua's own path (event_head), which a test keeps equal.
+ * The fields and their order are those of the events settle.lua and the other scripts write (common.lua
+ * event_head); test/store/settle-event.test.ts pins the text.
  */
 
 /** What the claim said about a job, handed back with its settle record. */

@@ -4,6 +4,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { jobOf } from '../helpers/prepared-job.js';
 
 // The care rules in the scripts themselves, with two connections standing for two daemons.
 const srv = await startRedis();
@@ -58,10 +59,10 @@ t.test('the cap is taken at intake and given back when the SMSC refuses every pa
   t.same(await storeA!.ingest([job('c1', { to, cap }), job('c2', { to, cap }), job('c3', { to, cap })]),
     ['queued', 'queued', 'rejected:OVER_CAP']);
   t.equal(await redis.get('c:cap:' + cap.key), '2');
-  await storeA!.claim('d1', 'tok', 'cmcc', 10);
+  const claimed = await storeA!.claim('d1', 'tok', 'cmcc', 10);
   await storeA!.settle('d1', [
     { act: 'fail', id: 'c1', code: 'SMSC_REJECTED', error: 'command_status 0x0000000b' },
-    { act: 'ok', id: 'c2', msgIds: ['m1'] },
+    { act: 'ok', id: 'c2', msgIds: ['m1'], job: jobOf(claimed, 'c2') },
   ]);
   t.equal(await redis.get('c:cap:' + cap.key), '1', 'the failed job gave its count back, the submitted one did not');
   await storeA!.settle('d1', [{ act: 'fail', id: 'c1', code: 'SMSC_REJECTED', error: 'again' }]);

@@ -11,6 +11,7 @@ import { encodePdu } from '../../src/smpp/pdu-codec.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { testCarrier, testConfig } from '../helpers/test-config.js';
+import { jobOf } from '../helpers/prepared-job.js';
 
 const srv = await startRedis({ aof: true }); // the outage test restarts it: the data must survive
 const base = testConfig();
@@ -48,8 +49,8 @@ async function submitted(id: string, msgIds: string[]): Promise<void> {
     fingerprint: '', sendAt: 0, expiresAt: 0, tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${Date.now()}-${id.length}`,
   };
   await store.ingest([job]);
-  await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.settle('d1', [{ act: 'ok', id, msgIds }]);
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
+  await store.settle('d1', [{ act: 'ok', id, msgIds, job: jobOf(claimed, id) }]);
 }
 
 const metric = async (name: string): Promise<number> => {

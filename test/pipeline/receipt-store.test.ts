@@ -6,6 +6,7 @@ import { InboundStore } from '../../src/store/inbound-store.js';
 import { parseReceipt } from '../../src/smpp/receipt.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { jobOf } from '../helpers/prepared-job.js';
 
 const srv = await startRedis();
 const cfg = buildConfig({
@@ -31,8 +32,8 @@ async function submitted(id: string, msgIds: string[]): Promise<void> {
     quietHours: 'ignore', resend: false, entryId: `${seq++}-0`,
   };
   await store.ingest([job]);
-  await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.settle('d1', [{ act: 'ok', id, msgIds }]);
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
+  await store.settle('d1', [{ act: 'ok', id, msgIds, job: jobOf(claimed, id) }]);
 }
 
 const rc = (messageId: string, stat: string, err = '000') => ({ carrier: 'cmcc', messageId, stat, err });

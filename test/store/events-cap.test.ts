@@ -3,7 +3,7 @@ import { buildConfig } from '../../src/config/schema.js';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedRejected } from '../../src/types.js';
-import { preparedJob } from '../helpers/prepared-job.js';
+import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 
 // The scripts add events without a trim clause and trim the stream once per call (common.lua trim_events).
@@ -35,7 +35,7 @@ t.test('settle and receipt calls keep the events stream at its cap however many 
     const c = await store.claim('d1', 'tok', 'cmcc', 100);
     if (c === 'lease-lost' || c.length === 0) break;
     claimed.push(...c.map((x) => x.id));
-    await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m-${x.id}`] })));
+    await store.settle('d1', c.map((x) => ({ act: 'ok' as const, id: x.id, msgIds: [`m-${x.id}`], job: x.job })));
   }
   t.equal(claimed.length, 1500);
   const afterSettle = await redis.xlen('ec:events');
@@ -62,7 +62,7 @@ t.test('ingest calls that reject keep the events stream at its cap', async (t) =
 t.test('a single-part job’s last receipt writes its part state and the final state together', async (t) => {
   await store.ingest([job('one')]);
   const c = await store.claim('d1', 'tok', 'cmcc', 10);
-  t.same(await store.settle('d1', (c as { id: string }[]).map((x) => ({ act: 'ok' as const, id: x.id, msgIds: ['m-one'] }))), ['submitted']);
+  t.same(await store.settle('d1', [{ act: 'ok', id: 'one', msgIds: ['m-one'], job: jobOf(c, 'one') }]), ['submitted']);
   t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'm-one', stat: 'UNDELIV', err: '001' }]))[0]!.status, 'final');
   t.same(await redis.hmget('ec:job:one', 'st', 'p1'), ['undeliverable', 'UNDELIV']);
   t.ok(Number(await redis.pttl('ec:job:one')) > 0, 'kept for the retention period only');
@@ -74,7 +74,7 @@ t.test('a single-part job’s last receipt writes its part state and the final s
 t.test('a two-part job keeps the first part’s state until the second receipt ends it', async (t) => {
   await store.ingest([job('two', 2)]);
   const c = await store.claim('d1', 'tok', 'cmcc', 10);
-  await store.settle('d1', (c as { id: string }[]).map((x) => ({ act: 'ok' as const, id: x.id, msgIds: ['m-two-1', 'm-two-2'] })));
+  await store.settle('d1', [{ act: 'ok', id: 'two', msgIds: ['m-two-1', 'm-two-2'], job: jobOf(c, 'two') }]);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-two-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'interim' }]);
   t.same(await redis.hmget('ec:job:two', 'st', 'p1', 'p2'), ['submitted', 'DELIVRD', null]);
   t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'm-two-2', stat: 'DELIVRD', err: '000' }]))[0]!.status, 'final');

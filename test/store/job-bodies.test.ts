@@ -4,6 +4,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { QueueStore, packBodies, unpackBodies } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { jobOf } from '../helpers/prepared-job.js';
 
 const srv = await startRedis();
 const cfg = buildConfig({ redis: { url: srv.url, prefix: 'b:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
@@ -29,7 +30,7 @@ t.test('bodies live beside the job hash, which stays compact, and are gone once 
   t.not(claimed, 'lease-lost');
   const parts = (claimed as { id: string; parts: Buffer[] }[])[0]!.parts;
   t.ok(parts[0]!.equals(bodies[0]!) && parts[1]!.equals(bodies[1]!), 'claim returns the bodies byte for byte, in order');
-  await store.settle('d1', [{ act: 'ok', id: 'big', msgIds: ['m1', 'm2'] }]);
+  await store.settle('d1', [{ act: 'ok', id: 'big', msgIds: ['m1', 'm2'], job: jobOf(claimed, 'big') }]);
   t.equal(await redis.exists(store.keys.body('big')), 0, 'bodies dropped at submit');
   t.equal(await redis.object('ENCODING', store.keys.job('big')), 'listpack');
 });

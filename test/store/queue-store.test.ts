@@ -4,6 +4,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { jobOf } from '../helpers/prepared-job.js';
 
 const srv = await startRedis();
 const cfg = buildConfig({
@@ -40,7 +41,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   t.equal((claimed as any[]).length, 1);
   t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
   t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1', 'the claim marks it submitting, tagged with the claim');
-  t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'] }]), ['submitted']);
+  t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'], job: jobOf(claimed, 'a') }]), ['submitted']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'dup' }]);
   const ev = (await events()).filter((e) => e.id === 'a');
@@ -56,9 +57,9 @@ t.test('a second job with an id in use is rejected without touching the first', 
 
 t.test('a receipt that arrives before its response is held and applied when the mapping lands', async (t) => {
   await store.ingest([job('b')]);
-  await store.claim('d1', 'tok', 'cmcc', 10);
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), [{ status: 'held' }]);
-  await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'] }]);
+  await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'], job: jobOf(claimed, 'b') }]);
   t.equal(await redis.hget('t:job:b', 'st'), 'delivered');
 });
 
@@ -165,8 +166,9 @@ t.test('renewing a lease counts the live daemons, so carrier TPS is shared rathe
 t.test('a job id with colons in it is matched to its receipt', async (t) => {
   await store.recover('d1', 'tok3', 'start');
   await store.ingest([job('p:1-0:x', { carrier: 'colon' })]);
-  t.same(((await store.claim('d1', 'tok3', 'colon', 10)) as any[]).map((x) => x.id), ['p:1-0:x']);
-  await store.settle('d1', [{ act: 'ok', id: 'p:1-0:x', msgIds: ['m-colon'] }]);
+  const claimed = await store.claim('d1', 'tok3', 'colon', 10);
+  t.same((claimed as any[]).map((x) => x.id), ['p:1-0:x']);
+  await store.settle('d1', [{ act: 'ok', id: 'p:1-0:x', msgIds: ['m-colon'], job: jobOf(claimed, 'p:1-0:x') }]);
   const r = await store.receipts([{ carrier: 'colon', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
   t.equal(JSON.stringify(r).includes('final'), true, `the receipt ends the job (${JSON.stringify(r)})`);
   t.equal(await redis.hget('t:job:p:1-0:x', 'st'), 'delivered');

@@ -4,11 +4,11 @@
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
 --       8 retryBaseMs, 9 retryMaxMs, 10 count, then per job one record:
---   'ok', id, n, msgId1..msgIdN, code, error, car, idsJson, event
---                                               -- submitted; an empty msgId = that part failed (code/error say why).
+--   'ok', id, n, msgId1..msgIdN, car, idsJson, event
+--                                               -- submitted; an empty msgId = that part failed (the event says why).
 --                                               -- car, idsJson (the accepted ids) and the event's JSON text come
---                                               -- from the daemon, which has what the claim handed it; car '' =
---                                               -- read the job and write them here (src/store/settle-event.ts)
+--                                               -- from the daemon, which has what the claim handed it
+--                                               -- (src/store/settle-event.ts)
 --   'requeue', id                               -- never written, or throttled: head of lane, no attempt counted
 --   'retry', id, code, error                    -- transient SMSC error: attempt+1, backoff with jitter, or dead letter
 --   'fail', id, code, error                     -- permanent: failed
@@ -38,14 +38,9 @@ local function flush_dlr()
 end
 
 -- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2 µs per
--- job of Redis's time (docs/BENCHMARKS.md, seventh round). With car '' they are made from the job hash.
-local function submitted(id, ids, code, err, car, ids_json, ev)
+-- job of Redis's time (docs/BENCHMARKS.md, seventh round).
+local function submitted(id, ids, car, ids_json, ev)
   local jk = k_job(id)
-  local f = nil
-  if car == '' then
-    f = redis.call('HMGET', jk, 'car', 'n', 'meta')
-    car = f[1]
-  end
   local n = #ids
   drop_bodies(id)
   local dk = dlr_key[car]
@@ -60,12 +55,6 @@ local function submitted(id, ids, code, err, car, ids_json, ev)
     else
       redis.call('HSET', jk, 'p' .. p, 'FAILED')
     end
-  end
-  if f then
-    ids_json = json_strings(good)
-    ev = event_head(id, 'submitted', now, f) .. ',"msgIds":' .. ids_json
-    if code ~= '' then ev = ev .. ',"code":' .. json_str(code) .. ',"error":' .. json_str(err) end
-    ev = ev .. '}'
   end
   redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[3])
   emit_json(ev, maxlen)
@@ -93,10 +82,9 @@ for _ = 1, count do
     local n = tonumber(ARGV[i + 2])
     local ids = {}
     for p = 1, n do ids[p] = ARGV[i + 2 + p] end
-    local code, err = ARGV[i + 3 + n], ARGV[i + 4 + n]
-    local car, ids_json, ev = ARGV[i + 5 + n], ARGV[i + 6 + n], ARGV[i + 7 + n]
-    i = i + 8 + n
-    if mine then submitted(id, ids, code, err, car, ids_json, ev); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
+    local car, ids_json, ev = ARGV[i + 3 + n], ARGV[i + 4 + n], ARGV[i + 5 + n]
+    i = i + 6 + n
+    if mine then submitted(id, ids, car, ids_json, ev); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
   elseif act == 'requeue' then
     i = i + 2
     if mine and requeue_head(id) then out[#out + 1] = 'queued' else out[#out + 1] = 'skipped' end
