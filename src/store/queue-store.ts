@@ -52,7 +52,7 @@ const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.b
 
 /**
  * A job's PDU bodies as one value (common.lua k_body): the body itself for one part, else each part behind
- * its length in 2 octets. One argument per job and one GET at claim instead of a list per job.
+ * its length in 2 octets. One argument per job; a queued job carries it in its lane entry.
  */
 export function packBodies(parts: Uint8Array[]): Buffer {
   if (parts.length === 1) return buf(parts[0]!);
@@ -67,6 +67,13 @@ export function packBodies(parts: Uint8Array[]): Buffer {
     at += 2 + p.byteLength;
   }
   return out;
+}
+
+/** The job id of a lane entry: the id alone, or the id, a space and its bodies (common.lua lane_entry). */
+export function laneEntryId(entry: Buffer | null): string {
+  if (!entry) return '';
+  const space = entry.indexOf(0x20);
+  return entry.toString('latin1', 0, space < 0 ? entry.length : space);
 }
 
 export function unpackBodies(packed: Buffer, n: number): Buffer[] {
@@ -257,14 +264,14 @@ export class QueueStore {
 
   async lanes(carriers: string[]): Promise<LaneStatus[]> {
     const p = this.redis.pipeline();
-    for (const c of carriers) for (const cls of JOB_CLASSES) { p.llen(this.keys.lane(c, cls)); p.lindex(this.keys.lane(c, cls), 0); }
+    for (const c of carriers) for (const cls of JOB_CLASSES) { p.llen(this.keys.lane(c, cls)); p.lindexBuffer(this.keys.lane(c, cls), 0); }
     const res = (await p.exec()) ?? [];
     const heads: string[] = [];
     const out: LaneStatus[] = [];
     let k = 0;
     for (const c of carriers) for (const cls of JOB_CLASSES) {
       out.push({ carrier: c, class: cls, depth: Number(res[k]![1]), oldestAgeMs: 0 });
-      heads.push((res[k + 1]![1] as string | null) ?? '');
+      heads.push(laneEntryId(res[k + 1]![1] as Buffer | null));
       k += 2;
     }
     const p2 = this.redis.pipeline();

@@ -40,7 +40,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.equal((claimed as any[]).length, 1);
   t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
-  t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1', 'the claim marks it submitting, tagged with the claim');
+  t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1 body-a', 'the claim marks it submitting, tagged with the claim, its body after');
   t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'], job: jobOf(claimed, 'a') }]), ['submitted']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'dup' }]);
@@ -75,7 +75,7 @@ t.test('recovery requeues the jobs of a claim whose reply was lost and ends the 
   await redis.client('PAUSE', 300, 'ALL');
   await t.rejects(own.claim('d1', 'tok', 'cmcc', 10), /timed out/i, 'the reply never comes');
   await new Promise((r) => setTimeout(r, 400));
-  t.match(await redis.hget('t:inflight:d1', 'c'), /^S\d+$/, 'yet the claim ran: c is marked S');
+  t.match(await redis.hget('t:inflight:d1', 'c'), /^S\d+ body-c$/, 'yet the claim ran: c is marked S');
   await own.ingest([job('d')]);
   t.same(((await own.claim('d1', 'tok', 'cmcc', 10)) as any[]).map((x) => x.id), ['d'], 'd is claimed and (as far as Redis knows) written');
   t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0], 'c requeued, d unknown');

@@ -1,7 +1,7 @@
 -- claim: take up to maxParts message parts of one carrier for this daemon, highest class first, and
 -- mark them submitting (S) in the same call: the daemon writes their PDUs once this reply is in
 -- (ARCHITECTURE §2), so no second round trip stands between a claim and the wire. The in-flight value is
--- 'S' .. claim tag: if this reply is lost, nothing was written, and the daemon's next recover names the
+-- 'S' .. claim tag, then a space and the job's bodies (common.lua lane_entry): if this reply is lost, nothing was written, and the daemon's next recover names the
 -- tag to put those jobs back at the head of their lanes instead of ending them `unknown`.
 -- Due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
 -- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
@@ -65,7 +65,7 @@ local function take(cls, budget)
       pos = 1
       if #head == 0 then break end
     end
-    local id = head[pos]
+    local id, bodies = split_held(head[pos])
     local jk = k_job(id)
     local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo', 'meta')
     local n = tonumber(f[2] or 0)
@@ -76,6 +76,7 @@ local function take(cls, budget)
     elseif wait > 0 and not (exp > 0 and exp <= now) then
       pos = pos + 1; popped = popped + 1
       local at = math.floor(now / 60000) * 60000 + wait * 60000
+      keep_bodies(id, bodies)
       redis.call('HSET', jk, 'st', 'scheduled')
       redis.call('ZADD', k_sched(car), at, id)
       local ev = job_event(id, 'scheduled', now)
@@ -86,17 +87,22 @@ local function take(cls, budget)
     else
       pos = pos + 1; popped = popped + 1
       if exp > 0 and exp <= now then
-        drop_bodies(id)
+        if not bodies then drop_bodies(id) end
         release_cap(jk)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
         -- Which daemon holds it is the in-flight table's to say (no `own` field: nothing read it).
         redis.call('HSET', jk, 'st', 'claimed')
+        -- The bodies move to the in-flight value (common.lua lane_entry): body:<id> is gone once claimed.
+        if not bodies then
+          bodies = read_bodies(id, n)
+          drop_bodies(id)
+        end
         infl_fields[#infl_fields + 1] = id
-        infl_fields[#infl_fields + 1] = mark
+        infl_fields[#infl_fields + 1] = bodies and (mark .. ' ' .. bodies) or mark
         out[#out + 1] = id
         out[#out + 1] = n
-        out[#out + 1] = read_bodies(id, n)
+        out[#out + 1] = bodies
         out[#out + 1] = f[5] or ''
         taken = taken + n
         used = used + n

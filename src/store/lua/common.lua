@@ -102,16 +102,38 @@ local function finish(id, state, code, err, now, maxlen, retention, extra, pf, p
   emit(ev, maxlen)
 end
 
--- Drop the ready-to-write bodies: they are the bulk of a job's bytes and are never needed again.
--- They live in a key of their own (body:<id>), not in the job hash: one value over
--- hash-max-listpack-value (64 B) turns a hash into a hashtable for good, ~3x the bytes while the
--- job awaits its receipt (measured: docs/BENCHMARKS.md).
+-- Where a job's ready-to-write bodies (packed as k_body says) are, by state:
+--   queued: in its lane entry, `<id> <bodies>` (lane_entry; ids never hold a space, job-fields.ts), so a
+--           job sent at once never has a key of its own: no SET, GET and DEL per job (docs/BENCHMARKS.md,
+--           eighth round). A lane entry that is the id alone (promoted from the schedule, or queued by an
+--           older version) has them in body:<id>.
+--   in flight: in its in-flight value, `<claim mark> <bodies>` (claim.lua moves them there), so a recover
+--           or a requeue can put them back; settle's HDEL drops them with the entry.
+--   scheduled: in body:<id> (keep_bodies).
+-- body:<id> stays out of the job hash: one value over hash-max-listpack-value (64 B) turns a hash into
+-- a hashtable for good, ~3x the bytes while the job awaits its receipt (measured: docs/BENCHMARKS.md).
+local function lane_entry(id, bodies)
+  if bodies then return id .. ' ' .. bodies end
+  return id
+end
+-- A lane entry or an in-flight value -> its first word (id or claim mark), and the bodies or nil.
+local function split_held(v)
+  local s = string.find(v, ' ', 1, true)
+  if not s then return v, nil end
+  return string.sub(v, 1, s - 1), string.sub(v, s + 1)
+end
+
+-- Drop body:<id>: where the bodies of a scheduled job, or of one queued by an older version, were.
 local function drop_bodies(id)
   redis.call('DEL', k_body(id))
 end
+-- Bodies that leave their lane entry or in-flight value for the schedule go to body:<id>.
+local function keep_bodies(id, bodies)
+  if bodies then redis.call('SET', k_body(id), bodies) end
+end
 
--- The bodies of a job as k_body describes them. A job queued by an older smppd kept them in a list
--- (one part per entry): those are packed the same way, so an upgrade with jobs queued sends them all.
+-- The bodies in body:<id>. An older version kept them in a list (one part per entry): those are packed
+-- the same way, so an upgrade with jobs queued sends them all.
 local function read_bodies(id, n)
   local b = redis.pcall('GET', k_body(id))
   if type(b) ~= 'table' then return b end
@@ -122,12 +144,13 @@ local function read_bodies(id, n)
   return table.concat(packed)
 end
 
--- Back to the head of its lane (never written: no attempt counted).
-local function requeue_head(id)
+-- Back to the head of its lane (never written: no attempt counted), with the bodies it held (nil: they
+-- are in body:<id>).
+local function requeue_head(id, bodies)
   local f = redis.call('HMGET', k_job(id), 'car', 'cls')
   if not f[1] then return false end
   redis.call('HSET', k_job(id), 'st', 'queued')
-  redis.call('LPUSH', k_lane(f[1], f[2]), id)
+  redis.call('LPUSH', k_lane(f[1], f[2]), lane_entry(id, bodies))
   return true
 end
 

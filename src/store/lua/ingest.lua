@@ -8,7 +8,7 @@
 -- ARGV: 1 prefix, 2 group, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 dedupWindowMs, 7 count, then per job:
 --   accepted: 'A', entryId, id, to, carrier, class, fingerprint, sendAt, expiresAt, resend, meta,
 --             utcOffsetMin ('' = quiet hours do not apply), deferred ('' | 'quiet-hours'),
---             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body)
+--             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
@@ -123,9 +123,9 @@ for _ = 1, count do
       if meta ~= '' then fields[#fields + 1] = 'meta'; fields[#fields + 1] = meta end
       if qo ~= '' then fields[#fields + 1] = 'qo'; fields[#fields + 1] = qo end
       if ck ~= '' then fields[#fields + 1] = 'ck'; fields[#fields + 1] = ck end
-      -- SET replaces the bodies of an earlier job with this id (long gone): they must never be sent.
-      if n > 0 then redis.call('SET', k_body(id), bodies) else redis.call('DEL', k_body(id)) end
       if send_at > now then
+        -- SET replaces the bodies of an earlier job with this id (long gone): they must never be sent.
+        if n > 0 then redis.call('SET', k_body(id), bodies) else redis.call('DEL', k_body(id)) end
         fields[#fields + 1] = 'st'; fields[#fields + 1] = 'scheduled'
         redis.call('HSET', k_job(id), unpack(fields))
         redis.call('ZADD', k_sched(car), send_at, id)
@@ -140,7 +140,9 @@ for _ = 1, count do
         local lane = k_lane(car, cls)
         local q = lanes[lane]
         if not q then q = {}; lanes[lane] = q; lane_order[#lane_order + 1] = lane end
-        q[#q + 1] = id
+        -- The bodies ride in the lane entry (common.lua lane_entry); claim reads them from there.
+        -- A job with no part has none: a body:<id> an earlier job with this id left must not be sent for it.
+        if n > 0 then q[#q + 1] = lane_entry(id, bodies) else redis.call('DEL', k_body(id)); q[#q + 1] = id end
         out[#out + 1] = 'queued'
       end
     end

@@ -17,16 +17,17 @@ local function recover(d, own)
   local infl = k_inflight(d)
   local all = redis.call('HGETALL', infl)
   for j = 1, #all, 2 do
-    local id, st = all[j], all[j + 1]
+    -- The value is the claim mark, then (from a daemon of this version) a space and the job's bodies.
+    local id, st, bodies = all[j], split_held(all[j + 1])
     local jk = k_job(id)
     local js = redis.call('HGET', jk, 'st')
     if js and not FINAL[js] then
       if st == 'C' or (own and unwritten[st]) then
-        requeue_head(id); requeued = requeued + 1
+        requeue_head(id, bodies); requeued = requeued + 1
       elseif redis.call('HGET', jk, 'rs') == '1' then
-        requeue_head(id); resent = resent + 1
+        requeue_head(id, bodies); resent = resent + 1
       else
-        drop_bodies(id)
+        drop_bodies(id) -- where an older version's claim left them
         finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'the daemon stopped after writing, before the response', now, maxlen, retention)
         unknown = unknown + 1
       end

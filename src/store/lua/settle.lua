@@ -22,6 +22,8 @@ local count = tonumber(ARGV[10])
 local infl = k_inflight(daemon)
 local out, i = {}, 11
 local day = math.floor(now / 86400000)
+-- A job's bodies go with its in-flight entry (HDEL): a job this daemon claimed has no body:<id> (claim.lua),
+-- so no final state here deletes one.
 load_invalid()
 -- Once per key per call, not per job: the early hash is checked once per carrier, and receipt-map
 -- entries are written with one HSET per day bucket at the end (or before an early receipt is applied,
@@ -42,7 +44,6 @@ end
 local function submitted(id, ids, car, ids_json, ev)
   local jk = k_job(id)
   local n = #ids
-  drop_bodies(id)
   local dk = dlr_key[car]
   if not dk then dk = k_dlr(car, day); dlr_key[car] = dk end
   local good = {}
@@ -77,7 +78,19 @@ end
 
 for _ = 1, count do
   local act, id = ARGV[i], ARGV[i + 1]
-  local mine = redis.call('HDEL', infl, id) == 1
+  -- Where the job may go back to a lane or the schedule, its bodies are read from the in-flight value first.
+  local mine, bodies = nil, nil
+  if act == 'ok' or act == 'fail' then
+    mine = redis.call('HDEL', infl, id) == 1
+  else
+    local held = redis.call('HGET', infl, id)
+    mine = held ~= false
+    if mine then
+      redis.call('HDEL', infl, id)
+      local _
+      _, bodies = split_held(held)
+    end
+  end
   if act == 'ok' then
     local n = tonumber(ARGV[i + 2])
     local ids = {}
@@ -87,7 +100,7 @@ for _ = 1, count do
     if mine then submitted(id, ids, car, ids_json, ev); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
   elseif act == 'requeue' then
     i = i + 2
-    if mine and requeue_head(id) then out[#out + 1] = 'queued' else out[#out + 1] = 'skipped' end
+    if mine and requeue_head(id, bodies) then out[#out + 1] = 'queued' else out[#out + 1] = 'skipped' end
   elseif act == 'retry' then
     local code, err = ARGV[i + 2], ARGV[i + 3]
     i = i + 4
@@ -97,7 +110,6 @@ for _ = 1, count do
       local jk = k_job(id)
       local att = redis.call('HINCRBY', jk, 'att', 1)
       if att >= max_att then
-        drop_bodies(id)
         redis.call('ZADD', P .. 'dead', now, id)
         release_cap(jk)
         finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
@@ -107,6 +119,7 @@ for _ = 1, count do
         local delay = math.min(max_ms, base_ms * 2 ^ (att - 1))
         local at = now + math.floor(delay * (0.5 + math.random() / 2))
         local car = redis.call('HGET', jk, 'car')
+        keep_bodies(id, bodies)
         redis.call('HSET', jk, 'st', 'scheduled')
         redis.call('ZADD', k_sched(car), at, id)
         local ev = job_event(id, 'retrying', now)
@@ -119,7 +132,6 @@ for _ = 1, count do
     local code, err = ARGV[i + 2], ARGV[i + 3]
     i = i + 4
     if mine then
-      drop_bodies(id)
       release_cap(k_job(id))
       finish(id, 'failed', code, err, now, maxlen, retention)
       out[#out + 1] = 'failed'
@@ -131,10 +143,9 @@ for _ = 1, count do
     if not mine then
       out[#out + 1] = 'skipped'
     elseif redis.call('HGET', k_job(id), 'rs') == '1' then
-      requeue_head(id)
+      requeue_head(id, bodies)
       out[#out + 1] = 'queued'
     else
-      drop_bodies(id)
       finish(id, 'unknown', 'UNKNOWN_OUTCOME', 'written, but no response arrived', now, maxlen, retention)
       out[#out + 1] = 'unknown'
     end
