@@ -56,6 +56,7 @@ export interface PreparedOk {
   meta?: Record<string, unknown>;
   // Care rules (src/care/plan.ts), read by ingest.lua and kept on the job for claim.lua and settle.lua.
   utcOffsetMin?: number; // the recipient zone's offset at the send time, when quiet hours apply
+  offsetChanges?: string; // the zone's offset changes within a year after it: `minute,offset,...` (care/zone-time.ts)
   deferred?: 'quiet-hours'; // sendAt was moved out of quiet hours
   cap?: { key: string; limit: number; expireAtMs: number }; // frequency-cap counter
 }

@@ -6,7 +6,7 @@
 import type { JobClass } from '../types.js';
 import { periodOf, type CapPeriod } from './cap-period.js';
 import { nextAllowedMs, type QuietWindow } from './quiet-hours.js';
-import { utcOffsetMin } from './zone-time.js';
+import { offsetChangesAfter, utcOffsetMin } from './zone-time.js';
 
 export interface CareRules {
   quiet: QuietWindow;
@@ -23,6 +23,7 @@ export interface CarePlan {
   sendAt: number; // 0 = now
   deferred: boolean; // moved out of quiet hours
   utcOffsetMin?: number; // set when quiet hours apply: the zone's offset at the send time
+  offsetChanges?: string; // and its changes within a year after it, `minute,offset,...` (zone-time.ts), when any
   cap?: CapCounter;
 }
 
@@ -39,6 +40,9 @@ export function planCare(
     const next = nextAllowedMs(at, job.tz, rules.quiet);
     if (next !== null) { at = next; plan.sendAt = next; plan.deferred = true; }
     plan.utcOffsetMin = utcOffsetMin(job.tz, at);
+    // A job claimed after a DST change is re-checked with the offset in force then (claim.lua zone_offset).
+    const changes = offsetChangesAfter(job.tz, at);
+    if (changes !== '') plan.offsetChanges = changes;
   }
   const cap = rules.caps[job.class];
   if (cap) {

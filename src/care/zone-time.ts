@@ -68,3 +68,45 @@ export function wallToUtc(tz: string, year: number, month: number, day: number, 
   if (reads(late)) return late;
   return late; // skipped by the jump: the instant the clock passed it
 }
+
+// A queued job can wait long past its send time (a full lane, a carrier down); claim.lua re-checks quiet
+// hours with the offsets ingest stored, so it gets the zone's changes for a year after the send time.
+const CHANGES_HORIZON_DAYS = 370;
+const changesByDay = new Map<string, [number, number][]>();
+
+/** The zone's offset changes from the start of the UTC day of `ms` for a year: [instant, new offset]. */
+function changesFromDay(tz: string, day: number): [number, number][] {
+  const key = `${tz}|${day}`;
+  let list = changesByDay.get(key);
+  if (list !== undefined) return list;
+  list = [];
+  let prev = computeOffsetMin(tz, day * DAY_MS);
+  for (let d = day + 1; d <= day + CHANGES_HORIZON_DAYS; d++) {
+    const off = computeOffsetMin(tz, d * DAY_MS);
+    if (off === prev) continue;
+    // The change lies in the day before: find its 15-minute slot (tz transitions fall on quarter hours).
+    let lo = (d - 1) * DAY_MS / SLOT_MS, hi = d * DAY_MS / SLOT_MS; // offset(lo) = prev, offset(hi) = off
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (computeOffsetMin(tz, mid * SLOT_MS) === prev) lo = mid; else hi = mid;
+    }
+    list.push([hi * SLOT_MS, off]);
+    prev = off;
+  }
+  // Once per zone per day (about 380 Intl calls, not cached in `offsets`); bounded as `offsets` is.
+  if (changesByDay.size >= 1_000) changesByDay.clear();
+  changesByDay.set(key, list);
+  return list;
+}
+
+/**
+ * The zone's offset changes after `ms`, within about a year, as claim.lua reads them: `minute,offset`
+ * pairs joined by commas, the minute counted from the epoch ('' when the zone keeps its offset;
+ * Asia/Shanghai). Minutes, not ms: four changes a year still fit a 64-byte value, so the job hash
+ * stays a listpack (ingest.lua).
+ */
+export function offsetChangesAfter(tz: string, ms: number): string {
+  const list = changesFromDay(tz, Math.floor(ms / DAY_MS));
+  if (list.length === 0) return '';
+  return list.filter(([at]) => at > ms).map(([at, off]) => `${at / MS_MIN},${off}`).join(',');
+}

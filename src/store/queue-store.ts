@@ -69,6 +69,15 @@ export function packBodies(parts: Uint8Array[]): Buffer {
   return out;
 }
 
+/**
+ * The job's `qo` (claim.lua zone_offset): the zone's offset at the send time, then its changes within a
+ * year as `minute,offset` pairs; '' when quiet hours do not apply.
+ */
+export function zoneOffsets(j: { utcOffsetMin?: number; offsetChanges?: string }): string {
+  if (j.utcOffsetMin === undefined) return '';
+  return j.offsetChanges ? `${j.utcOffsetMin},${j.offsetChanges}` : String(j.utcOffsetMin);
+}
+
 /** The job id of a lane entry: the id alone, or the id, a space and its bodies (common.lua lane_entry). */
 export function laneEntryId(entry: Buffer | null): string {
   if (!entry) return '';
@@ -160,7 +169,7 @@ export class QueueStore {
       const meta = j.meta === undefined ? '' : JSON.stringify(j.meta);
       if (j.ok) {
         args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
-          j.resend ? '1' : '0', meta, j.utcOffsetMin ?? '', j.deferred ?? '',
+          j.resend ? '1' : '0', meta, zoneOffsets(j), j.deferred ?? '',
           j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, j.parts.length, packBodies(j.parts));
       } else {
         args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);

@@ -126,6 +126,7 @@ export function prepareJob(
     resend: job.resend,
     ...(job.meta ? { meta: job.meta } : {}),
     ...(care.utcOffsetMin !== undefined ? { utcOffsetMin: care.utcOffsetMin } : {}),
+    ...(care.offsetChanges !== undefined ? { offsetChanges: care.offsetChanges } : {}),
     ...(care.deferred ? { deferred: 'quiet-hours' as const } : {}),
     ...(care.cap ? { cap: care.cap } : {}),
   };

@@ -2,6 +2,7 @@ import t from 'tap';
 import { buildConfig } from '../../src/config/schema.js';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
+import { offsetChangesAfter } from '../../src/care/zone-time.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { jobOf } from '../helpers/prepared-job.js';
@@ -51,6 +52,33 @@ t.test('a job queued at 20:59 and claimed at 21:00 goes back to the schedule unt
   const c = (await storeA!.claim('d1', 'tok', 'cmcc', 10)) as { id: string }[];
   t.same(c.map((x) => x.id), ['late'], 'claimed at 08:00');
   await storeA!.settle('d1', [{ act: 'unknown', id: 'late' }]);
+});
+
+// London: quiet 21:00-08:00 local; 2030-03-31 01:00 UTC to BST (+60), 2030-10-27 01:00 UTC back to GMT (+0).
+const london = (id: string, at: string): PreparedOk & { entryId: string } => {
+  const off = at.startsWith('2030-10') ? 60 : 0;
+  return job(id, { to: '+447700900000', tz: 'Europe/London', utcOffsetMin: off, offsetChanges: offsetChangesAfter('Europe/London', Date.parse(at)) });
+};
+
+t.test('a job queued before the autumn change and claimed after it is checked with the offset then in force', async (t) => {
+  clock = Date.parse('2030-10-26T19:30:00Z'); // 20:30 BST: allowed
+  t.same(await storeA!.ingest([london('fall', '2030-10-26T19:30:00Z')]), ['queued']);
+  clock = Date.parse('2030-10-27T07:30:00Z'); // 07:30 GMT: quiet (08:30 with the offset of its send time)
+  t.same(await storeA!.claim('d1', 'tok', 'cmcc', 10), [], 'not sent at 07:30 local');
+  t.same((await events('fall')).map((e) => [e.state, e.reason, e.sendAt]), [['scheduled', 'quiet-hours', Date.parse('2030-10-27T08:00:00Z')]],
+    'until 08:00 GMT');
+  await redis.del('c:{cmcc}:sched');
+});
+
+t.test('a quiet night across the spring change ends at 08:00 on the new clock, not an hour late', async (t) => {
+  clock = Date.parse('2030-03-30T20:30:00Z'); // 20:30 GMT: allowed
+  t.same(await storeA!.ingest([london('spring', '2030-03-30T20:30:00Z')]), ['queued']);
+  clock = Date.parse('2030-03-30T21:30:00Z'); // 21:30 GMT: quiet
+  t.same(await storeA!.claim('d1', 'tok', 'cmcc', 10), []);
+  t.same((await events('spring')).map((e) => [e.state, e.reason, e.sendAt]), [['scheduled', 'quiet-hours', Date.parse('2030-03-31T07:00:00Z')]],
+    '08:00 BST');
+  await redis.del('c:{cmcc}:sched');
+  clock = Date.parse('2030-01-15T12:59:30Z');
 });
 
 t.test('the cap is taken at intake and given back when the SMSC refuses every part, never after a submit', async (t) => {

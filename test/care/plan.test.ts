@@ -14,6 +14,13 @@ t.test('a marketing job in daytime keeps its send time and records the zone offs
   });
 });
 
+t.test('a job in a zone with DST also records the offset changes of the year after its send time', async (t) => {
+  const p = planCare({ ...job, to: '+447700900000', tz: 'Europe/London' }, rules, Z('2030-01-15T12:00:00Z'));
+  t.equal(p.utcOffsetMin, 0);
+  t.equal(p.offsetChanges, `${Z('2030-03-31T01:00:00Z') / 60_000},60,${Z('2030-10-27T01:00:00Z') / 60_000},0`);
+  t.notOk('offsetChanges' in planCare(job, rules, Z('2030-01-15T04:00:00Z')), 'none for Asia/Shanghai');
+});
+
 t.test('a marketing job at night is deferred to 08:00 and counted in the month it will be sent in', async (t) => {
   const p = planCare(job, rules, Z('2030-01-31T15:00:00Z')); // 23:00 on 31 January in Shanghai
   t.equal(p.sendAt, Z('2030-01-31T16:00:00Z') + 8 * 3_600_000);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { utcOffsetMin, wallTime, wallToUtc } from '../../src/care/zone-time.js';
+import { offsetChangesAfter, utcOffsetMin, wallTime, wallToUtc } from '../../src/care/zone-time.js';
 
 const Z = (iso: string): number => Date.parse(iso);
 
@@ -25,4 +25,15 @@ t.test('a wall time maps back to its instant, with skipped and repeated times re
   t.equal(wallToUtc('Europe/London', 2030, 3, 31, 1, 30), Z('2030-03-31T01:00:00Z') + 30 * 60_000, 'skipped 01:30 is the instant after the jump (02:30 BST)');
   t.equal(wallToUtc('Europe/London', 2030, 10, 27, 1, 30), Z('2030-10-27T00:30:00Z'), 'repeated 01:30 is its first occurrence (BST)');
   t.equal(wallToUtc('Europe/London', 2030, 10, 27, 8, 0), Z('2030-10-27T08:00:00Z'), '08:00 GMT after the autumn change');
+});
+
+t.test('the offset changes of the year after an instant are listed to the minute, none for a zone without DST', async (t) => {
+  const Z = (iso: string): number => Date.parse(iso);
+  t.equal(offsetChangesAfter('Europe/London', Z('2030-01-15T12:00:00Z')),
+    `${Z('2030-03-31T01:00:00Z') / 60_000},60,${Z('2030-10-27T01:00:00Z') / 60_000},0`, 'spring forward and fall back, both at 01:00 UTC');
+  t.equal(offsetChangesAfter('Europe/London', Z('2030-03-31T01:00:00Z')),
+    `${Z('2030-10-27T01:00:00Z') / 60_000},0,${Z('2031-03-30T01:00:00Z') / 60_000},60`, 'a change at the instant itself is not after it');
+  t.equal(offsetChangesAfter('America/New_York', Z('2030-10-01T00:00:00Z')),
+    `${Z('2030-11-03T06:00:00Z') / 60_000},-300,${Z('2031-03-09T07:00:00Z') / 60_000},-240`);
+  t.equal(offsetChangesAfter('Asia/Shanghai', Z('2030-01-15T12:00:00Z')), '');
 });

@@ -7,7 +7,7 @@
 -- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
 -- KEYS: none (names built from the prefix; see keys.ts)
 -- Quiet hours are checked again here (a job queued at 20:59 may be claimed at 21:01): a job that
--- stored the recipient zone's UTC offset ('qo', set by ingest when quiet hours apply) goes back to the
+-- stored the recipient zone's UTC offsets ('qo', set by ingest when quiet hours apply) goes back to the
 -- schedule until the window ends, with a `scheduled` event (reason quiet-hours). Expired jobs give
 -- their frequency-cap count back.
 -- OTP may take all maxParts; the classes below it together at most restParts (the rest of the window
@@ -38,15 +38,36 @@ for _, id in ipairs(due) do
   end
 end
 
--- Minutes until quiet hours end for a recipient `qo` minutes from UTC; 0 when sending is allowed now.
--- Same rule as src/care/quiet-hours.ts isQuietMinute.
-local function quiet_wait(qo)
-  if not qo or qo == '' or q_start == q_end then return 0 end
-  local m = (math.floor(now / 60000) + tonumber(qo)) % 1440
+-- The recipient zone's offset from UTC at instant `t`, from a job's `qo`: the offset at its send time,
+-- then the zone's changes in the year after it as `minute,offset` pairs (minutes from the epoch;
+-- src/care/zone-time.ts). A job claimed after a DST change is checked with the offset in force, not the
+-- one at its send time.
+local function zone_offset(qo, t)
+  local t_min = math.floor(t / 60000)
+  local c = string.find(qo, ',', 1, true)
+  if not c then return tonumber(qo) end
+  local off = tonumber(string.sub(qo, 1, c - 1))
+  for at, o in string.gmatch(string.sub(qo, c + 1), '(%d+),(-?%d+)') do
+    if t_min < tonumber(at) then break end
+    off = tonumber(o)
+  end
+  return off
+end
+
+-- When quiet hours hold now for a recipient with this `qo`, the instant they end; nil when sending is
+-- allowed now. Same rule as src/care/quiet-hours.ts isQuietMinute.
+local function quiet_until(qo)
+  if not qo or qo == '' or q_start == q_end then return nil end
+  local off = zone_offset(qo, now)
+  local m = (math.floor(now / 60000) + off) % 1440
   local quiet
   if q_start < q_end then quiet = m >= q_start and m < q_end else quiet = m >= q_start or m < q_end end
-  if not quiet then return 0 end
-  return (q_end - m) % 1440
+  if not quiet then return nil end
+  local at = math.floor(now / 60000) * 60000 + ((q_end - m) % 1440) * 60000
+  -- A change of offset before then moves the window's end on the wall clock: 08:00 stays 08:00 local.
+  local later = zone_offset(qo, at)
+  if later ~= off then at = at - (later - off) * 60000 end
+  return at
 end
 
 local out, used = { 0 }, 0
@@ -70,12 +91,12 @@ local function take(cls, budget)
     local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo', 'meta')
     local n = tonumber(f[2] or 0)
     local exp = tonumber(f[3] or 0)
-    local wait = quiet_wait(f[4])
+    local quiet_end = quiet_until(f[4])
     if f[1] ~= 'queued' then
       pos = pos + 1; popped = popped + 1 -- stale entry (job gone or already handled)
-    elseif wait > 0 and not (exp > 0 and exp <= now) then
+    elseif quiet_end and not (exp > 0 and exp <= now) then
       pos = pos + 1; popped = popped + 1
-      local at = math.floor(now / 60000) * 60000 + wait * 60000
+      local at = quiet_end
       keep_bodies(id, bodies)
       redis.call('HSET', jk, 'st', 'scheduled')
       redis.call('ZADD', k_sched(car), at, id)
