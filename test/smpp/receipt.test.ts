@@ -89,6 +89,40 @@ t.test('a text: field containing other keys does not override the real fields', 
   t.equal(f.stat, 'DELIVRD');
 });
 
+// The definition parseReceiptText implements by hand (src/smpp/receipt.ts), as the regex it replaced.
+const KEY_RE = /(?<![A-Za-z0-9_])(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text)\s*:\s*/gi;
+function byRegex(text: string): Record<string, string> {
+  const keys = [...text.matchAll(KEY_RE)];
+  const out: Record<string, string> = {};
+  keys.forEach((m, i) => {
+    const key = m[1]!.toLowerCase().replace(/[ _]/g, '');
+    const name = key === 'submitdate' ? 'submitDate' : key === 'donedate' ? 'doneDate' : key;
+    if (out[name] !== undefined) return;
+    const raw = text.slice(m.index! + m[0].length, i + 1 < keys.length ? keys[i + 1]!.index! : text.length);
+    out[name] = name === 'text' ? raw.trim() : (raw.trim().split(/\s+/)[0] ?? '');
+  });
+  return out;
+}
+
+t.test('receipt texts parse as the key regex defines them, for 20,000 generated texts', async (t) => {
+  // Pieces that make keys, near-keys and separators likely: case, spacing, word characters before a key.
+  const pieces = ['id', 'ID', 'Id', 'sub', 'SUB', 'submit', 'submit date', 'Submit_Date', 'submitdate', 'submit  date',
+    'done date', 'DONE_date', 'donedate', 'dlvrd', 'stat', 'STAT', 'err', 'text', 'Text', ':', ' : ', ':', ' ', '  ', '\t',
+    '\u00a0', '\u3000', 'x', '_', '9', 'DELIVRD', '001', '2411231200', '-', 'é', 'İd', 'ſub', '\n'];
+  let seed = 42;
+  const rnd = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return Math.floor(((seed >>> 0) / 2 ** 32) * n); };
+  let differ = 0;
+  let first = '';
+  for (let k = 0; k < 20_000; k++) {
+    let text = '';
+    for (let n = rnd(16); n >= 0; n--) text += pieces[rnd(pieces.length)];
+    if (JSON.stringify(parseReceiptText(text)) !== JSON.stringify(byRegex(text))) { differ++; first ||= text; }
+  }
+  t.equal(differ, 0, `every text parses the same (first that differs: ${JSON.stringify(first)})`);
+  const std = 'id:1234567890 sub:001 dlvrd:001 submit date:2411231200 done date:2411231201 stat:DELIVRD err:000 text:Hello';
+  t.same(parseReceiptText(std), byRegex(std));
+});
+
 t.test('normaliseMessageId makes hex and decimal forms of one id equal', async (t) => {
   t.equal(normaliseMessageId('1A2B', 'hex'), normaliseMessageId('6699', 'decimal'));
   t.equal(normaliseMessageId('001a2b', 'hex'), '1a2b');
