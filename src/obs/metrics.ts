@@ -6,6 +6,7 @@
 import client from 'prom-client';
 import { JOB_CLASSES } from '../types.js';
 import { ErrorCodes } from '../errors.js';
+import { CounterTally } from './tally.js';
 
 export const SUBMIT_RESULTS = ['ok', 'throttled', 'transient', 'permanent', 'no_answer', 'not_written'] as const;
 export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
@@ -37,23 +38,31 @@ export class Metrics {
   readonly submits; readonly submitLatency; readonly windowInUse; readonly throttles; readonly bindsUp;
   readonly reconnects; readonly badPdus; readonly receipts; readonly receiptLatency; readonly receiptOrphans; readonly receiptsHeld;
   readonly moPartial;
+  /** Per-message counts of submits, responses and receipts: add here, not inc() (tally.ts). */
+  readonly submitCounts: CounterTally; readonly responseCounts: CounterTally; readonly receiptCounts: CounterTally;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
   readonly responses; readonly deadLetters; readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
 
   constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
     const r = [this.registry];
     const carrier = ['carrier'];
-    this.submits = new client.Counter({ name: 'smppd_submits_total', help: 'submit_sm PDUs answered or given up, by carrier and result', labelNames: ['carrier', 'result'], registers: r });
+    this.submits = new client.Counter({ name: 'smppd_submits_total', help: 'submit_sm PDUs answered or given up, by carrier and result', labelNames: ['carrier', 'result'], registers: r,
+      collect: () => this.submitCounts.flush() });
+    this.submitCounts = new CounterTally(this.submits, 'carrier', 'result');
     this.submitLatency = new client.Histogram({ name: 'smppd_submit_latency_seconds', help: 'submit_sm to submit_sm_resp', labelNames: carrier, registers: r,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.windowInUse = new client.Gauge({ name: 'smppd_window_in_use', help: 'requests awaiting a response', labelNames: carrier, registers: r });
-    this.responses = new client.Counter({ name: 'smppd_responses_total', help: 'submit_sm_resp by command_status (named for the common ones, hex otherwise, "other" past 64 values)', labelNames: ['carrier', 'status'], registers: r });
+    this.responses = new client.Counter({ name: 'smppd_responses_total', help: 'submit_sm_resp by command_status (named for the common ones, hex otherwise, "other" past 64 values)', labelNames: ['carrier', 'status'], registers: r,
+      collect: () => this.responseCounts.flush() });
+    this.responseCounts = new CounterTally(this.responses, 'carrier', 'status');
     this.deadLetters = new client.Gauge({ name: 'smppd_dead_letters', help: 'jobs in the dead-letter set (attempts exhausted)', registers: r });
     this.throttles = new client.Counter({ name: 'smppd_throttles_total', help: 'ESME_RTHROTTLED / ESME_RMSGQFUL responses', labelNames: carrier, registers: r });
     this.bindsUp = new client.Gauge({ name: 'smppd_binds_up', help: 'bound SMPP sessions', labelNames: carrier, registers: r });
     this.reconnects = new client.Counter({ name: 'smppd_reconnects_total', help: 'session reconnect attempts', labelNames: carrier, registers: r });
     this.badPdus = new client.Counter({ name: 'smppd_bad_pdus_total', help: 'malformed or unexpected PDUs from the SMSC (session closed and rebound)', labelNames: carrier, registers: r });
-    this.receipts = new client.Counter({ name: 'smppd_receipts_total', help: 'delivery receipts by carrier and stat', labelNames: ['carrier', 'state'], registers: r });
+    this.receipts = new client.Counter({ name: 'smppd_receipts_total', help: 'delivery receipts by carrier and stat', labelNames: ['carrier', 'state'], registers: r,
+      collect: () => this.receiptCounts.flush() });
+    this.receiptCounts = new CounterTally(this.receipts, 'carrier', 'state');
     this.receiptLatency = new client.Histogram({ name: 'smppd_receipt_latency_seconds', help: 'submit to final receipt', labelNames: carrier, registers: r,
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
     this.receiptOrphans = new client.Counter({ name: 'smppd_receipt_orphans_total', help: 'receipts kept in the orphans stream: unmatched after queue.earlyReceiptMs, or unreadable', labelNames: ['carrier', 'reason'], registers: r });

@@ -148,10 +148,10 @@ export class Dispatcher {
       const { id, otp, job } = claimed[i]!;
       void p.then((outcomes) => {
         for (const o of outcomes) {
-          metrics.submits.inc({ carrier: this.carrier.name, result: resultOf(o) });
+          metrics.submitCounts.add(this.carrier.name, resultOf(o));
           if (o.kind === 'response') {
             metrics.submitLatency.observe({ carrier: this.carrier.name }, o.latencyMs / 1000);
-            metrics.responses.inc({ carrier: this.carrier.name, status: statusLabel(o.status) });
+            metrics.responseCounts.add(this.carrier.name, statusLabel(o.status));
           }
         }
         return this.settleOne(settleRecordFor(id, job, outcomes, this.d.normaliseId), otp);

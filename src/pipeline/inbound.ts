@@ -62,7 +62,7 @@ export class Inbound {
     const name = carrier.name;
     const m = this.d.metrics;
     this.d.receipts.add({ carrier: name, messageId: receiptId(rawId, carrier.idFormat), stat, err }).then((res) => {
-      m.receipts.inc({ carrier: name, state: (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other' });
+      m.receiptCounts.add(name, (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other');
       if (res.status === 'held') m.receiptsHeld.inc({ carrier: name });
       if (res.status === 'final') m.receiptLatency.observe({ carrier: name }, res.latencyMs / 1000);
       req.respond(ESME_ROK);

@@ -212,8 +212,11 @@ function num(v: Buffer | string | number | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Text, data coding and concat info of a submit_sm / deliver_sm / data_sm. */
-export function smText(f: SmFields): { text: string; concat?: Concat } {
+/**
+ * Text, data coding and concat info of a submit_sm / deliver_sm / data_sm; `dataCoding` reads the octets
+ * as another coding (receipts: ASCII under 0, receipt.ts).
+ */
+export function smText(f: SmFields, dataCoding = f.dataCoding): { text: string; concat?: Concat } {
   const udhi = (f.esmClass & 0x40) !== 0;
   let concat: Concat | undefined;
   let text: string;
@@ -224,7 +227,7 @@ export function smText(f: SmFields): { text: string; concat?: Concat } {
       const raw = Buffer.isBuffer(payload) ? payload : Buffer.alloc(0);
       const split = udhi ? splitUdh(raw) : { body: raw };
       concat = split.concat;
-      text = decodeText(split.body, f.dataCoding);
+      text = decodeText(split.body, dataCoding);
     }
   } else if (f.decodedText !== undefined) {
     text = f.decodedText;
@@ -232,7 +235,7 @@ export function smText(f: SmFields): { text: string; concat?: Concat } {
   } else {
     const split = udhi ? splitUdh(f.octets) : { body: f.octets };
     concat = split.concat;
-    text = decodeText(split.body, f.dataCoding);
+    text = decodeText(split.body, dataCoding);
   }
   const ref = num(f.tlvs.get(TLV.sarMsgRefNum));
   const total = num(f.tlvs.get(TLV.sarTotalSegments));

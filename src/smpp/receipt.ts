@@ -161,7 +161,7 @@ export function receiptFromFields(f: SmFields): ReceiptResult {
   const type = f.esmClass & 0x3c;
   if (!RECEIPT_TYPES.has(type)) return { ok: false, reason: `not a receipt (esm_class 0x${f.esmClass.toString(16)})` };
   // SMSCs write receipt texts in ASCII even under data_coding 0; GSM would turn "_" into "§".
-  const text = smText(f.dataCoding === 0 ? { ...f, dataCoding: 0x01 } : f).text;
+  const text = smText(f, f.dataCoding === 0 ? 0x01 : f.dataCoding).text;
   const t = parseReceiptText(text);
   const tlvId = tlvString(f.tlvs.get(TLV.receiptedMessageId));
   const state = tlvNumber(f.tlvs.get(TLV.messageState));
