@@ -17,6 +17,8 @@ export class Keys {
   get events(): string { return `${this.prefix}events`; }
   get mo(): string { return `${this.prefix}mo`; }
   get daemons(): string { return `${this.prefix}daemons`; }
+  /** Each daemon's storage format (recover.lua): a daemon does not start beside a live one of an older format. */
+  get format(): string { return `${this.prefix}format`; }
   get dead(): string { return `${this.prefix}dead`; }
   job(id: string): string { return `${this.prefix}job:${id}`; }
   /** The ready-to-write PDU bodies of a job, a list; deleted once the job is written or ends. */

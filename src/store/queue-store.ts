@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { JobClass, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
+import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { clockMinutes } from '../care/quiet-hours.js';
@@ -242,16 +243,20 @@ export class QueueStore {
       : { status: s as 'interim' | 'held' | 'dup' }));
   }
 
-  /** Returns [requeued, unknown, resent, peers, lost(-1|0)]. */
+  /** Returns [requeued, unknown, resent, peers, lost(-1|0)]; throws OLDER_DAEMON at start beside an older daemon. */
   async recover(daemon: string, token: string, mode: 'start' | 'peers'): Promise<number[]> {
     const q = this.cfg.queue;
     const lost = mode === 'start' ? this.lostClaims.slice() : [];
     const res = (await runScript(this.redis, 'recover', [
       this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, ...lost,
-    ])) as number[];
+    ])) as (number | string)[];
+    if (res[4] === -2) {
+      throw new SmppdError('OLDER_DAEMON', `daemon ${String(res[5])} of an older smppd holds a live lease on this Redis; stop it before `
+        + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');
+    }
     // Only what this call named is forgotten: a claim that failed meanwhile is named by the next one.
     if (lost.length > 0) this.lostClaims = this.lostClaims.filter((t) => !lost.includes(t));
-    return res;
+    return res as number[];
   }
 
   /** 0 = the lease is not held (write nothing); else for 'renew' the number of live daemons, for 'release' 1. */

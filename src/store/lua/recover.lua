@@ -6,7 +6,14 @@
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9.. claim tags of this daemon's lost claim replies (mode start)
--- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) }
+-- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) },
+--   or, mode start, { 0, 0, 0, 0, -2, name } when a daemon of an older storage format holds a live lease:
+--   then nothing was written.
+-- Storage format 2: lane entries and in-flight values carry job bodies (common.lua lane_entry). A daemon of an
+-- older version reads a lane entry as a job id, finds no such job and drops the entry as stale: the job would
+-- never be sent. So a daemon of format 2 does not start beside one of an older format (docs/OPERATIONS.md,
+-- Upgrading); each daemon's format is kept in the `format` hash.
+local FORMAT = '2'
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local maxlen, retention, mode = ARGV[6], ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
@@ -37,6 +44,12 @@ local function recover(d, own)
 end
 
 if mode == 'start' then
+  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', P .. 'format', d) ~= FORMAT then
+      return { 0, 0, 0, 0, -2, d }
+    end
+  end
+  redis.call('HSET', P .. 'format', daemon, FORMAT)
   redis.call('SET', k_lease(daemon), token, 'PX', lease_ms)
   redis.call('SADD', P .. 'daemons', daemon)
   recover(daemon, true)
@@ -47,6 +60,7 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
   if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 0 then
     recover(d, false)
     redis.call('SREM', P .. 'daemons', d)
+    redis.call('HDEL', P .. 'format', d)
     peers = peers + 1
   end
 end

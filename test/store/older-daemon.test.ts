@@ -1,0 +1,33 @@
+import t from 'tap';
+import { buildConfig } from '../../src/config/schema.js';
+import { createRedis } from '../../src/store/redis.js';
+import { QueueStore } from '../../src/store/queue-store.js';
+import { exitFor } from '../../src/commands/errors.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+const srv = await startRedis();
+const cfg = buildConfig({ redis: { url: srv.url, prefix: 'o:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
+const redis = createRedis(cfg.redis, 'test');
+await redis.connect();
+const store = new QueueStore(redis, cfg);
+await store.ensureGroup();
+t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+
+t.test('a daemon does not start beside a live daemon of an older version, and writes nothing then', async (t) => {
+  // What an older daemon leaves: its name in the registry and a live lease, no storage format.
+  await redis.sadd(store.keys.daemons, 'old');
+  await redis.set(store.keys.lease('old'), 'old-token', 'PX', 60_000);
+  const err = await store.recover('new', 'tok', 'start').then(() => null, (e: unknown) => e);
+  t.match(err, { code: 'OLDER_DAEMON', message: /daemon old of an older smppd holds a live lease/ });
+  t.match(exitFor(err).line, /^smppd: OLDER_DAEMON: daemon old /, 'the one line the daemon prints as it exits');
+  t.equal(await redis.exists(store.keys.lease('new')), 0, 'no lease taken');
+  t.equal(await redis.hget(store.keys.format, 'new'), null, 'no format written');
+});
+
+t.test('it starts once the older daemon is gone, and beside a daemon of its own version', async (t) => {
+  await redis.del(store.keys.lease('old'));
+  t.same((await store.recover('new', 'tok', 'start')).slice(0, 4), [0, 0, 0, 1], 'the dead older daemon is recovered as a peer');
+  t.equal(await redis.hget(store.keys.format, 'new'), '2');
+  t.equal(await redis.hget(store.keys.format, 'old'), null);
+  t.same(await store.recover('peer', 'tok2', 'start').then((r) => r[4]), 0, 'a second daemon of this version starts beside the first');
+});
