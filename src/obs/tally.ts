@@ -1,8 +1,8 @@
 /**
  * Counts for a two-label counter bumped once per message (submits, responses, receipts), kept as plain
  * numbers and added to the prom-client counter when it is collected: each scrape, and each get().
- * prom-client builds a label key string and two objects on every inc(): about 0.15 µs and 3 of the
- * daemon's allocations per message and counter (docs/BENCHMARKS.md, eighth round).
+ * prom-client builds a label key string and two objects on every inc(), 0.14–0.15 µs per call
+ * (docs/BENCHMARKS.md, eighth round).
  */
 import type client from 'prom-client';
 

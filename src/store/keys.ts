@@ -21,7 +21,7 @@ export class Keys {
   get format(): string { return `${this.prefix}format`; }
   get dead(): string { return `${this.prefix}dead`; }
   job(id: string): string { return `${this.prefix}job:${id}`; }
-  /** The ready-to-write PDU bodies of a job, a list; deleted once the job is written or ends. */
+  /** The ready-to-write PDU bodies of a scheduled job (common.lua says where a queued or claimed job's are). */
   body(id: string): string { return `${this.prefix}body:${id}`; }
   lane(carrier: string, cls: JobClass): string { return `${this.prefix}{${carrier}}:lane:${cls}`; }
   sched(carrier: string): string { return `${this.prefix}{${carrier}}:sched`; }
