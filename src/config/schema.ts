@@ -170,6 +170,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
     pool: { threads: int(p, 'threads', 'pool', 0, 0, 64), batchSize: int(p, 'batchSize', 'pool', 100, 1, 10_000) },
     // intake.batchSize 100 (was 500): an OTP XADDed while marketing streams in waits behind at most one
     // such read; OTP p99 68-75 -> 35-40 ms, bulk throughput unchanged (docs/BENCHMARKS.md, fifth round, 22).
+    // While OTPs come, the main stream's intake reads a quarter of it (pipeline/intake.ts OTP_BATCH_DIVISOR).
     intake: { batchSize: int(it, 'batchSize', 'intake', 100, 1, 10_000), blockMs: int(it, 'blockMs', 'intake', 1000, 10, 60_000) },
     queue: {
       claimBatch: int(q, 'claimBatch', 'queue', 100, 1, 10_000),

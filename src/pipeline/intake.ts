@@ -10,6 +10,15 @@ import type { Metrics } from '../obs/metrics.js';
 import type { Prepared, RawJob } from '../types.js';
 import { INGEST_CALL_JOBS, type QueueStore } from '../store/queue-store.js';
 
+/**
+ * While OTPs come, bulk batches are this much smaller, so an OTP's read, store, claim and settle wait behind
+ * shorter script calls and event-loop turns. 100,000 marketing jobs XADDed beside an OTP every 10 ms: OTP
+ * p99 58–59 ms with whole batches of 100, 37–51 with halves, 26–28 with quarters; the marketing took 7.0–7.1 s
+ * instead of 6.2 (docs/BENCHMARKS.md, eighth round). Without OTPs, batches stay whole: a fixed 50 cost
+ * 3–6 % of throughput.
+ */
+const OTP_BATCH_DIVISOR = 4;
+
 /** Lets the event loop run what is ready (an OTP's read, claim or answer) between chunks of a bulk batch. */
 const yieldToLoop = (): Promise<void> => new Promise((res) => setImmediate(res));
 
@@ -34,6 +43,11 @@ export interface IntakeDeps {
    * blocking connection, so a priority entry is stored while a bulk batch is still being prepared. */
   streams?: string[];
   name?: string;
+  /**
+   * True while OTPs come (the dispatcher's OTP_ACTIVE_MS): a bulk intake then reads and ingests a quarter
+   * of intake.batchSize at a time (OTP_BATCH_DIVISOR).
+   */
+  otpActive?: () => boolean;
 }
 
 export class Intake {
@@ -66,7 +80,8 @@ export class Intake {
       while (this.inHand.size >= limit) await Promise.race(this.inHand);
       let raws: RawJob[];
       try {
-        raws = await this.d.store.readJobs(this.d.reader, this.d.consumer, cfg.intake.batchSize, cfg.intake.blockMs, pendingPhase, this.d.streams);
+        const size = this.d.otpActive?.() ? Math.ceil(cfg.intake.batchSize / OTP_BATCH_DIVISOR) : cfg.intake.batchSize;
+        raws = await this.d.store.readJobs(this.d.reader, this.d.consumer, size, cfg.intake.blockMs, pendingPhase, this.d.streams);
         if (raws.length === 0 && !pendingPhase) raws = await this.adopt(cfg);
       } catch (e) {
         if (this.status !== 'running') break;

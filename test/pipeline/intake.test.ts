@@ -63,3 +63,38 @@ t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the ev
   const groups = (await redis.xinfo('GROUPS', 'i:jobs')) as unknown[][];
   t.equal(Number(groups[0]![groups[0]!.indexOf('pending') + 1]), 0, 'every entry acknowledged');
 });
+
+t.test('while OTPs come, the bulk intake reads quarter batches; otherwise whole ones', async (t) => {
+  const cfg = buildConfig({
+    redis: { url: srv.url, prefix: 'h:' },
+    carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', prefixes: ['86'] }],
+    intake: { batchSize: 40 },
+    care: { quietHours: { start: '00:00', end: '00:00' }, caps: {} },
+  });
+  const redis = createRedis(cfg.redis, 'test');
+  const reader = createRedis(cfg.redis, 'reader', { maxRetriesPerRequest: null });
+  await redis.connect();
+  await reader.connect();
+  t.teardown(() => { redis.disconnect(); reader.disconnect(); });
+  const store = new QueueStore(redis, cfg);
+  await store.ensureGroup();
+  const inline = new InlinePreparer(cfg);
+  for (const [otpActive, want] of [[true, 10], [false, 40]] as const) {
+    const p = redis.pipeline();
+    for (let i = 0; i < 80; i++) {
+      p.xadd('h:jobs', '*', 'job', JSON.stringify({ id: `${String(otpActive)}-${i}`, to: '13800138000', text: `sale ${i}`, class: 'marketing' }));
+    }
+    await p.exec();
+    const sizes: number[] = [];
+    const intake = new Intake({
+      store, reader, consumer: 'c1', config: () => cfg, logger: pino({ level: 'silent' }),
+      pool: { prepare: (raws, over) => { sizes.push(raws.length); return inline.prepare(raws, over); } },
+      metrics: new Metrics({ carriers: ['cmcc'], version: 'test', defaultMetrics: false }),
+      streams: ['h:jobs'], onQueued: () => undefined, otpActive: () => otpActive,
+    });
+    intake.start();
+    await until('every entry stored', async () => sizes.reduce((a, b) => a + b, 0) >= 80, 10_000);
+    await intake.stop();
+    t.ok(sizes.every((n) => n <= want) && sizes.some((n) => n === want), `OTPs ${otpActive ? 'coming' : 'absent'}: batches of ${want} (${sizes.join(', ')})`);
+  }
+});
