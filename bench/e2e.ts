@@ -13,7 +13,7 @@ import { startSmppd } from './lib/smppd.js';
 import { encodeXadds, openFeeder } from './lib/xadd-feeder.js';
 
 export interface E2eOptions {
-  jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; extra?: Record<string, unknown>;
+  jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; heapProf?: string; extra?: Record<string, unknown>;
   commandStats?: boolean; // print Redis INFO commandstats (µs per call of each command, scripts included)
 }
 
@@ -28,7 +28,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
   const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink });
   let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
   try {
-    smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, extra: o.extra });
+    smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, heapProf: o.heapProf, extra: o.extra });
     const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, `e2e${Date.now()}`));
     const feeder = await openFeeder(srv.url);
     const cpu0 = cpuUs(smppd.pid);

@@ -6,6 +6,7 @@
  *   --otp-runs R      runs of each OTP measurement; medians reported (default 1)
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
  *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run) to DIR
+ *   --heap-profile DIR  write the daemon's sampled allocations, garbage included (the first e2e run with receipts), to DIR
  * smppd runs as a child process (compiled: `node dist/src/main.js run`), one carrier bound to the sink.
  */
 import { cpus } from 'node:os';
@@ -22,7 +23,7 @@ import { compiledSmppd } from './lib/smppd.js';
 
 export interface BenchArgs {
   jobs: number; runs: number; only: string[]; otpBackground: number; otpRuns: number; rateTps: number; rateSeconds: number;
-  memoryJobs: number; awaitingJobs: number; profile?: string;
+  memoryJobs: number; awaitingJobs: number; profile?: string; heapProfile?: string;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -38,7 +39,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
-    awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'),
+    awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'), heapProfile: get('heap-profile'),
   };
 }
 
@@ -57,7 +58,7 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
       const withKannel = has('kannel') && kannelAvailable();
       // Interleaved: smppd, Kannel, smppd, Kannel… so both see the same machine load; ratios from the same round.
       for (let r = 0; r < a.runs; r++) {
-        const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, cpuProf: r === 0 && !receipts ? a.profile : undefined }) : undefined;
+        const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined }) : undefined;
         if (o) ours.push(o);
         const k = withKannel ? await runKannel({ jobs: a.jobs, receipts }) : undefined;
         if (k) theirs.push(k);

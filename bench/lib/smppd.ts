@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT, writeConfig } from '../../test/helpers/daemon.js';
 import { until } from './proc.js';
 
@@ -17,6 +18,7 @@ export interface SmppdOptions {
   carrier?: Record<string, unknown>; // merged into the carrier (windowSize, tps, binds…)
   extra?: Record<string, unknown>; // top-level config sections
   cpuProf?: string; // a directory: write a V8 CPU profile of the daemon there
+  heapProf?: string; // a directory: write its sampled allocations there, garbage included (lib/heap-sample.mjs)
   waitReady?: boolean; // default true: wait until /readyz says every carrier is bound
 }
 
@@ -83,10 +85,12 @@ export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
     carrier: { windowSize: 200, tps: 100_000, binds: 1, prefixes: ['86'], responseTimeoutMs: 10_000, ...o.carrier },
   });
   const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
+  if (o.heapProf) prof.push('--import', pathToFileURL(join(ROOT, 'bench/lib/heap-sample.mjs')).href);
   const main = compiledSmppd();
   const entry = main ? [main] : ['--import', 'tsx', join(ROOT, 'src/main.ts')];
   const child = spawn(process.execPath, [...daemonNodeFlags(), ...prof, ...entry, 'run', '--config', config], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...daemonEnv() },
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...daemonEnv(), ...(o.heapProf ? { SMPPD_BENCH_HEAP_PROF_DIR: o.heapProf } : {}) },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });
