@@ -16,7 +16,7 @@ import type { PreparePool } from './work/pool.js';
 import { InlinePreparer } from './work/inline-prepare.js';
 import { Carrier } from './carrier/carrier.js';
 import { Batcher } from './pipeline/batcher.js';
-import { Dispatcher, OTP_ACTIVE_MS } from './pipeline/dispatcher.js';
+import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
@@ -61,7 +61,6 @@ export class App {
   private inbound: Inbound | undefined;
   private obs: ObsServer | undefined;
   private timers: NodeJS.Timeout[] = [];
-  private otpAtMs = -Infinity; // when an OTP was last queued (performance.now())
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -149,12 +148,9 @@ export class App {
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
       // stores a batch in well under a second; an adopted replay changes nothing anyway).
       adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
-      onQueued: (carriers, otp) => {
-        if (otp.size > 0) this.otpAtMs = performance.now();
-        for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c));
-      },
-      // The bulk stream's intake reads half batches while OTPs come (intake.ts otpActive).
-      ...(name === 'main' ? { otpActive: () => performance.now() - this.otpAtMs < OTP_ACTIVE_MS } : {}),
+      onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
+      // The bulk stream's intake reads quarter batches while OTPs come for any carrier (intake.ts otpActive).
+      ...(name === 'main' ? { otpActive: () => this.otpActive() } : {}),
     }));
     for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
@@ -201,6 +197,12 @@ export class App {
     }
     applied.push('text, routing, care, queue');
     return applied;
+  }
+
+  /** OTPs come for some carrier (each dispatcher keeps the rule: Dispatcher.otpActive). */
+  private otpActive(): boolean {
+    for (const slot of this.slots.values()) if (slot.dispatcher.otpActive) return true;
+    return false;
   }
 
   private addCarrier(cc: CarrierConfig, inbound: Inbound): void {

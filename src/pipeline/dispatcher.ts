@@ -69,6 +69,9 @@ export class Dispatcher {
     this.loopDone = this.loop();
   }
 
+  /** OTPs come for this carrier: one was queued within OTP_ACTIVE_MS. */
+  get otpActive(): boolean { return performance.now() - this.otpAtMs < OTP_ACTIVE_MS; }
+
   /** New work may be waiting (intake just queued some): claim now instead of at the next poll. */
   wake(otp = false): void {
     if (otp) {
@@ -98,7 +101,7 @@ export class Dispatcher {
       // its rate, bounds it would otherwise lose that share of its throughput with no OTP to gain it.
       // The kept slots are claimed into when an OTP was queued, and every idlePollMs (an OTP another
       // daemon queued, or one promoted from the schedule).
-      const keep = performance.now() - this.otpAtMs < OTP_ACTIVE_MS ? this.d.otpWindowSlots : 0;
+      const keep = this.otpActive ? this.d.otpWindowSlots : 0;
       const waitKeep = this.otpQueued ? 0 : keep;
       if (this.carrier.capacity(waitKeep) <= 0) await Promise.race([this.carrier.whenCapacity(waitKeep), this.sleep(this.d.idlePollMs)]);
       if (this.status !== 'running') break;
