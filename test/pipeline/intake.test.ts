@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import pino from 'pino';
 import { buildConfig } from '../../src/config/schema.js';
 import { Metrics } from '../../src/obs/metrics.js';
@@ -14,19 +14,26 @@ import { until } from '../helpers/until.js';
 const srv = await startRedis();
 t.teardown(async () => { await srv.stop(); removeRedisDir(srv); });
 
-t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the event loop free between chunks', async (t) => {
+/** A config with intake.batchSize, a command connection, the intake's blocking one and a store, under `prefix`. */
+async function setup(t: Test, prefix: string, batchSize: number) {
   const cfg = buildConfig({
-    redis: { url: srv.url, prefix: 'i:' },
+    redis: { url: srv.url, prefix },
     carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', prefixes: ['86'] }],
-    intake: { batchSize: 500 },
+    intake: { batchSize },
     care: { quietHours: { start: '00:00', end: '00:00' }, caps: {} },
   });
   const redis = createRedis(cfg.redis, 'test');
   const reader = createRedis(cfg.redis, 'reader', { maxRetriesPerRequest: null });
   await redis.connect();
   await reader.connect();
+  t.teardown(() => { redis.disconnect(); reader.disconnect(); });
   const store = new QueueStore(redis, cfg);
   await store.ensureGroup();
+  return { cfg, redis, reader, store };
+}
+
+t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the event loop free between chunks', async (t) => {
+  const { cfg, redis, reader, store } = await setup(t, 'i:', 500);
   const p = redis.pipeline();
   for (let i = 0; i < 500; i++) {
     p.xadd('i:jobs', '*', 'job', JSON.stringify({ id: `bulk-${i}`, to: '13800138000', text: `sale ${i}`, class: 'marketing' }));
@@ -50,7 +57,7 @@ t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the ev
     metrics: new Metrics({ carriers: ['cmcc'], version: 'test', defaultMetrics: false }),
     streams: ['i:jobs'], onQueued: () => { queued++; },
   });
-  t.teardown(async () => { await intake.stop(); redis.disconnect(); reader.disconnect(); });
+  t.teardown(() => intake.stop());
   intake.start();
   await until('the batch ingested', async () => (await redis.llen(store.keys.lane('cmcc', 'marketing'))) >= 500, 10_000);
   // The last chunk's reply and the LLEN above share a connection, but the intake's wake-up runs a few
@@ -65,19 +72,7 @@ t.test('a 500-entry batch is prepared and ingested in chunks of 100, with the ev
 });
 
 t.test('while OTPs come, the bulk intake reads quarter batches; otherwise whole ones', async (t) => {
-  const cfg = buildConfig({
-    redis: { url: srv.url, prefix: 'h:' },
-    carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', prefixes: ['86'] }],
-    intake: { batchSize: 40 },
-    care: { quietHours: { start: '00:00', end: '00:00' }, caps: {} },
-  });
-  const redis = createRedis(cfg.redis, 'test');
-  const reader = createRedis(cfg.redis, 'reader', { maxRetriesPerRequest: null });
-  await redis.connect();
-  await reader.connect();
-  t.teardown(() => { redis.disconnect(); reader.disconnect(); });
-  const store = new QueueStore(redis, cfg);
-  await store.ensureGroup();
+  const { cfg, redis, reader, store } = await setup(t, 'h:', 40);
   const inline = new InlinePreparer(cfg);
   for (const [otpActive, want] of [[true, 10], [false, 40]] as const) {
     const p = redis.pipeline();

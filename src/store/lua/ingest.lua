@@ -7,7 +7,8 @@
 -- The dedup fingerprint is set only once every rule passed, so a refused job does not block a retry.
 -- ARGV: 1 prefix, 2 group, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 dedupWindowMs, 7 count, then per job:
 --   accepted: 'A', entryId, id, to, carrier, class, fingerprint, sendAt, expiresAt, resend, meta,
---             utcOffsetMin ('' = quiet hours do not apply), deferred ('' | 'quiet-hours'),
+--             qo (zone offset and its changes, queue-store.ts zoneOffsets; '' = quiet hours do not apply),
+--             deferred ('' | 'quiet-hours'),
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
