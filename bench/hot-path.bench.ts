@@ -1,7 +1,8 @@
 /**
  * The hot path per job, each step alone: prepare (inline, one thread), encode a submit_sm body (ours
  * vs the `smpp` package from a pre-encoded Buffer), and the Redis scripts ingest, claim, settle and receipt on
- * a private redis-server (batches of 100; wall µs per job and Redis CPU µs per job). Median of 5 runs.
+ * a private redis-server (batches of 100; wall µs per job and Redis CPU µs per job), each beside the
+ * plain commands that write the same states (lib/redis-floor.ts: the floor under the scripts). Median of 5 runs.
  * Run: node --import tsx bench/hot-path.bench.ts
  */
 import smpp from 'smpp';
@@ -15,6 +16,7 @@ import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
 import { testConfig } from '../test/helpers/test-config.js';
 import { jobPayloads } from './lib/jobs.js';
 import { fmt, median, redisCpuUs } from './lib/proc.js';
+import { runFloor, type FloorStep } from './lib/redis-floor.js';
 
 const RUNS = 5;
 const PDU = (smpp as unknown as { PDU: new (cmd: string, o: Record<string, unknown>) => { toBuffer(): Buffer } }).PDU;
@@ -50,14 +52,18 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
   await store.ensureGroup();
   await store.recover('d1', 'tok', 'start');
   try {
-    const rows: Record<string, { wall: number[]; cpu: number[] }> = { ingest: { wall: [], cpu: [] }, claim: { wall: [], cpu: [] }, settle: { wall: [], cpu: [] }, receipts: { wall: [], cpu: [] } };
-    const step = async (name: string, n: number, fn: () => Promise<unknown>): Promise<void> => {
+    const steps: FloorStep[] = ['ingest', 'claim', 'settle', 'receipts'];
+    const table = (): Record<string, { wall: number[]; cpu: number[] }> => Object.fromEntries(steps.map((s) => [s, { wall: [], cpu: [] }]));
+    const rows = table();
+    const floor = table();
+    const timed = (into: Record<string, { wall: number[]; cpu: number[] }>) => async (name: string, n: number, fn: () => Promise<unknown>): Promise<void> => {
       const c0 = await redisCpuUs(redis);
       const t0 = process.hrtime.bigint();
       await fn();
-      rows[name]!.wall.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
-      rows[name]!.cpu.push(((await redisCpuUs(redis)) - c0) / n);
+      into[name]!.wall.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
+      into[name]!.cpu.push(((await redisCpuUs(redis)) - c0) / n);
     };
+    const step = timed(rows);
     for (let r = 0; r < RUNS; r++) {
       const now = Date.now();
       const prepared = raws.slice(0, 5000).map((raw, i) => ({ ...(prepareJob({ ...raw, payload: raw.payload.replace('"hp-', `"hp${r}-`) }, ctx, now) as Prepared), entryId: `${r + 1}-${i}` }));
@@ -78,9 +84,16 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
         }
       });
     }
-    for (const [name, v] of Object.entries(rows)) {
-      log(`redis ${name.padEnd(16)} batches of 100: ${fmt(median(v.wall), 1).padStart(5)} µs/job wall, ${fmt(median(v.cpu), 1).padStart(5)} µs/job Redis CPU`);
+    for (let r = 0; r < RUNS; r++) await runFloor(redis, 'hpf:', 5000, `f${r}`, timed(floor));
+    const cpu = (t: Record<string, { cpu: number[] }>, s: string): number => median(t[s]!.cpu);
+    for (const s of steps) {
+      log(`redis ${s.padEnd(16)} batches of 100: ${fmt(median(rows[s]!.wall), 1).padStart(5)} µs/job wall, ${fmt(cpu(rows, s), 1).padStart(5)} µs/job Redis CPU` +
+        ` (plain commands for the same states: ${fmt(cpu(floor, s), 1)})`);
     }
+    const sum = (t: Record<string, { cpu: number[] }>, ss: string[]): number => ss.reduce((a, s) => a + cpu(t, s), 0);
+    const sent = ['ingest', 'claim', 'settle'];
+    log(`redis per job, scripts / plain commands: ${fmt(sum(rows, sent), 1)} / ${fmt(sum(floor, sent), 1)} µs without its receipt, ` +
+      `${fmt(sum(rows, steps), 1)} / ${fmt(sum(floor, steps), 1)} µs with it`);
   } finally {
     redis.disconnect();
     await srv.stop();

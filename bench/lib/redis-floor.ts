@@ -1,0 +1,79 @@
+/**
+ * The Redis floor of one job's life: the plain commands that write the same states as the ingest,
+ * claim, settle and receipt scripts (job hash, dedup key, lane, in-flight entry, receipt mapping, the
+ * two events), pipelined per batch of 100, with no Lua and none of the scripts' checks (lease, care
+ * rules, replays, early receipts, multi-part jobs). Set beside the scripts' own figures in the hot-path
+ * section, it shows how much of Redis's time per job is the data the contract keeps and how much is
+ * the scripts around it (docs/BENCHMARKS.md, ninth round).
+ */
+import type { Redis } from 'ioredis';
+
+export type FloorStep = 'ingest' | 'claim' | 'settle' | 'receipts';
+/** Runs one step over all jobs; the hot-path bench times it (wall and Redis CPU). */
+export type StepRunner = (name: FloorStep, jobs: number, fn: () => Promise<unknown>) => Promise<void>;
+
+const BATCH = 100;
+const NOW = '1764250000000';
+
+/** `jobs` jobs through the four steps, keys under `prefix`; `tag` keeps the ids of one run apart. */
+export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: string, step: StepRunner): Promise<void> {
+  const ids = Array.from({ length: jobs }, (_, i) => `${tag}-${i}`);
+  const batches: string[][] = [];
+  for (let i = 0; i < jobs; i += BATCH) batches.push(ids.slice(i, i + BATCH));
+  const body = Buffer.alloc(60, 0x41).toString('latin1'); // one part's packed body, as the lane entry carries it
+  const k = (s: string): string => prefix + s;
+  const exec = async (p: ReturnType<Redis['pipeline']>): Promise<void> => {
+    for (const [err] of (await p.exec()) ?? []) if (err) throw err;
+  };
+
+  await step('ingest', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      for (const id of b) {
+        p.exists(k(`job:${id}`), k('invalid:+8613800138000'));
+        p.set(k(`dedup:${id}`), id, 'PX', 600_000);
+        p.hset(k(`job:${id}`), 'eid', `${NOW}-0`, 'to', '+8613800138000', 'car', 'cmcc', 'cls', 'transactional',
+          'exp', NOW, 'n', '1', 'ts', NOW, 'st', 'queued');
+      }
+      p.rpush(k('lane'), ...b.map((id) => `${id} ${body}`));
+      await exec(p);
+    }
+  });
+  await step('claim', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      p.get(k('lease'));
+      p.lpop(k('lane'), b.length);
+      for (const id of b) p.hmget(k(`job:${id}`), 'n', 'meta');
+      p.hset(k('inflight'), ...b.flatMap((id) => [id, `S1 ${body}`]));
+      await exec(p);
+    }
+  });
+  await step('settle', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      for (const id of b) {
+        p.hdel(k('inflight'), id);
+        p.hset(k(`job:${id}`), 'st', 'submitted', 'ids', `["m${id}"]`, 'sub', NOW);
+        p.xadd(k('events'), '*', 'event', `{"id":"${id}","state":"submitted","at":${NOW},"carrier":"cmcc","parts":1,"msgIds":["m${id}"]}`);
+      }
+      p.hset(k('dlr'), ...b.flatMap((id) => [`m${id}`, `${id}:1`]));
+      p.expire(k('dlr'), 2 * 86_400);
+      await exec(p);
+    }
+  });
+  await step('receipts', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      for (const id of b) {
+        p.hget(k('dlr'), `m${id}`);
+        p.hmget(k(`job:${id}`), 'st', 'n', 'p1', 'ids', 'sub', 'car', 'meta');
+        p.hset(k(`job:${id}`), 'st', 'delivered', 'end', NOW, 'p1', 'DELIVRD');
+        p.pexpire(k(`job:${id}`), 86_400_000);
+        p.xadd(k('events'), '*', 'event', `{"id":"${id}","state":"delivered","at":${NOW},"carrier":"cmcc","parts":1,` +
+          `"partStates":["DELIVRD"],"msgIds":["m${id}"],"latencyMs":12}`);
+      }
+      await exec(p);
+    }
+  });
+}

@@ -1,0 +1,29 @@
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { runFloor, type FloorStep } from '../../bench/lib/redis-floor.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+
+const srv = await startRedis();
+t.teardown(async () => { await srv.stop(); removeRedisDir(srv); });
+
+t.test('the Redis floor leaves the states a delivered job leaves: ended hash, both events, no lane or in-flight entry', async (t) => {
+  const redis = new Redis(srv.url);
+  t.teardown(() => redis.disconnect());
+  const seen: [FloorStep, number][] = [];
+  await runFloor(redis, 'fl:', 250, 'a', async (name, jobs, fn) => { seen.push([name, jobs]); await fn(); });
+  t.same(seen, [['ingest', 250], ['claim', 250], ['settle', 250], ['receipts', 250]], 'four steps, each over every job, in order');
+  t.equal(await redis.xlen('fl:events'), 500, 'a submitted and a delivered event per job');
+  t.equal(await redis.llen('fl:lane'), 0, 'the claim took every lane entry (250 jobs: two full batches and a half)');
+  t.equal(await redis.hlen('fl:inflight'), 0, 'settle removed every in-flight entry');
+  t.equal(await redis.hlen('fl:dlr'), 250, 'one receipt mapping per job');
+  t.same(await redis.hmget('fl:job:a-249', 'st', 'p1', 'ids'), ['delivered', 'DELIVRD', '["ma-249"]']);
+  t.ok((await redis.pttl('fl:job:a-0')) > 0, 'an ended job expires');
+  t.equal(await redis.exists('fl:dedup:a-17'), 1);
+});
+
+t.test('a failed command in the floor fails the step instead of being counted', async (t) => {
+  const redis = new Redis(srv.url);
+  t.teardown(() => redis.disconnect());
+  await redis.set('fl2:lane', 'not a list');
+  await t.rejects(runFloor(redis, 'fl2:', 10, 'b', async (_n, _j, fn) => { await fn(); }), /WRONGTYPE/);
+});
