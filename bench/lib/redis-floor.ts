@@ -44,7 +44,10 @@ export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: 
       const p = redis.pipeline();
       p.get(k('lease'));
       p.lpop(k('lane'), b.length);
-      for (const id of b) p.hmget(k(`job:${id}`), 'n', 'meta');
+      for (const id of b) {
+        p.hmget(k(`job:${id}`), 'st', 'n', 'exp', 'qo', 'meta');
+        p.hset(k(`job:${id}`), 'st', 'claimed'); // a lane entry left behind can then never send the job twice
+      }
       p.hset(k('inflight'), ...b.flatMap((id) => [id, `S1 ${body}`]));
       await exec(p);
     }
