@@ -17,6 +17,7 @@ import { testConfig } from '../test/helpers/test-config.js';
 import { jobPayloads } from './lib/jobs.js';
 import { fmt, median, redisCpuUs } from './lib/proc.js';
 import { runFloor, type FloorStep } from './lib/redis-floor.js';
+import { ioredisVersion, measureReplyDecode } from './lib/reply-decode.js';
 
 const RUNS = 5;
 const PDU = (smpp as unknown as { PDU: new (cmd: string, o: Record<string, unknown>) => { toBuffer(): Buffer } }).PDU;
@@ -90,6 +91,9 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
       log(`redis ${s.padEnd(16)} batches of 100: ${fmt(median(rows[s]!.wall), 1).padStart(5)} µs/job wall, ${fmt(cpu(rows, s), 1).padStart(5)} µs/job Redis CPU` +
         ` (plain commands for the same states: ${fmt(cpu(floor, s), 1)})`);
     }
+    const decode: number[] = [];
+    for (let r = 0; r < RUNS; r++) decode.push((await measureReplyDecode(redis, 'hp:decode', jobPayloads(100, 'dec'), 2000)).cpuUsPerEntry);
+    log(`ioredis ${ioredisVersion()} reading 100-entry XRANGE replies of jobs: ${fmt(median(decode), 2)} µs of the client's CPU per entry`);
     const sum = (t: Record<string, { cpu: number[] }>, ss: string[]): number => ss.reduce((a, s) => a + cpu(t, s), 0);
     const sent = ['ingest', 'claim', 'settle'];
     log(`redis per job, scripts / plain commands: ${fmt(sum(rows, sent), 1)} / ${fmt(sum(floor, sent), 1)} µs without its receipt, ` +
