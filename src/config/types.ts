@@ -15,6 +15,8 @@ export interface CarrierConfig {
   host: string;
   port: number;
   tls: boolean;
+  /** PEM text of the CAs that vouch for the SMSC's certificate (read from tlsCaFile); absent: the system's CAs. */
+  tlsCa?: string;
   systemId: string;
   password: string;
   systemType: string;

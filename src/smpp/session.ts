@@ -23,6 +23,8 @@ export interface SessionOptions {
   host: string;
   port: number;
   tls?: boolean;
+  /** PEM CAs for the SMSC's certificate; absent: the system's CAs. */
+  tlsCa?: string;
   systemId: string;
   password: string;
   systemType?: string;
@@ -125,7 +127,10 @@ export class SmppSession extends EventEmitter {
     // write() returns false once this many bytes wait in user space, and 'drain' is then guaranteed.
     // (Node honours writableHighWaterMark here; @types/node 20 does not list it.)
     const tcpOpts = { host, port, writableHighWaterMark: this.highWaterBytes } as net.NetConnectOpts;
-    const sock = this.opts.tls ? tls.connect({ host, port, servername: host }) : net.connect(tcpOpts);
+    // SNI carries host names only (RFC 6066 §3): for an address, none is sent and the certificate is
+    // checked against the address itself.
+    const tlsOpts: tls.ConnectionOptions = { host, port, ca: this.opts.tlsCa, ...(net.isIP(host) === 0 ? { servername: host } : {}) };
+    const sock = this.opts.tls ? tls.connect(tlsOpts) : net.connect(tcpOpts);
     this.socket = sock;
     sock.setNoDelay(true);
     sock.once(this.opts.tls ? 'secureConnect' : 'connect', () => this.onConnected());

@@ -79,3 +79,24 @@ t.test('a password can come from the environment or a file and is never in the m
     t.notMatch((e as Error).message, /s3cret/);
   }
 });
+
+t.test('tlsCaFile gives a TLS carrier the CAs read from a PEM file, and a bad one is refused at its path', async (t) => {
+  const pem = new URL('../fixtures/tls/smsc-cert.pem', import.meta.url).pathname;
+  const raw = base();
+  raw.carriers[0].tls = true;
+  raw.carriers[0].tlsCaFile = pem;
+  const c = buildConfig(raw, {}).carriers[0]!;
+  t.match(c.tlsCa, /^-----BEGIN CERTIFICATE-----/);
+  t.equal(buildConfig(base(), {}).carriers[0]!.tlsCa, undefined, 'none given: the system\'s CAs');
+  const bad: [string, (r: Record<string, any>) => void][] = [
+    ['needs tls: true', (r) => { r.carriers[0].tlsCaFile = pem; }],
+    ['cannot read /nonexistent/ca.pem: ENOENT', (r) => { r.carriers[0].tls = true; r.carriers[0].tlsCaFile = '/nonexistent/ca.pem'; }],
+    ['holds no PEM certificate', (r) => { r.carriers[0].tls = true; r.carriers[0].tlsCaFile = new URL('../fixtures/tls/README.md', import.meta.url).pathname; }],
+  ];
+  for (const [why, mutate] of bad) {
+    const r = base();
+    mutate(r);
+    t.equal(pathOf(r), 'carriers[0].tlsCaFile', why);
+    t.throws(() => buildConfig(r, {}), new RegExp(why.replace(/[.:/]/g, '\\$&')));
+  }
+});

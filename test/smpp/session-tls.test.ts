@@ -1,0 +1,75 @@
+import t from 'tap';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { FakeSmsc } from '../helpers/fake-smsc.js';
+import { SmppSession, type SessionOptions } from '../../src/smpp/session.js';
+import { CommandId } from '../../src/smpp/pdu-header.js';
+import { encodeBody } from '../../src/smpp/pdu-codec.js';
+import { SmppdError } from '../../src/errors.js';
+
+const fixture = (f: string): string => readFileSync(new URL(`../fixtures/tls/${f}`, import.meta.url), 'utf8');
+const CERT = fixture('smsc-cert.pem');
+const KEY = fixture('smsc-key.pem');
+const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'hi' });
+
+/** An SMSC behind TLS: a TLS listener on 127.0.0.1 that carries each connection to the fake SMSC over TCP. */
+async function tlsSmsc(t: any): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number }> {
+  const smsc = await FakeSmsc.start();
+  let handshakes = 0;
+  const server = tls.createServer({ key: KEY, cert: CERT }, (clear) => {
+    handshakes++;
+    const up = net.connect(smsc.port, '127.0.0.1');
+    clear.pipe(up).pipe(clear);
+    clear.on('error', () => up.destroy());
+    up.on('error', () => clear.destroy());
+  });
+  server.on('tlsClientError', () => {}); // the refused handshakes below
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smsc.close();
+  });
+  return { smsc, port: (server.address() as net.AddressInfo).port, handshakes: () => handshakes };
+}
+
+function options(port: number, over: Partial<SessionOptions>): SessionOptions {
+  return {
+    host: '127.0.0.1', port, tls: true, systemId: 'esme', password: 'secret-pw', bindType: 'transceiver',
+    windowSize: 10, responseTimeoutMs: 1000, enquireLinkMs: 5000, bindTimeoutMs: 2000, ...over,
+  };
+}
+
+t.test('over TLS, with the CA from tlsCa, the session binds and a submit_sm gets its answer through the encrypted link', async (t) => {
+  const { smsc, port, handshakes } = await tlsSmsc(t);
+  const session = new SmppSession(options(port, { tlsCa: CERT }));
+  t.teardown(() => session.close());
+  await session.open();
+  t.equal(session.status, 'bound');
+  t.equal(handshakes(), 1, 'one TLS handshake');
+  const out = await session.request(CommandId.submit_sm, body);
+  t.equal(out.kind, 'response');
+  t.equal(out.kind === 'response' ? out.status : -1, 0);
+  t.equal(smsc.commands('bind_transceiver')[0]!.pdu.system_id, 'esme', 'the bind reached the SMSC in clear behind the TLS end');
+  t.equal(smsc.commands('submit_sm').length, 1);
+});
+
+t.test('an SMSC certificate the system\'s CAs do not vouch for fails open() with CONNECTION_CLOSED and the TLS reason', async (t) => {
+  const { smsc, port } = await tlsSmsc(t);
+  const session = new SmppSession(options(port, {}));
+  t.teardown(() => session.close());
+  const err = await session.open().then(() => null, (e: unknown) => e);
+  t.ok(err instanceof SmppdError);
+  t.equal((err as SmppdError).code, 'CONNECTION_CLOSED');
+  t.match((err as Error).message, /self[- ]signed certificate/);
+  t.equal(session.status, 'closed');
+  t.equal(smsc.commands('bind_transceiver').length, 0, 'no bind, so no password, went to an SMSC that was not verified');
+});
+
+t.test('a CA that does not vouch for the SMSC\'s certificate is refused the same way', async (t) => {
+  const { smsc, port } = await tlsSmsc(t);
+  const session = new SmppSession(options(port, { tlsCa: fixture('other-cert.pem') }));
+  t.teardown(() => session.close());
+  await t.rejects(session.open(), { code: 'CONNECTION_CLOSED' });
+  t.equal(smsc.commands('bind_transceiver').length, 0);
+});
