@@ -129,7 +129,8 @@ export class SmppSession extends EventEmitter {
     const tcpOpts = { host, port, writableHighWaterMark: this.highWaterBytes } as net.NetConnectOpts;
     // SNI carries host names only (RFC 6066 §3): for an address, none is sent and the certificate is
     // checked against the address itself.
-    const tlsOpts: tls.ConnectionOptions = { host, port, ca: this.opts.tlsCa, ...(net.isIP(host) === 0 ? { servername: host } : {}) };
+    const sni = net.isIP(host) === 0 ? { servername: host } : {};
+    const tlsOpts: tls.ConnectionOptions = { host, port, ca: this.opts.tlsCa, ...sni };
     const sock = this.opts.tls ? tls.connect(tlsOpts) : net.connect(tcpOpts);
     this.socket = sock;
     sock.setNoDelay(true);

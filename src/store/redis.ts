@@ -37,8 +37,8 @@ export function createRedis(cfg: RedisConfig, name: string, extra: Partial<Redis
 }
 
 /**
- * With autoResendUnfulfilledCommands off, ioredis (6.0, redis/event_handler.js readyHandler) drops the
- * commands that were written but unanswered when the connection closed without settling them: their
+ * With autoResendUnfulfilledCommands off, ioredis (5.11 and 6.0 alike, redis/event_handler.js readyHandler)
+ * drops the commands that were written but unanswered when the connection closed without settling them: their
  * promises hang for ever, and with them the settle batcher, the dispatcher and the lease retake
  * (test/store/redis-close.test.ts, test/e2e/faults-redis.test.ts). Reject them at close: the outcome
  * is unknown, and every caller retries from its own state.
