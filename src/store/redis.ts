@@ -28,7 +28,11 @@ export function createRedis(cfg: RedisConfig, name: string, extra: Partial<Redis
     // has none, the credentials for the master.
     if (opts.username === undefined && url.username) opts.username = decodeURIComponent(url.username);
     if (opts.password === undefined && url.password) opts.password = decodeURIComponent(url.password);
-    const sentinel: RedisOptions = { ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster' };
+    // failoverDetector: leave the old master as soon as a sentinel announces +switch-master. Without it
+    // the store went on writing to the demoted master for about 10 s after a failover (until the
+    // sentinel reconfigured it), and every one of those writes was lost in its resync
+    // (test/store/redis-sentinel.test.ts).
+    const sentinel: RedisOptions = { ...opts, sentinels: cfg.sentinels, name: cfg.sentinelName ?? 'mymaster', failoverDetector: true };
     if (cfg.sentinelPassword !== undefined) sentinel.sentinelPassword = cfg.sentinelPassword;
     if (opts.tls) { sentinel.enableTLSForSentinelMode = true; sentinel.sentinelTLS = {}; }
     return rejectUnansweredOnClose(new Redis(sentinel));

@@ -28,13 +28,14 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-export async function startRedis(opts: { aof?: boolean } = {}): Promise<TestRedis> {
+/** `args`: more redis-server arguments, after the defaults (e.g. `--replicaof 127.0.0.1 <port>`). */
+export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'smppd-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec', '--loglevel', 'warning'];
+      '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec', '--loglevel', 'warning', ...(opts.args ?? [])];
     child = spawn('redis-server', args, { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await ping(port)) return;
