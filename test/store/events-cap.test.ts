@@ -1,24 +1,11 @@
 import t from 'tap';
-import { buildConfig } from '../../src/config/schema.js';
-import { createRedis } from '../../src/store/redis.js';
-import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedRejected } from '../../src/types.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { startStore } from '../helpers/store.js';
 
 // The scripts add events without a trim clause and trim the stream once per call (common.lua trim_events).
-const srv = await startRedis();
-const cfg = buildConfig({
-  redis: { url: srv.url, prefix: 'ec:' },
-  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
-  queue: { eventsMaxLen: 1000 },
-});
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
-const store = new QueueStore(redis, cfg);
-await store.ensureGroup();
+const { redis, store } = await startStore(t, { prefix: 'ec:', config: { queue: { eventsMaxLen: 1000 } } });
 await store.recover('d1', 'tok', 'start');
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
 const job = preparedJob;
 let seq = 100_000; // entry ids of the rejected jobs below, apart from preparedJob's

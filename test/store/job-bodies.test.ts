@@ -1,18 +1,10 @@
 import t from 'tap';
-import { buildConfig } from '../../src/config/schema.js';
-import { createRedis } from '../../src/store/redis.js';
-import { QueueStore, packBodies, unpackBodies, type Claimed } from '../../src/store/queue-store.js';
+import { packBodies, unpackBodies, type Claimed } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { startStore } from '../helpers/store.js';
 
-const srv = await startRedis();
-const cfg = buildConfig({ redis: { url: srv.url, prefix: 'b:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
-const store = new QueueStore(redis, cfg);
-await store.ensureGroup();
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+const { redis, store } = await startStore(t, { prefix: 'b:' });
 await store.recover('d1', 'tok', 'start');
 
 // Two UCS2 parts of 140+ octets each: far over hash-max-listpack-value (64 B).

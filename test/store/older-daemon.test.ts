@@ -1,17 +1,8 @@
 import t from 'tap';
-import { buildConfig } from '../../src/config/schema.js';
-import { createRedis } from '../../src/store/redis.js';
-import { QueueStore } from '../../src/store/queue-store.js';
 import { exitFor } from '../../src/commands/errors.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { startStore } from '../helpers/store.js';
 
-const srv = await startRedis();
-const cfg = buildConfig({ redis: { url: srv.url, prefix: 'o:' }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }] });
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
-const store = new QueueStore(redis, cfg);
-await store.ensureGroup();
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+const { redis, store } = await startStore(t, { prefix: 'o:' });
 
 t.test('a daemon does not start beside a live daemon of an older version, and writes nothing then', async (t) => {
   // What an older daemon leaves: its name in the registry and a live lease, no storage format.

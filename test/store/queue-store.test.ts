@@ -1,23 +1,12 @@
 import t from 'tap';
-import { buildConfig } from '../../src/config/schema.js';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { startStore } from '../helpers/store.js';
 
-const srv = await startRedis();
-const cfg = buildConfig({
-  redis: { url: srv.url, prefix: 't:' },
-  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
-  queue: { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 },
-});
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
 let clock = 1_700_000_000_000;
-const store = new QueueStore(redis, cfg, () => clock);
-await store.ensureGroup();
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+const { cfg, redis, store } = await startStore(t, { prefix: 't:', config: { queue: { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 } }, now: () => clock });
 
 let seq = 1;
 const job = (id: string, over: Partial<PreparedOk & { entryId: string }> = {}): PreparedOk & { entryId: string } => ({

@@ -1,10 +1,8 @@
 import t from 'tap';
-import { buildConfig } from '../../src/config/schema.js';
-import { createRedis } from '../../src/store/redis.js';
-import { QueueStore, type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
+import { type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
 import { submittedEvent } from '../../src/store/settle-event.js';
 import { preparedJob } from '../helpers/prepared-job.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { startStore } from '../helpers/store.js';
 
 t.test('the submitted event text has the fields of the other events, in their order', async (t) => {
   const job = { carrier: 'cmcc', parts: 2, meta: '{"order":7}' };
@@ -19,18 +17,9 @@ t.test('the submitted event text has the fields of the other events, in their or
   t.equal(JSON.parse(submittedEvent('q"\\', 5, { carrier: 'cmcc', parts: 1, meta: '' }, ['m']).event).id, 'q"\\', 'an id is escaped');
 });
 
-const srv = await startRedis();
-const cfg = buildConfig({
-  redis: { url: srv.url, prefix: 'se:' },
-  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
-});
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
 let clock = 1_700_000_000_000;
-const store = new QueueStore(redis, cfg, () => clock);
-await store.ensureGroup();
+const { redis, store } = await startStore(t, { prefix: 'se:', now: () => clock });
 await store.recover('d1', 'tok', 'start');
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
 const job = preparedJob;
 
