@@ -15,7 +15,9 @@ export async function startStore(owner: { teardown(fn: () => unknown): void }, o
   prefix: string; config?: Record<string, unknown>; now?: () => number;
 }): Promise<StoreFixture> {
   const srv = await startRedis();
-  const cfg = buildConfig({ redis: { url: srv.url, prefix: o.prefix }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }], ...o.config });
+  const cfg = buildConfig({
+    redis: { url: srv.url, prefix: o.prefix }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }], ...o.config,
+  });
   const redis = createRedis(cfg.redis, 'test');
   owner.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
   await redis.connect();

@@ -1,27 +1,17 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/schema.js';
-import { createRedis } from '../../src/store/redis.js';
-import { QueueStore } from '../../src/store/queue-store.js';
 import { InboundStore } from '../../src/store/inbound-store.js';
 import { parseReceipt } from '../../src/smpp/receipt.js';
 import type { PreparedOk } from '../../src/types.js';
-import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
+import { startStore } from '../helpers/store.js';
 import { jobOf } from '../helpers/prepared-job.js';
 
-const srv = await startRedis();
-const cfg = buildConfig({
-  redis: { url: srv.url, prefix: 'r:' },
-  carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x' }],
-  queue: { earlyReceiptMs: 60_000, moPartialMs: 60_000 },
-});
-const redis = createRedis(cfg.redis, 'test');
-await redis.connect();
 let clock = 1_700_000_000_000;
-const store = new QueueStore(redis, cfg, () => clock);
+const { srv, cfg, redis, store } = await startStore(t, {
+  prefix: 'r:', config: { queue: { earlyReceiptMs: 60_000, moPartialMs: 60_000 } }, now: () => clock,
+});
 const inbound = new InboundStore(store, () => cfg, () => clock);
-await store.ensureGroup();
 await store.recover('d1', 'tok', 'start');
-t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
 
 let seq = 1;
 /** A job of `parts` parts taken to `submitted` with the given message ids. */

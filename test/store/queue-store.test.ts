@@ -6,7 +6,9 @@ import { jobOf } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
 
 let clock = 1_700_000_000_000;
-const { cfg, redis, store } = await startStore(t, { prefix: 't:', config: { queue: { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 } }, now: () => clock });
+const { cfg, redis, store } = await startStore(t, {
+  prefix: 't:', config: { queue: { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 } }, now: () => clock,
+});
 
 let seq = 1;
 const job = (id: string, over: Partial<PreparedOk & { entryId: string }> = {}): PreparedOk & { entryId: string } => ({

@@ -24,7 +24,7 @@ const admin = new Redis(sentinelPort, '127.0.0.1', { retryStrategy: () => 50, ma
 admin.on('error', () => {});
 t.teardown(async () => {
   admin.disconnect();
-  await new Promise<void>((res) => { if (sentinel.exitCode !== null) res(); else { sentinel.once('exit', () => res()); sentinel.kill('SIGTERM'); } });
+  if (sentinel.exitCode === null) await new Promise<void>((res) => { sentinel.once('exit', () => res()); sentinel.kill('SIGTERM'); });
   rmSync(sentinelDir, { recursive: true, force: true });
   for (const r of [replica, master]) { await r.stop(); removeRedisDir(r); }
 });
@@ -58,7 +58,8 @@ t.test('through Sentinel the store finds the master and moves to the promoted re
     return failover === 'OK';
   }, 30_000);
   t.equal(failover, 'OK');
-  await until('the replica to be promoted', async () => ((await admin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[])[1] === String(replica.port), 20_000);
+  const masterPort = async (): Promise<string> => ((await admin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[])[1]!;
+  await until('the replica to be promoted', async () => (await masterPort()) === String(replica.port), 20_000);
 
   // The store's connection moves to the promoted replica: writes made after it are there.
   const promoted = new Redis(replica.port, '127.0.0.1');
