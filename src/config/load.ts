@@ -31,6 +31,10 @@ export function redactConfig(cfg: Config): unknown {
   return {
     ...cfg,
     redis: { ...cfg.redis, url: redactUrl(cfg.redis.url), password: cfg.redis.password ? '***' : undefined },
-    carriers: cfg.carriers.map((c) => ({ ...c, password: c.password ? '***' : '' })),
+    // A CA bundle is no secret, but a page of base64 says less than how many certificates it holds.
+    carriers: cfg.carriers.map((c) => ({
+      ...c, password: c.password ? '***' : '',
+      ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
+    })),
   };
 }
