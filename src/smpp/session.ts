@@ -130,7 +130,11 @@ export class SmppSession extends EventEmitter {
     // SNI carries host names only (RFC 6066 §3): for an address, none is sent and the certificate is
     // checked against the address itself.
     const sni = net.isIP(host) === 0 ? { servername: host } : {};
-    const tlsOpts: tls.ConnectionOptions = { host, port, ca: this.opts.tlsCa, ...sni };
+    // highWaterMark: the same bound for TLS (TLSSocket takes it for both directions; 16 KB otherwise;
+    // @types/node 20 does not list it either).
+    const tlsOpts: tls.ConnectionOptions & { highWaterMark: number } = {
+      host, port, ca: this.opts.tlsCa, highWaterMark: this.highWaterBytes, ...sni,
+    };
     const sock = this.opts.tls ? tls.connect(tlsOpts) : net.connect(tcpOpts);
     this.socket = sock;
     sock.setNoDelay(true);

@@ -7,6 +7,7 @@ import { SmppSession, type SessionOptions } from '../../src/smpp/session.js';
 import { CommandId } from '../../src/smpp/pdu-header.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { SmppdError } from '../../src/errors.js';
+import { writeUntilRefused } from '../helpers/backpressure.js';
 
 const fixture = (f: string): string => readFileSync(new URL(`../fixtures/tls/${f}`, import.meta.url), 'utf8');
 const CERT = fixture('smsc-cert.pem');
@@ -14,11 +15,13 @@ const KEY = fixture('smsc-key.pem');
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'hi' });
 
 /** An SMSC behind TLS: a TLS listener on 127.0.0.1 that carries each connection to the fake SMSC over TCP. */
-async function tlsSmsc(t: any): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number }> {
+async function tlsSmsc(t: any): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number; ends: tls.TLSSocket[] }> {
   const smsc = await FakeSmsc.start();
   let handshakes = 0;
+  const ends: tls.TLSSocket[] = [];
   const server = tls.createServer({ key: KEY, cert: CERT }, (clear) => {
     handshakes++;
+    ends.push(clear);
     const up = net.connect(smsc.port, '127.0.0.1');
     clear.pipe(up).pipe(clear);
     clear.on('error', () => up.destroy());
@@ -30,7 +33,7 @@ async function tlsSmsc(t: any): Promise<{ smsc: FakeSmsc; port: number; handshak
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await smsc.close();
   });
-  return { smsc, port: (server.address() as net.AddressInfo).port, handshakes: () => handshakes };
+  return { smsc, port: (server.address() as net.AddressInfo).port, handshakes: () => handshakes, ends };
 }
 
 function options(port: number, over: Partial<SessionOptions>): SessionOptions {
@@ -72,4 +75,19 @@ t.test('a CA that does not vouch for the SMSC\'s certificate is refused the same
   t.teardown(() => session.close());
   await t.rejects(session.open(), { code: 'CONNECTION_CLOSED' });
   t.equal(smsc.commands('bind_transceiver').length, 0);
+});
+
+t.test('over TLS too, a link that cannot drain stops taking requests at writeHighWaterBytes, then takes them again', async (t) => {
+  const { smsc, port, ends } = await tlsSmsc(t);
+  const session = new SmppSession(options(port, { tlsCa: CERT, windowSize: 1000, responseTimeoutMs: 5000, writeHighWaterBytes: 256 * 1024 }));
+  t.teardown(() => session.close());
+  await session.open();
+  // The socket takes the session's bound, not TLS's default of 16 KB.
+  t.equal((session as unknown as { socket: tls.TLSSocket }).socket.writableHighWaterMark, 256 * 1024);
+  ends[0]!.pause(); // the TLS end stops reading: kernel buffers fill, then the session's
+  const { refused, written } = await writeUntilRefused(session, 32 * 1024, 1000);
+  t.same(refused, { kind: 'not-written', code: 'WINDOW_FULL' }, `refused after ${written} written`);
+  ends[0]!.resume();
+  await smsc.waitFor(() => session.windowFree > 0, 5000);
+  t.match(await session.request(CommandId.submit_sm, body), { kind: 'response', status: 0 }, 'answered again after the link drained');
 });

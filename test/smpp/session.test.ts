@@ -6,6 +6,7 @@ import { readSm } from '../../src/smpp/mo.js';
 import { CommandId } from '../../src/smpp/pdu-header.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { SmppdError } from '../../src/errors.js';
+import { writeUntilRefused } from '../helpers/backpressure.js';
 
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'hi' });
 
@@ -261,15 +262,7 @@ t.test('a socket that cannot drain stops accepting requests until it drains', as
   const { smsc, session } = await bound(t, {}, { windowSize: 1000, responseTimeoutMs: 2000, writeHighWaterBytes: 64 * 1024 });
   const conn = smsc.conns[0]!;
   conn.socket.pause(); // the SMSC stops reading: kernel buffers fill, then ours
-  const big = Buffer.alloc(32 * 1024);
-  let refused: any = null;
-  let written = 0;
-  for (let i = 0; i < 600 && refused === null; i++) {
-    const o = session.request(CommandId.submit_sm, big);
-    const early = await Promise.race([o, new Promise((r) => setImmediate(() => r(null)))]);
-    if (early !== null) refused = early;
-    else written++;
-  }
+  const { refused, written } = await writeUntilRefused(session, 32 * 1024, 600);
   t.same(refused, { kind: 'not-written', code: 'WINDOW_FULL' }, `refused after ${written} written`);
   t.equal(session.windowFree, 0);
   conn.socket.resume();
