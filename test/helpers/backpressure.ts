@@ -3,7 +3,9 @@ import type { SmppSession } from '../../src/smpp/session.js';
 import { CommandId } from '../../src/smpp/pdu-header.js';
 
 /** Requests of `bytes` each, at most `max`; the first answered within the same turn is the refusal. */
-export async function writeUntilRefused(session: SmppSession, bytes: number, max: number): Promise<{ refused: unknown; written: number }> {
+export async function writeUntilRefused(
+  session: SmppSession, bytes: number, max: number,
+): Promise<{ refused: unknown; written: number }> {
   const big = Buffer.alloc(bytes);
   let refused: unknown = null;
   let written = 0;

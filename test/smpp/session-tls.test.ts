@@ -79,7 +79,9 @@ t.test('a CA that does not vouch for the SMSC\'s certificate is refused the same
 
 t.test('over TLS too, a link that cannot drain stops taking requests at writeHighWaterBytes, then takes them again', async (t) => {
   const { smsc, port, ends } = await tlsSmsc(t);
-  const session = new SmppSession(options(port, { tlsCa: CERT, windowSize: 1000, responseTimeoutMs: 5000, writeHighWaterBytes: 256 * 1024 }));
+  const session = new SmppSession(options(port, {
+    tlsCa: CERT, windowSize: 1000, responseTimeoutMs: 5000, writeHighWaterBytes: 256 * 1024,
+  }));
   t.teardown(() => session.close());
   await session.open();
   // The socket takes the session's bound, not TLS's default of 16 KB.
