@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+type CallFrame = { functionName: string; url: string; lineNumber: number };
+interface Node { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
 const args = process.argv.slice(2);
@@ -17,7 +18,19 @@ const inputs = args.filter((a, i) => !a.startsWith('--') && i !== topIdx + 1 || 
 const files = inputs.flatMap((p) => (statSync(p).isDirectory()
   ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile') || f.endsWith('.heapprofile')).map((f) => join(p, f)) : [p]));
 
-interface HeapNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: HeapNode[] }
+/** `name  node_modules/… or src/…:line`, the same in both kinds of profile. */
+const frameLabel = (cf: CallFrame): string =>
+  `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^(?:file:\/\/)?.*?\/(node_modules|src)\//, '$1/')}:${cf.lineNumber + 1}`;
+/** The frame's label when it is the project's own code (src/), else undefined. */
+const srcLabel = (cf: CallFrame): string | undefined =>
+  cf.url.includes('/src/') ? `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^.*\/src\//, 'src/')}:${cf.lineNumber + 1}` : undefined;
+/** The top entries of `m`, largest first, with their share of `total`. */
+function printTop(m: Map<string, number>, title: string, total: number, unit: (v: number) => string): void {
+  console.log(`  ${title}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${unit(v)}  ${(100 * v / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+interface HeapNode { callFrame: CallFrame; selfSize: number; children: HeapNode[] }
 
 /** A sampled heap profile: where the bytes were allocated (garbage included when sampled so). */
 function heapSummary(file: string): void {
@@ -26,20 +39,17 @@ function heapSummary(file: string): void {
   const owner = new Map<string, number>();
   let total = 0;
   const walk = (n: HeapNode, near: string): void => {
-    const cf = n.callFrame;
-    const url = cf.url.replace(/^(?:file:\/\/)?.*?\/(node_modules|src)\//, '$1/');
-    const here = `${cf.functionName || '(anonymous)'}  ${url}:${cf.lineNumber + 1}`;
-    const mine = cf.url.includes('/src/') ? `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^.*\/src\//, 'src/')}:${cf.lineNumber + 1}` : near;
+    const here = frameLabel(n.callFrame);
+    const mine = srcLabel(n.callFrame) ?? near;
     total += n.selfSize;
     if (n.selfSize > 0) { fn.set(here, (fn.get(here) ?? 0) + n.selfSize); owner.set(mine, (owner.get(mine) ?? 0) + n.selfSize); }
     for (const c of n.children) walk(c, mine);
   };
   walk(root, '(outside src/)');
   console.log(`\n${file}: ${(total / 1e6).toFixed(1)} MB sampled`);
-  for (const [title, m] of [['allocated by function', fn], ['charged to the nearest src/ function on the stack', owner]] as const) {
-    console.log(`  ${title}`);
-    for (const [k, b] of [...m].sort((a, c) => c[1] - a[1]).slice(0, top)) console.log(`    ${(b / 1e6).toFixed(1).padStart(7)} MB  ${(100 * b / total).toFixed(1).padStart(5)}%  ${k}`);
-  }
+  const mb = (b: number): string => `${(b / 1e6).toFixed(1).padStart(7)} MB`;
+  printTop(fn, 'allocated by function', total, mb);
+  printTop(owner, 'charged to the nearest src/ function on the stack', total, mb);
 }
 
 for (const file of files) {
@@ -56,7 +66,8 @@ for (const file of files) {
     const name = n.callFrame.functionName || '(anonymous)';
     const url = n.callFrame.url.replace(/^file:\/\/.*?\/(node_modules|src)\//, '$1/');
     if (name !== '(idle)' && name !== '(program)') busy += us;
-    fn.set(`${name}  ${url}:${n.callFrame.lineNumber + 1}`, (fn.get(`${name}  ${url}:${n.callFrame.lineNumber + 1}`) ?? 0) + us);
+    const label = frameLabel(n.callFrame);
+    fn.set(label, (fn.get(label) ?? 0) + us);
     const f = url === '' ? `(${name})` : url.replace(/^(node_modules\/[^/]+).*/, '$1');
     byFile.set(f, (byFile.get(f) ?? 0) + us);
   }
@@ -68,8 +79,8 @@ for (const file of files) {
     let cur: number | undefined = id;
     let key = '(outside src/)';
     while (cur !== undefined) {
-      const cf = byId.get(cur)!.callFrame;
-      if (cf.url.includes('/src/')) { key = `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^.*\/src\//, 'src/')}:${cf.lineNumber + 1}`; break; }
+      const mine = srcLabel(byId.get(cur)!.callFrame);
+      if (mine !== undefined) { key = mine; break; }
       cur = parent.get(cur);
     }
     const n = byId.get(id)!.callFrame.functionName;
@@ -78,11 +89,8 @@ for (const file of files) {
   }
   const total = (prof.endTime - prof.startTime);
   console.log(`\n${file}: ${(total / 1e6).toFixed(2)} s profiled, ${(busy / 1e6).toFixed(2)} s not idle`);
-  const show = (m: Map<string, number>, title: string): void => {
-    console.log(`  ${title}`);
-    for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${(us / 1000).toFixed(0).padStart(7)} ms  ${(100 * us / total).toFixed(1).padStart(5)}%  ${k}`);
-  };
-  show(byFile, 'self time by file / package');
-  show(fn, 'self time by function');
-  show(owner, 'busy time charged to the nearest src/ function on the stack');
+  const ms = (us: number): string => `${(us / 1000).toFixed(0).padStart(7)} ms`;
+  printTop(byFile, 'self time by file / package', total, ms);
+  printTop(fn, 'self time by function', total, ms);
+  printTop(owner, 'busy time charged to the nearest src/ function on the stack', total, ms);
 }
