@@ -28,18 +28,19 @@ export function resultOf(o: RequestOutcome): SubmitResult {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
+/** The message_id of an accepted part's submit_sm_resp (resultOf 'ok': a response). */
+const messageIdOf = (o: RequestOutcome): string => String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '');
+
 /** One settle record from the outcomes of all parts of one message; `job`: what its claim said (settle-event.ts). */
 export function settleRecordFor(id: string, job: ClaimedJob, outcomes: RequestOutcome[], normaliseId: (s: string) => string): SettleRecord {
   const results = outcomes.map(resultOf);
-  if (results.every((r) => r === 'ok')) {
-    return { act: 'ok', id, job, msgIds: outcomes.map((o) => normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? ''))) };
-  }
+  if (results.every((r) => r === 'ok')) return { act: 'ok', id, job, msgIds: outcomes.map((o) => normaliseId(messageIdOf(o))) };
   if (results.some((r) => r === 'ok')) {
     // Some parts are on their way and cannot be recalled: the job is submitted with the others failed.
     const bad = outcomes.find((o, i) => results[i] !== 'ok')!;
     return {
       act: 'ok', id, job,
-      msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '')) : '')),
+      msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(messageIdOf(o)) : '')),
       code: bad.kind === 'response' ? 'SMSC_REJECTED' : bad.code,
       error: bad.kind === 'response' ? `part refused with command_status ${hex(bad.status)}` : `part ${bad.kind}`,
     };
