@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { pushJobs } from './jobs.js';
 
 export interface ReplyDecode { version: string; entries: number; cpuUsPerEntry: number }
 
@@ -19,9 +20,7 @@ export function ioredisVersion(): string {
 /** Fills `key` with 100 payloads, then reads them `rounds` times; the key is deleted after. */
 export async function measureReplyDecode(redis: Redis, key: string, payloads: string[], rounds: number): Promise<ReplyDecode> {
   await redis.del(key);
-  const p = redis.pipeline();
-  for (let i = 0; i < ENTRIES; i++) p.xadd(key, '*', 'job', payloads[i % payloads.length]!);
-  await p.exec();
+  await pushJobs(redis, key, Array.from({ length: ENTRIES }, (_, i) => payloads[i % payloads.length]!));
   let entries = 0;
   const read = async (): Promise<void> => {
     const got = await redis.xrange(key, '-', '+', 'COUNT', ENTRIES);
