@@ -8,6 +8,7 @@ import type { Config, CarrierConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
 import { Metrics } from './obs/metrics.js';
+import { certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
@@ -70,6 +71,7 @@ export class App {
     const offsetMs = opts.clockOffsetMs ?? 0;
     this.now = offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
     this.metrics = new Metrics({ carriers: this.cfg.carriers.map((c) => c.name), version: opts.version });
+    this.metrics.certExpiries(certExpiries(this.cfg.carriers));
   }
 
   private setStatus(to: AppStatus): void {
@@ -174,6 +176,7 @@ export class App {
       next = { ...next, instanceId: this.cfg.instanceId, redis: this.cfg.redis };
     }
     this.metrics.touch(next.carriers.map((c) => c.name));
+    this.metrics.certExpiries(certExpiries(next.carriers));
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
     for (const [name, slot] of [...this.slots]) {
       const nc = wanted.get(name);

@@ -105,7 +105,8 @@ export class CarrierBind {
   private connect(): void {
     const c = this.cfg;
     const session = new SmppSession({
-      host: c.host, port: c.port, tls: c.tls, tlsCa: c.tlsCa, systemId: c.systemId, password: c.password, systemType: c.systemType,
+      host: c.host, port: c.port, tls: c.tls, tlsCa: c.tlsCa, tlsCert: c.tlsCert, tlsKey: c.tlsKey,
+      systemId: c.systemId, password: c.password, systemType: c.systemType,
       bindType: this.role, windowSize: c.windowSize, responseTimeoutMs: c.responseTimeoutMs,
       enquireLinkMs: c.enquireLinkMs, bindTimeoutMs: c.bindTimeoutMs, name: this.name, logger: this.log,
     });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { SmppdError } from '../errors.js';
 import { buildConfig } from './schema.js';
+import { describeCert } from './tls-files.js';
 import type { Config } from './types.js';
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Promise<Config> {
@@ -35,6 +36,7 @@ export function redactConfig(cfg: Config): unknown {
     carriers: cfg.carriers.map((c) => ({
       ...c, password: c.password ? '***' : '',
       ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
+      ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(c.tlsCert), tlsKey: '***' }),
     })),
   };
 }

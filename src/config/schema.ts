@@ -1,10 +1,11 @@
 /**
  * Turns parsed YAML into a validated Config. Every default is written here, next to its field,
  * and docs/CONFIG.md mirrors this file. Unknown fields are refused (a typo must not fall back
- * to a default silently). Secrets (`password`) may be a string, `{ env: NAME }` or `{ file: PATH }`.
+ * to a default silently). Secrets (`password`, `tlsKeyPassphrase`) may be a string, `{ env: NAME }` or `{ file: PATH }`.
  */
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { tlsCa, tlsClientCert } from './tls-files.js';
 import type { CarrierConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
 import {
@@ -37,28 +38,13 @@ export function secret(o: Obj, key: string, path: string, env: NodeJS.ProcessEnv
 }
 
 const CARRIER_KEYS = [
-  'name', 'host', 'port', 'tls', 'tlsCaFile', 'systemId', 'password', 'systemType', 'bindType', 'binds', 'windowSize',
+  'name', 'host', 'port', 'tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsKeyPassphrase', 'systemId', 'password',
+  'systemType', 'bindType', 'binds', 'windowSize',
   'tps', 'bindTps', 'responseTimeoutMs', 'enquireLinkMs', 'bindTimeoutMs', 'reconnectMinMs', 'reconnectMaxMs',
   'throttlePauseMs', 'slowResponseMs', 'prefixes', 'sourceTon', 'sourceNpi', 'destTon', 'destNpi',
   'registeredDelivery', 'dataCodingGsm', 'dataCodingUcs2', 'concat', 'maxParts', 'signatureReserve',
   'optOut', 'idFormat', 'otpWindowSlots',
 ] as const;
-
-/** tlsCaFile: a PEM file of the CAs for a carrier whose SMSC certificate the system's CAs do not vouch for. */
-function tlsCa(v: Obj, path: string): { tlsCa?: string } {
-  const file = str(v, 'tlsCaFile', path, '');
-  if (file === '') return {};
-  const p = join(path, 'tlsCaFile');
-  if (v.tls !== true) fail(p, 'needs tls: true');
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(p, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail(p, `${file} holds no PEM certificate`);
-  return { tlsCa: pem };
-}
 
 function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfig {
   if (!isObj(v)) fail(path, 'must be a mapping');
@@ -73,6 +59,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     port: int(v, 'port', path, 2775, 1, 65535),
     tls: bool(v, 'tls', path, false),
     ...tlsCa(v, path),
+    ...tlsClientCert(v, path, (o, k, p) => secret(o, k, p, env)),
     systemId: str(v, 'systemId', path),
     password: secret(v, 'password', path, env, '') ?? '',
     systemType: str(v, 'systemType', path, ''),

@@ -17,6 +17,10 @@ export interface CarrierConfig {
   tls: boolean;
   /** PEM text of the CAs that vouch for the SMSC's certificate (read from tlsCaFile); absent: the system's CAs. */
   tlsCa?: string;
+  /** PEM certificate chain smppd shows when the SMSC asks for one (tlsCertFile); absent: none (no mutual TLS). */
+  tlsCert?: string;
+  /** PEM private key of tlsCert, decrypted (tlsKeyFile, tlsKeyPassphrase); never printed or logged. */
+  tlsKey?: string;
   systemId: string;
   password: string;
   systemType: string;

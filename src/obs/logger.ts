@@ -1,6 +1,6 @@
 /**
  * pino JSON to stdout. Phone numbers are masked wherever they appear in a log line's fields or
- * message (ARCHITECTURE §7); password fields are censored by path.
+ * message (ARCHITECTURE §7); password and TLS key fields are censored by path.
  */
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
@@ -37,7 +37,7 @@ export function createLogger(opts: { level?: string; pretty?: boolean; destinati
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     name: 'smppd',
-    redact: { paths: ['password', '*.password', '*.*.password', 'redis.url'], censor: '***' },
+    redact: { paths: ['password', '*.password', '*.*.password', 'tlsKey', '*.tlsKey', '*.*.tlsKey', 'redis.url'], censor: '***' },
     formatters: { log: (o) => maskDeep(o) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {

@@ -42,6 +42,7 @@ export class Metrics {
   readonly submitCounts: CounterTally; readonly responseCounts: CounterTally; readonly receiptCounts: CounterTally;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
   readonly responses; readonly deadLetters; readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
+  readonly tlsCertExpiry;
 
   constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
     const r = [this.registry];
@@ -79,10 +80,18 @@ export class Metrics {
     this.redisLatency = new client.Histogram({ name: 'smppd_redis_latency_seconds', help: 'Redis script round trip', labelNames: ['op'], registers: r,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1] });
     this.leaseHeld = new client.Gauge({ name: 'smppd_lease_held', help: '1 while this daemon holds its lease in Redis', registers: r });
+    // Set only for carriers with a client certificate: an expired one ends every bind at the handshake.
+    this.tlsCertExpiry = new client.Gauge({ name: 'smppd_tls_client_cert_expiry_timestamp_seconds', help: 'end of validity of the carrier\'s TLS client certificate (tlsCertFile), Unix time', labelNames: carrier, registers: r });
     this.buildInfo = new client.Gauge({ name: 'smppd_build_info', help: 'version of smppd and node', labelNames: ['version', 'node'], registers: r });
     this.buildInfo.set({ version: opts.version, node: process.versions.node }, 1);
     if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'smppd_' });
     this.touch(opts.carriers);
+  }
+
+  /** The client certificates' ends of validity by carrier, replacing the last set (start and reload). */
+  certExpiries(notAfterMs: Record<string, number>): void {
+    this.tlsCertExpiry.reset();
+    for (const [c, ms] of Object.entries(notAfterMs)) this.tlsCertExpiry.set({ carrier: c }, Math.floor(ms / 1000));
   }
 
   /** Labelled series appear only once touched: initialise every known label set to 0. */

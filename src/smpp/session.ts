@@ -25,6 +25,9 @@ export interface SessionOptions {
   tls?: boolean;
   /** PEM CAs for the SMSC's certificate; absent: the system's CAs. */
   tlsCa?: string;
+  /** PEM certificate chain and private key shown when the SMSC asks for a client certificate. */
+  tlsCert?: string;
+  tlsKey?: string;
   systemId: string;
   password: string;
   systemType?: string;
@@ -133,7 +136,7 @@ export class SmppSession extends EventEmitter {
     // highWaterMark: the same bound for TLS (TLSSocket takes it for both directions; 16 KB otherwise;
     // @types/node 20 does not list it either).
     const tlsOpts: tls.ConnectionOptions & { highWaterMark: number } = {
-      host, port, ca: this.opts.tlsCa, highWaterMark: this.highWaterBytes, ...sni,
+      host, port, ca: this.opts.tlsCa, cert: this.opts.tlsCert, key: this.opts.tlsKey, highWaterMark: this.highWaterBytes, ...sni,
     };
     const sock = this.opts.tls ? tls.connect(tlsOpts) : net.connect(tcpOpts);
     this.socket = sock;

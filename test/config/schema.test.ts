@@ -80,6 +80,45 @@ t.test('a password can come from the environment or a file and is never in the m
   }
 });
 
+const fx = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.url).pathname;
+
+t.test('tlsCertFile and tlsKeyFile give a TLS carrier its client certificate, an encrypted key opened with tlsKeyPassphrase', async (t) => {
+  const raw = base();
+  Object.assign(raw.carriers[0], { tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key.pem') });
+  const c = buildConfig(raw, {}).carriers[0]!;
+  t.match(c.tlsCert, /^-----BEGIN CERTIFICATE-----/);
+  t.match(c.tlsKey, /^-----BEGIN PRIVATE KEY-----/);
+  const enc = base();
+  Object.assign(enc.carriers[0], { tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key-encrypted.pem'), tlsKeyPassphrase: { env: 'KEY_PASS' } });
+  const d = buildConfig(enc, { KEY_PASS: 'fixture-pass' }).carriers[0]!;
+  t.match(d.tlsKey, /^-----BEGIN PRIVATE KEY-----/, 'kept decrypted, so the passphrase is not kept');
+  t.equal(d.tlsKey, c.tlsKey, 'the same key as the unencrypted file');
+  t.equal(buildConfig(base(), {}).carriers[0]!.tlsCert, undefined, 'none given: no client certificate');
+});
+
+t.test('a client certificate that cannot work is refused at start at the path of the field to fix', async (t) => {
+  const ok = { tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key.pem') };
+  const bad: [string, string, Record<string, unknown>][] = [
+    ['carriers[0].tlsCertFile', 'needs tls: true', { ...ok, tls: false }],
+    ['carriers[0].tlsKeyFile', 'is required with tlsCertFile', { ...ok, tlsKeyFile: undefined }],
+    ['carriers[0].tlsCertFile', 'is required with tlsKeyFile', { ...ok, tlsCertFile: undefined }],
+    ['carriers[0].tlsKeyPassphrase', 'needs tlsKeyFile', { tls: true, tlsKeyPassphrase: 'x' }],
+    ['carriers[0].tlsCertFile', 'cannot read /nonexistent/cert.pem: ENOENT', { ...ok, tlsCertFile: '/nonexistent/cert.pem' }],
+    ['carriers[0].tlsCertFile', 'holds no PEM certificate', { ...ok, tlsCertFile: fx('README.md') }],
+    ['carriers[0].tlsKeyFile', 'holds no PEM private key', { ...ok, tlsKeyFile: fx('esme-cert.pem') }],
+    ['carriers[0].tlsKeyFile', 'is not the key of the certificate', { ...ok, tlsKeyFile: fx('smsc-key.pem') }],
+    ['carriers[0].tlsKeyFile', 'is encrypted: set tlsKeyPassphrase', { ...ok, tlsKeyFile: fx('esme-key-encrypted.pem') }],
+    ['carriers[0].tlsKeyPassphrase', 'does not decrypt', { ...ok, tlsKeyFile: fx('esme-key-encrypted.pem'), tlsKeyPassphrase: 'wrong' }],
+  ];
+  for (const [path, why, fields] of bad) {
+    const r = base();
+    Object.assign(r.carriers[0], fields);
+    for (const k of Object.keys(r.carriers[0])) if (r.carriers[0][k] === undefined) delete r.carriers[0][k];
+    t.equal(pathOf(r), path, why);
+    t.throws(() => buildConfig(r, {}), new RegExp(why.replace(/[.:/]/g, '\\$&')), why);
+  }
+});
+
 t.test('tlsCaFile gives a TLS carrier the CAs read from a PEM file, and a bad one is refused at its path', async (t) => {
   const pem = new URL('../fixtures/tls/smsc-cert.pem', import.meta.url).pathname;
   const raw = base();

@@ -15,10 +15,10 @@ t.test('maskNumber keeps the first 3 and last 2 digits of every number in a stri
   t.equal(maskNumber('job 42 part 3'), 'job 42 part 3', 'short numbers (ids, counts) are kept');
 });
 
-t.test('log lines are JSON; numbers are masked in fields, nested fields and messages; passwords are censored', async (t) => {
+t.test('log lines are JSON; numbers are masked in fields, nested fields and messages; passwords and TLS keys are censored', async (t) => {
   const c = capture();
   const log = createLogger({ level: 'debug', destination: c.stream });
-  log.info({ to: '13800138000', job: { from: '+447700900123' }, password: 'hunter2', carrier: { password: 'pw-2' } }, 'sent to 13912345678');
+  log.info({ to: '13800138000', job: { from: '+447700900123' }, password: 'hunter2', carrier: { password: 'pw-2', tlsKey: 'key-pem-1' } }, 'sent to 13912345678');
   log.child({ carrier: 'cmcc' }).debug({ msisdn: '8613312345678' }, 'mo');
   log.info({ redis: { url: 'redis://:hunter3@h:6379' } }, 'connecting');
   log.flush();
@@ -27,11 +27,11 @@ t.test('log lines are JSON; numbers are masked in fields, nested fields and mess
   t.equal(a!.to, '138******00');
   t.same(a!.job, { from: '+447*******23' });
   t.equal(a!.password, '***');
-  t.same(a!.carrier, { password: '***' });
+  t.same(a!.carrier, { password: '***', tlsKey: '***' });
   t.equal(a!.msg, 'sent to 139******78');
   t.equal(b!.msisdn, '861********78');
   t.same(c3!.redis, { url: '***' });
-  for (const secret of ['hunter2', 'pw-2', 'hunter3', '13800138000', '447700900123', '13912345678', '8613312345678']) {
+  for (const secret of ['hunter2', 'pw-2', 'key-pem-1', 'hunter3', '13800138000', '447700900123', '13912345678', '8613312345678']) {
     t.notOk(c.raw().includes(secret), `${secret} does not appear`);
   }
 });

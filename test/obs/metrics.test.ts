@@ -79,3 +79,15 @@ t.test('the metrics server binds 127.0.0.1 by default and serves /metrics, /heal
   await srv.close();
   await srv.close(); // idempotent
 });
+
+t.test('the client certificate expiry gauge has one series per carrier with a certificate, replaced on each call', async (t) => {
+  const m = new Metrics({ carriers: ['cmcc', 'cucc'], version: '1.0.0', defaultMetrics: false });
+  m.certExpiries({ cmcc: Date.UTC(2126, 10, 3, 15, 52, 59) });
+  let body = await m.registry.metrics();
+  t.match(body, /smppd_tls_client_cert_expiry_timestamp_seconds\{carrier="cmcc"\} 4949394779\n/);
+  t.notMatch(body, /expiry_timestamp_seconds\{carrier="cucc"\}/, 'no certificate, no series');
+  m.certExpiries({ cucc: 1_000_000 });
+  body = await m.registry.metrics();
+  t.notMatch(body, /expiry_timestamp_seconds\{carrier="cmcc"\}/, 'a certificate removed by a reload leaves no stale series');
+  t.match(body, /expiry_timestamp_seconds\{carrier="cucc"\} 1000\n/);
+});

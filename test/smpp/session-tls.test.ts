@@ -14,12 +14,12 @@ const CERT = fixture('smsc-cert.pem');
 const KEY = fixture('smsc-key.pem');
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'hi' });
 
-/** An SMSC behind TLS: a TLS listener on 127.0.0.1 that carries each connection to the fake SMSC over TCP. */
-async function tlsSmsc(t: any): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number; ends: tls.TLSSocket[] }> {
+/** An SMSC behind TLS (`server_`: more options, e.g. to ask for a client certificate): a TLS listener on 127.0.0.1 that carries each connection to the fake SMSC over TCP. */
+async function tlsSmsc(t: any, server_: tls.TlsOptions = {}): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number; ends: tls.TLSSocket[] }> {
   const smsc = await FakeSmsc.start();
   let handshakes = 0;
   const ends: tls.TLSSocket[] = [];
-  const server = tls.createServer({ key: KEY, cert: CERT }, (clear) => {
+  const server = tls.createServer({ key: KEY, cert: CERT, ...server_ }, (clear) => {
     handshakes++;
     ends.push(clear);
     const up = net.connect(smsc.port, '127.0.0.1');
@@ -92,4 +92,27 @@ t.test('over TLS too, a link that cannot drain stops taking requests at writeHig
   ends[0]!.resume();
   await smsc.waitFor(() => session.windowFree > 0, 5000);
   t.match(await session.request(CommandId.submit_sm, body), { kind: 'response', status: 0 }, 'answered again after the link drained');
+});
+
+/** An SMSC that binds only ESMEs showing a certificate its CA (the fixture's self-signed esme-cert) vouches for. */
+const MUTUAL: tls.TlsOptions = { requestCert: true, rejectUnauthorized: true, ca: fixture('esme-cert.pem') };
+
+t.test('an SMSC that asks for a client certificate binds a session that shows one from tlsCert and tlsKey', async (t) => {
+  const { smsc, port, ends } = await tlsSmsc(t, MUTUAL);
+  const session = new SmppSession(options(port, { tlsCa: CERT, tlsCert: fixture('esme-cert.pem'), tlsKey: fixture('esme-key.pem') }));
+  t.teardown(() => session.close());
+  await session.open();
+  t.equal(session.status, 'bound');
+  t.equal(ends[0]!.getPeerCertificate().subject.CN, 'esme', 'the SMSC saw the client certificate');
+  t.match(await session.request(CommandId.submit_sm, body), { kind: 'response', status: 0 });
+  t.equal(smsc.commands('submit_sm').length, 1);
+});
+
+t.test('without a client certificate, an SMSC that requires one ends the handshake: open() fails and no bind is sent', async (t) => {
+  const { smsc, port } = await tlsSmsc(t, MUTUAL);
+  const session = new SmppSession(options(port, { tlsCa: CERT }));
+  t.teardown(() => session.close());
+  await t.rejects(session.open(), { code: 'CONNECTION_CLOSED' });
+  t.equal(session.status, 'closed');
+  t.equal(smsc.commands('bind_transceiver').length, 0, 'no password went out');
 });
