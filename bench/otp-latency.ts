@@ -17,6 +17,10 @@ export interface OtpResult {
   mode: OtpMode; background: number; otps: number; p50Ms: number; p99Ms: number; maxMs: number; drainS: number; sink: string;
   /** AOF rewrites Redis ran during the run: each forks and takes a core while its child writes the dataset. */
   aofRewrites: number;
+  /** The last fork's pause of Redis's main thread, and the longest any command took in Redis (wall time, its
+   *  latency monitor): with rewrites on a 2-core host the second is far above the first, so the OTPs wait for
+   *  the cores the rewrite child takes, not for the fork (docs/BENCHMARKS.md, tenth round). */
+  forkMs: number; slowestCommandMs: number;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
   const everyMs = o.everyMs ?? 10;
   const srv = await startRedis({ aof: true });
   const redis = new Redis(srv.url);
+  await redis.config('SET', 'latency-monitor-threshold', '5');
   if (o.redis === 'deferred') await redis.config('SET', 'auto-aof-rewrite-min-size', String(1024 ** 3));
   const sink = await startSink({ expect: Number.MAX_SAFE_INTEGER, receipts: false });
   let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
@@ -85,6 +90,7 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
     // O(1), asked every 10th OTP; the events themselves are read once the drain is over, only OTPs' parsed.
     let k = 0;
     let events = 0;
+    await redis.call('LATENCY', 'RESET'); // the OTPs' time only, not the flood's before it
     while (events - k < o.background && Date.now() - t0 < 120_000) {
       const id = `${tag}-otp-${k++}`;
       const payload = JSON.stringify({ id, to: `139${String(k).padStart(8, '0')}`, text: `Your code is ${String(k % 1e6).padStart(6, '0')}`, class: 'otp' });
@@ -95,12 +101,20 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
       if (k % 10 === 0) events = await redis.xlen('smppd:events');
     }
     const drainS = (Date.now() - t0) / 1000;
+    // Read before the events are scanned below: those reads are the bench's, not the daemon's.
+    // LATENCY LATEST: [event, last at, last ms, max ms] per event over the threshold.
+    const latest = (await redis.call('LATENCY', 'LATEST')) as [string, number, number, number][];
+    const slowestCommandMs = Math.max(0, ...latest.filter((e) => e[0] === 'command' || e[0] === 'fast-command').map((e) => Number(e[3])));
     await feeder;
     await until('every OTP submitted', async () => { await scan(); return submittedAt.size >= sentAt.size; }, 30_000, 50);
     otpClient.disconnect();
     const lat = [...sentAt].map(([id, at]) => submittedAt.get(id)! - at);
     const aofRewrites = Number(/^aof_rewrites:(\d+)/m.exec(await redis.info('persistence'))?.[1] ?? 0);
-    return { mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat), drainS, sink: sink.kind, aofRewrites };
+    const forkMs = Number(/^latest_fork_usec:(\d+)/m.exec(await redis.info('stats'))?.[1] ?? 0) / 1000;
+    return {
+      mode, background: o.background, otps: lat.length, p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), maxMs: Math.max(...lat),
+      drainS, sink: sink.kind, aofRewrites, forkMs, slowestCommandMs,
+    };
   } finally {
     await teardown({ smppd, sink: sink, redis, srv });
   }

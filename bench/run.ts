@@ -104,6 +104,8 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
         const per = rs.length > 1 ? ` (p99 per run: ${rs.map((r) => fmt(r.p99Ms)).join(', ')})` : '';
         log(line(`${mode === 'queued' ? 'marketing already in its lanes' : 'marketing XADDed with the OTPs'} (${fmt(m((r) => r.otps))} OTPs)`,
           `p50 ${fmt(m((r) => r.p50Ms))} ms, p99 ${fmt(m((r) => r.p99Ms))} ms, max ${fmt(m((r) => r.maxMs))} ms; AOF rewrites ${rs.map((r) => r.aofRewrites).join(', ')}${per}`));
+        const forks = rs.some((r) => r.aofRewrites > 0) ? `last fork ${rs.map((r) => r.forkMs.toFixed(1)).join(', ')} ms; ` : '';
+        log(line('', `${forks}Redis's slowest command ${rs.map((r) => (r.slowestCommandMs === 0 ? 'under 5' : fmt(r.slowestCommandMs))).join(', ')} ms (wall, latency monitor)`));
       }
     }
   }
