@@ -270,3 +270,35 @@ t.test('a socket that cannot drain stops accepting requests until it drains', as
   const after = await session.request(CommandId.submit_sm, body);
   t.match(after, { kind: 'response', status: 0 }, 'accepting and answered again after drain');
 });
+
+/** Counts the socket's calls into the stream's write hooks: one `_writev` per corked batch, one `_write` per lone write. */
+function countWrites(session: SmppSession): { writev: number[]; write: number } {
+  const sock = (session as unknown as { socket: any }).socket;
+  const seen = { writev: [] as number[], write: 0 };
+  const writev = sock._writev.bind(sock);
+  const write = sock._write.bind(sock);
+  sock._writev = (chunks: unknown[], cb: () => void) => { seen.writev.push(chunks.length); return writev(chunks, cb); };
+  sock._write = (chunk: unknown, enc: string, cb: () => void) => { seen.write++; return write(chunk, enc, cb); };
+  return seen;
+}
+
+t.test('a batch of requests leaves the socket in one write, not one write per PDU', async (t) => {
+  const { smsc, session } = await bound(t);
+  const writes = countWrites(session);
+  const outs = session.requestMany(Array.from({ length: 8 }, () => ({ commandId: CommandId.submit_sm, body })));
+  t.same(writes, { writev: [8], write: 0 }, 'one writev carrying the 8 PDUs');
+  await Promise.all(outs);
+  t.equal(smsc.commands('submit_sm').length, 8);
+});
+
+t.test('answers to deliveries that arrive together leave in one write once the turn is done', async (t) => {
+  const { smsc, session } = await bound(t);
+  session.on('deliver', (req: InboundRequest) => req.respond(0));
+  const writes = countWrites(session);
+  const conn = smsc.conns[0]!;
+  // Five deliver_sm in one TCP write, so the session reads them in one chunk and answers each at once.
+  conn.socket.write(Buffer.concat(Array.from({ length: 5 }, (_, i) =>
+    new smpp.PDU('deliver_sm', { sequence_number: 900 + i, source_addr: '8613912345678', short_message: `m${i}` }).toBuffer())));
+  await smsc.waitFor(() => smsc.commands('deliver_sm_resp').length === 5);
+  t.same(writes, { writev: [5], write: 0 }, 'the five deliver_sm_resp in one writev');
+});
