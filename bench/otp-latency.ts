@@ -17,9 +17,9 @@ export interface OtpResult {
   mode: OtpMode; background: number; otps: number; p50Ms: number; p99Ms: number; maxMs: number; drainS: number; sink: string;
   /** AOF rewrites Redis ran during the run: each forks and takes a core while its child writes the dataset. */
   aofRewrites: number;
-  /** The last fork's pause of Redis's main thread, and the longest any command took in Redis (wall time, its
-   *  latency monitor): with rewrites on a 2-core host the second is far above the first, so the OTPs wait for
-   *  the cores the rewrite child takes, not for the fork (docs/BENCHMARKS.md, tenth round). */
+  /** The last fork's pause of Redis's main thread, and the longest any command took in Redis while the OTPs
+   *  ran (wall time, its latency monitor). With rewrites on a 2-core host the second was 3-4x the first: the
+   *  fork is a small part of what an OTP waits for at a rewrite (docs/BENCHMARKS.md, tenth round). */
   forkMs: number; slowestCommandMs: number;
 }
 
