@@ -1,0 +1,76 @@
+import t from 'tap';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitForEvents } from '../helpers/daemon.js';
+import { startStack } from '../helpers/stack.js';
+
+const fixture = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.url).pathname;
+
+// The SMSC's TLS end: it asks every ESME for a certificate and takes those it was given (both client
+// fixtures), then carries the connection to the simulator in clear. `seen` is the CN of each handshake.
+const seen: string[] = [];
+let upstream = 0;
+const smscEnd = tls.createServer({
+  key: readFileSync(fixture('smsc-key.pem')), cert: readFileSync(fixture('smsc-cert.pem')),
+  requestCert: true, rejectUnauthorized: true, ca: [readFileSync(fixture('esme-cert.pem')), readFileSync(fixture('esme2-cert.pem'))],
+}, (clear) => {
+  seen.push(String(clear.getPeerCertificate().subject.CN));
+  const up = net.connect(upstream, '127.0.0.1');
+  clear.pipe(up).pipe(clear);
+  clear.on('error', () => up.destroy());
+  up.on('error', () => clear.destroy());
+});
+smscEnd.on('tlsClientError', () => {});
+await new Promise<void>((resolve) => smscEnd.listen(0, '127.0.0.1', resolve));
+t.teardown(() => new Promise<void>((resolve) => smscEnd.close(() => resolve())));
+
+// The files the config names; the rotation below writes the second certificate over them.
+const dir = mkdtempSync(join(tmpdir(), 'smppd-tls-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const certFile = join(dir, 'client-cert.pem');
+const keyFile = join(dir, 'client-key.pem');
+copyFileSync(fixture('esme-cert.pem'), certFile);
+copyFileSync(fixture('esme-key.pem'), keyFile);
+
+const { sim, redis, spawnDaemon } = await startStack(t, {
+  carriers: ['cmcc'], daemon: false,
+  perCarrier: { cmcc: { port: (smscEnd.address() as net.AddressInfo).port, tls: true, tlsCaFile: fixture('smsc-cert.pem'), tlsCertFile: certFile, tlsKeyFile: keyFile } },
+});
+upstream = sim.ports.cmcc!;
+const daemon = spawnDaemon();
+await daemon.waitFor(/smppd running/);
+
+async function expiryGauge(): Promise<string | undefined> {
+  const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return /smppd_tls_client_cert_expiry_timestamp_seconds\{carrier="cmcc"\} (\d+)/.exec(text)?.[1];
+}
+
+async function sendOne(id: string): Promise<void> {
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: '13800138000', text: `over mutual TLS ${id}` }));
+  await waitForEvents(redis, (e) => e.some((x) => x.id === id && x.state === 'delivered'));
+}
+
+t.test('the daemon binds to an SMSC that requires a client certificate, and sends through it', async (t) => {
+  await sendOne('mtls-1');
+  t.ok(seen.length >= 1 && seen.every((cn) => cn === 'esme'), `every handshake showed the configured certificate (${seen.join(', ')})`);
+  t.equal(sim.submits.filter((s) => s.text === 'over mutual TLS mtls-1').length, 1);
+  t.equal(await expiryGauge(), String(Date.UTC(2126, 10, 3, 15, 52, 59) / 1000), 'the metric reports the certificate\'s end');
+  t.notOk(daemon.output().includes('PRIVATE KEY'), 'the key is never logged');
+});
+
+t.test('a certificate rotated on disk is used after SIGHUP: the carrier rebinds with the new one', async (t) => {
+  copyFileSync(fixture('esme2-cert.pem'), certFile);
+  copyFileSync(fixture('esme2-key.pem'), keyFile);
+  const mark = daemon.output().length;
+  const before = seen.length;
+  daemon.kill('SIGHUP');
+  await daemon.waitFor(/configuration reloaded/);
+  t.match(daemon.output().slice(mark), /cmcc replaced/, 'the carrier whose files changed is replaced');
+  await sendOne('mtls-2');
+  t.ok(seen.slice(before).includes('esme2'), `a handshake after the reload showed the new certificate (${seen.slice(before).join(', ')})`);
+  t.equal(await expiryGauge(), String(Date.UTC(2126, 6, 26, 16, 28, 34) / 1000), 'the metric follows the new certificate');
+});
