@@ -8,7 +8,7 @@ import type { Config, CarrierConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
 import { Metrics } from './obs/metrics.js';
-import { certExpiries } from './config/tls-files.js';
+import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
@@ -71,7 +71,20 @@ export class App {
     const offsetMs = opts.clockOffsetMs ?? 0;
     this.now = offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
     this.metrics = new Metrics({ carriers: this.cfg.carriers.map((c) => c.name), version: opts.version });
-    this.metrics.certExpiries(certExpiries(this.cfg.carriers));
+    this.noteClientCerts(this.cfg.carriers);
+  }
+
+  /** Client certificates: their ends to the gauge, and a warning for each that ends within CERT_WARN_MS. */
+  private noteClientCerts(carriers: CarrierConfig[]): void {
+    const ends = certExpiries(carriers);
+    this.metrics.certExpiries(ends);
+    for (const [carrier, ms] of Object.entries(ends)) {
+      if (ms - this.now() >= CERT_WARN_MS) continue;
+      const validUntil = new Date(ms).toISOString();
+      this.logger.warn({ carrier, validUntil }, ms <= this.now()
+        ? 'TLS client certificate has expired: the SMSC will refuse every bind; replace tlsCertFile and tlsKeyFile, then reload'
+        : 'TLS client certificate ends within 14 days: replace tlsCertFile and tlsKeyFile, then reload');
+    }
   }
 
   private setStatus(to: AppStatus): void {
@@ -176,7 +189,7 @@ export class App {
       next = { ...next, instanceId: this.cfg.instanceId, redis: this.cfg.redis };
     }
     this.metrics.touch(next.carriers.map((c) => c.name));
-    this.metrics.certExpiries(certExpiries(next.carriers));
+    this.noteClientCerts(next.carriers);
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
     for (const [name, slot] of [...this.slots]) {
       const nc = wanted.get(name);

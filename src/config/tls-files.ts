@@ -79,9 +79,13 @@ export function describeCert(pem: string): string {
   return `PEM, ${c.subject.replace(/\n/g, ', ')}, valid until ${new Date(Date.parse(c.validTo)).toISOString().slice(0, 10)}`;
 }
 
-/** The end of validity of each carrier's client certificate, ms since the epoch (the expiry gauge). */
+/** The end of validity of each carrier's client certificate, ms since the epoch (the expiry gauge, and
+ *  the warning at start and reload when one ends within CERT_WARN_MS). */
 export function certExpiries(carriers: readonly { name: string; tlsCert?: string }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of carriers) if (c.tlsCert !== undefined) out[c.name] = Date.parse(new X509Certificate(c.tlsCert).validTo);
   return out;
 }
+
+/** How close to its end a client certificate is logged as a warning: as long as the shipped alert waits. */
+export const CERT_WARN_MS = 14 * 86_400_000;

@@ -1,11 +1,12 @@
 import t from 'tap';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { parse, stringify } from 'yaml';
 
 const fixture = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.url).pathname;
 
@@ -35,7 +36,7 @@ const keyFile = join(dir, 'client-key.pem');
 copyFileSync(fixture('esme-cert.pem'), certFile);
 copyFileSync(fixture('esme-key.pem'), keyFile);
 
-const { sim, redis, spawnDaemon } = await startStack(t, {
+const { sim, redis, config, spawnDaemon } = await startStack(t, {
   carriers: ['cmcc'], daemon: false,
   perCarrier: { cmcc: { port: (smscEnd.address() as net.AddressInfo).port, tls: true, tlsCaFile: fixture('smsc-cert.pem'), tlsCertFile: certFile, tlsKeyFile: keyFile } },
 });
@@ -73,4 +74,16 @@ t.test('a certificate rotated on disk is used after SIGHUP: the carrier rebinds 
   await sendOne('mtls-2');
   t.ok(seen.slice(before).includes('esme2'), `a handshake after the reload showed the new certificate (${seen.slice(before).join(', ')})`);
   t.equal(await expiryGauge(), String(Date.UTC(2126, 6, 26, 16, 28, 34) / 1000), 'the metric follows the new certificate');
+});
+
+t.test('a daemon whose clock is within 14 days of the certificate\'s end says so at start', async (t) => {
+  // A second daemon (its own instanceId) started with its clock 9 days before esme2's end (SMPPD_CLOCK_OFFSET_MS).
+  const other = join(dir, 'other.yaml');
+  writeFileSync(other, stringify({ ...(parse(readFileSync(config, 'utf8')) as object), instanceId: 'cert-check' }));
+  const offsetMs = Date.UTC(2126, 6, 17) - Date.now();
+  const late = spawnDaemon({ config: other, env: { SMPPD_CLOCK_OFFSET_MS: String(offsetMs) } });
+  await late.waitFor(/TLS client certificate ends within 14 days/);
+  const line = JSON.parse(late.output().split('\n').find((l) => l.includes('TLS client certificate ends'))!) as Record<string, unknown>;
+  t.match(line, { level: 40, carrier: 'cmcc', validUntil: '2126-07-26T16:28:34.000Z' });
+  t.notMatch(daemon.output(), /TLS client certificate (ends|has expired)/, 'the daemon on today\'s clock does not warn');
 });
