@@ -17,7 +17,9 @@ t.test('the printed config masks passwords and the Redis URL\'s, and names a CA 
 t.test('the printed config shows a client certificate by its subject and expiry and never the key', async (t) => {
   const fx = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.url).pathname;
   const cfg = buildConfig({
-    carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key.pem') }],
+    carriers: [{
+      name: 'cmcc', host: '127.0.0.1', systemId: 'x', tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key.pem'),
+    }],
   }, {});
   const text = JSON.stringify(redactConfig(cfg));
   t.notOk(text.includes('PRIVATE KEY'), 'no key');

@@ -89,7 +89,9 @@ t.test('tlsCertFile and tlsKeyFile give a TLS carrier its client certificate, an
   t.match(c.tlsCert, /^-----BEGIN CERTIFICATE-----/);
   t.match(c.tlsKey, /^-----BEGIN PRIVATE KEY-----/);
   const enc = base();
-  Object.assign(enc.carriers[0], { tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key-encrypted.pem'), tlsKeyPassphrase: { env: 'KEY_PASS' } });
+  Object.assign(enc.carriers[0], {
+    tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key-encrypted.pem'), tlsKeyPassphrase: { env: 'KEY_PASS' },
+  });
   const d = buildConfig(enc, { KEY_PASS: 'fixture-pass' }).carriers[0]!;
   t.match(d.tlsKey, /^-----BEGIN PRIVATE KEY-----/, 'kept decrypted, so the passphrase is not kept');
   t.equal(d.tlsKey, c.tlsKey, 'the same key as the unencrypted file');

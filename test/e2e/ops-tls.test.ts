@@ -38,7 +38,12 @@ copyFileSync(fixture('esme-key.pem'), keyFile);
 
 const { sim, redis, config, spawnDaemon } = await startStack(t, {
   carriers: ['cmcc'], daemon: false,
-  perCarrier: { cmcc: { port: (smscEnd.address() as net.AddressInfo).port, tls: true, tlsCaFile: fixture('smsc-cert.pem'), tlsCertFile: certFile, tlsKeyFile: keyFile } },
+  perCarrier: {
+    cmcc: {
+      port: (smscEnd.address() as net.AddressInfo).port, tls: true,
+      tlsCaFile: fixture('smsc-cert.pem'), tlsCertFile: certFile, tlsKeyFile: keyFile,
+    },
+  },
 });
 upstream = sim.ports.cmcc!;
 const daemon = spawnDaemon();

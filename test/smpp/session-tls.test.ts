@@ -14,8 +14,13 @@ const CERT = fixture('smsc-cert.pem');
 const KEY = fixture('smsc-key.pem');
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'hi' });
 
-/** An SMSC behind TLS (`server_`: more options, e.g. to ask for a client certificate): a TLS listener on 127.0.0.1 that carries each connection to the fake SMSC over TCP. */
-async function tlsSmsc(t: any, server_: tls.TlsOptions = {}): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number; ends: tls.TLSSocket[] }> {
+/**
+ * An SMSC behind TLS (`server_`: more options, e.g. to ask for a client certificate): a TLS listener on
+ * 127.0.0.1 that carries each connection to the fake SMSC over TCP.
+ */
+async function tlsSmsc(
+  t: any, server_: tls.TlsOptions = {},
+): Promise<{ smsc: FakeSmsc; port: number; handshakes: () => number; ends: tls.TLSSocket[] }> {
   const smsc = await FakeSmsc.start();
   let handshakes = 0;
   const ends: tls.TLSSocket[] = [];
