@@ -11,6 +11,7 @@ import { Metrics } from './obs/metrics.js';
 import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
+import { redisWarnings } from './store/redis-checks.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
 import type { PreparePool } from './work/pool.js';
@@ -111,6 +112,11 @@ export class App {
     } catch (e) {
       throw new SmppdError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(cfg.redis.url)}: ${(e as Error).message}`, { cause: e });
     }
+    const warnings = await redisWarnings(this.redis).catch((e: unknown) => {
+      log.warn({ err: (e as Error).message }, 'could not read Redis INFO to check eviction and persistence');
+      return [];
+    });
+    for (const w of warnings) log.warn({ check: w.check, seen: w.seen }, w.message);
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
