@@ -1,32 +1,19 @@
 import t from 'tap';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { startTlsFront, tlsFixturePath as fixture, tlsFixture as fixtureText } from '../helpers/tls-front.js';
 import { parse, stringify } from 'yaml';
 
-const fixture = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.url).pathname;
-
 // The SMSC's TLS end: it asks every ESME for a certificate and takes those it was given (both client
-// fixtures), then carries the connection to the simulator in clear. `seen` is the CN of each handshake.
-const seen: string[] = [];
+// fixtures). The simulator behind it gets its port below.
 let upstream = 0;
-const smscEnd = tls.createServer({
-  key: readFileSync(fixture('smsc-key.pem')), cert: readFileSync(fixture('smsc-cert.pem')),
-  requestCert: true, rejectUnauthorized: true, ca: [readFileSync(fixture('esme-cert.pem')), readFileSync(fixture('esme2-cert.pem'))],
-}, (clear) => {
-  seen.push(String(clear.getPeerCertificate().subject.CN));
-  const up = net.connect(upstream, '127.0.0.1');
-  clear.pipe(up).pipe(clear);
-  clear.on('error', () => up.destroy());
-  up.on('error', () => clear.destroy());
+const front = await startTlsFront(t, () => upstream, {
+  requestCert: true, rejectUnauthorized: true, ca: [fixtureText('esme-cert.pem'), fixtureText('esme2-cert.pem')],
 });
-smscEnd.on('tlsClientError', () => {});
-await new Promise<void>((resolve) => smscEnd.listen(0, '127.0.0.1', resolve));
-t.teardown(() => new Promise<void>((resolve) => smscEnd.close(() => resolve())));
+const seen = front.peers;
 
 // The files the config names; the rotation below writes the second certificate over them.
 const dir = mkdtempSync(join(tmpdir(), 'smppd-tls-'));
@@ -40,7 +27,7 @@ const { sim, redis, config, spawnDaemon } = await startStack(t, {
   carriers: ['cmcc'], daemon: false,
   perCarrier: {
     cmcc: {
-      port: (smscEnd.address() as net.AddressInfo).port, tls: true,
+      port: front.port, tls: true,
       tlsCaFile: fixture('smsc-cert.pem'), tlsCertFile: certFile, tlsKeyFile: keyFile,
     },
   },
