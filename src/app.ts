@@ -79,12 +79,13 @@ export class App {
   private noteClientCerts(carriers: CarrierConfig[]): void {
     const ends = certExpiries(carriers);
     this.metrics.certExpiries(ends);
+    const now = this.now();
     for (const [carrier, ms] of Object.entries(ends)) {
-      if (ms - this.now() >= CERT_WARN_MS) continue;
+      if (ms - now >= CERT_WARN_MS) continue;
       const validUntil = new Date(ms).toISOString();
-      this.logger.warn({ carrier, validUntil }, ms <= this.now()
+      this.logger.warn({ carrier, validUntil }, ms <= now
         ? 'TLS client certificate has expired: the SMSC will refuse every bind; replace tlsCertFile and tlsKeyFile, then reload'
-        : 'TLS client certificate ends within 14 days: replace tlsCertFile and tlsKeyFile, then reload');
+        : `TLS client certificate ends within ${CERT_WARN_MS / 86_400_000} days: replace tlsCertFile and tlsKeyFile, then reload`);
     }
   }
 
