@@ -8,6 +8,7 @@ import type { SimBehaviours, Simulator } from '../../src/sim/types.js';
 import type { TestRedis } from '../helpers/redis-server.js';
 import { readEvents, type Daemon, type Ev } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 export interface CareRig {
   srv: TestRedis;
@@ -59,12 +60,8 @@ export async function untilClock(rig: CareRig, ms: number): Promise<void> {
 }
 
 /** Waits until the daemon has bound to the simulator's `carrier` (an MO needs a bound receiver). */
-export async function untilBound(rig: CareRig, carrier: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while ((rig.sim.stats()[carrier]?.binds ?? 0) === 0) {
-    if (Date.now() > until) throw new Error(`the daemon did not bind to ${carrier}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export async function untilBound(rig: CareRig, carrier: string, timeoutMs = 20_000): Promise<void> {
+  await until(`the daemon bound to ${carrier}`, () => (rig.sim.stats()[carrier]?.binds ?? 0) > 0, timeoutMs);
 }
 
 export const has = (state: string) => (evs: Ev[]): boolean => evs.some((e) => e.state === state);

@@ -55,8 +55,9 @@ t.test('at tps 50 over two seconds no one-second window holds more than 50 submi
   t.ok(outcomes.flat().every((o) => o.kind === 'response'), 'every submit answered');
   t.equal(maxInWindow(writtenAt, 1100), 50, 'never more than 50 written in any window of 1 s + guard');
   t.ok(atSmsc <= 50, `busiest one-second window at the SMSC: ${atSmsc}`);
-  // Paced in tenths of a window (5 per 101 ms): 50 + 50 + 40 end about 2.7 s after the first write.
-  t.ok(elapsedMs >= 2200 && elapsedMs < 4000, `140 at 50/s, paced, takes about 2.8 windows (${elapsedMs.toFixed(0)} ms)`);
+  // Paced in tenths of a window (5 per 101 ms): 50 + 50 + 40 cannot end before about 2.7 s after the
+  // first write. Only the lower bound is the rate's: a loaded machine may take longer.
+  t.ok(elapsedMs >= 2200, `140 at 50/s, paced, take at least 2.2 s (${elapsedMs.toFixed(0)} ms)`);
   const perConn = [0, 0];
   for (const r of smsc.commands('submit_sm')) perConn[r.conn]!++;
   t.ok(perConn[0]! <= 75 && perConn[1]! <= 75, `per-bind share within tps/binds per window (${perConn.join('/')})`);

@@ -3,7 +3,7 @@ import { startSimulator } from '../../src/sim/index.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { spawnSmppd, writeConfig } from '../helpers/daemon.js';
 
-t.test('run --pretty prints lines for humans, masks numbers there too, and still stops cleanly', async (t) => {
+t.test('run --pretty prints lines for humans instead of JSON and still stops cleanly', async (t) => {
   const srv = await startRedis();
   const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }] });
   t.teardown(async () => { await sim.close(); await srv.stop(); removeRedisDir(srv); });

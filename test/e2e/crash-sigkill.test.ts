@@ -7,6 +7,7 @@
 import t from 'tap';
 import { FINAL, readEvents, waitForEvents, type Daemon, type Ev } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const JOBS = Number(process.env.SMPPD_CRASH_JOBS ?? 2000);
 const KILLS = Number(process.env.SMPPD_CRASH_KILLS ?? 5);
@@ -43,8 +44,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
     // A restarted daemon may first wait for its predecessor's lease to expire: kill it at a random point
     // after it has started sending, not while it is still waiting (then the kill would test nothing).
     const before = sim.submits.length;
-    const deadline = Date.now() + 10_000;
-    while (sim.submits.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until('a submit on the wire', () => sim.submits.length > before, 20_000);
     await new Promise((r) => setTimeout(r, rand(50, 600))); // a random point of the run
     daemon.kill('SIGKILL');
     const { signal } = await daemon.exited;

@@ -6,6 +6,7 @@
 import t from 'tap';
 import { FINAL, waitForEvents, type Ev } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const { sim, redis, daemon } = await startStack(t, {
   // cmcc writes hex ids on both sides; cucc answers in hex and names the same number in decimal in its
@@ -107,8 +108,7 @@ t.test('UNDELIV receipts end their jobs undeliverable with the carrier error', a
 t.test('garbage receipts crash nothing, are counted and kept; the next job still goes through', async (t) => {
   sim.setBehaviours('ctcc', { receiptDelayMs: 20, receiptGarbage: true, receiptNoTlv: true });
   const garbled = await push('ctcc', 3);
-  const deadline = Date.now() + 10_000;
-  while ((await redis.xlen('smppd:orphans')) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await until('three orphans', async () => (await redis.xlen('smppd:orphans')) >= 3, 20_000);
   const orphans = (await redis.xrange('smppd:orphans', '-', '+')).map(([, f]) => JSON.parse(f[1]!));
   t.equal(orphans.filter((o) => o.reason === 'unreadable').length, 3, 'each unreadable receipt is in the orphans stream');
   t.equal(metric(await metricsText(), /smppd_receipt_orphans_total\{carrier="ctcc",reason="unreadable"\} (\d+)/), 3);
@@ -123,8 +123,7 @@ t.test('receipts that match nothing become orphans after earlyReceiptMs, counted
   sim.setBehaviours('cmcc', { hexIds: true, receiptIdFormat: 'decimal-of-hex', receiptDelayMs: 20 }); // not what cmcc's idFormat says
   const before = await redis.xlen('smppd:orphans');
   await push('cmcc', 2);
-  const deadline = Date.now() + 10_000;
-  while ((await redis.xlen('smppd:orphans')) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await until('two more orphans', async () => (await redis.xlen('smppd:orphans')) >= before + 2, 20_000);
   const orphans = (await redis.xrange('smppd:orphans', '-', '+')).map(([, f]) => JSON.parse(f[1]!)).filter((o) => o.reason === 'unmatched');
   t.equal(orphans.length, 2);
   t.match(orphans[0], { carrier: 'cmcc', stat: 'DELIVRD', messageId: /^[0-9a-f]+$/ });
@@ -137,13 +136,11 @@ t.test('receipts that match nothing become orphans after earlyReceiptMs, counted
 t.test('a long MO arrives on the mo stream once, joined from its UDH parts', async (t) => {
   const text = '请帮我查询一下我的账户余额和最近三个月的账单明细，另外我想把套餐改成每月一百元的那一档，谢谢！'.repeat(2);
   await sim.sendMo('ctcc', { from: '13312345678', to: '10690', text });
-  const deadline = Date.now() + 10_000;
   let mos: Record<string, unknown>[] = [];
-  while (Date.now() < deadline) {
+  await until('an MO', async () => {
     mos = (await redis.xrange('smppd:mo', '-', '+')).map(([, f]) => JSON.parse(f[1]!));
-    if (mos.length > 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return mos.length > 0;
+  }, 20_000);
   t.equal(mos.length, 1, 'one MO, not one per part');
   t.match(mos[0], { from: '+8613312345678', to: '10690', text, carrier: 'ctcc', optedOut: false });
 });

@@ -61,7 +61,7 @@ export function spawnSmppd(args: string[], env: Record<string, string> = {}): Da
     output: () => out,
     exited,
     kill: (sig = 'SIGTERM') => { if (child.exitCode === null && child.signalCode === null) child.kill(sig); },
-    waitFor: async (re, timeoutMs = 20_000) => {
+    waitFor: async (re, timeoutMs = 40_000) => {
       const until = Date.now() + timeoutMs;
       while (!re.test(out)) {
         if (Date.now() > until) throw new Error(`timed out waiting for ${re}; output:\n${out.slice(-3000)}`);
@@ -80,7 +80,7 @@ export async function readEvents(redis: Redis, prefix = 'smppd:'): Promise<Ev[]>
 }
 
 /** Poll the events stream until `done(events)` holds. */
-export async function waitForEvents(redis: Redis, done: (evs: Ev[]) => boolean, timeoutMs = 20_000, prefix = 'smppd:'): Promise<Ev[]> {
+export async function waitForEvents(redis: Redis, done: (evs: Ev[]) => boolean, timeoutMs = 40_000, prefix = 'smppd:'): Promise<Ev[]> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const evs = await readEvents(redis, prefix);

@@ -4,6 +4,7 @@
  */
 import * as net from 'node:net';
 import smpp, { type PDU } from 'smpp';
+import { until } from './until.js';
 
 export type SubmitReply = { status?: number; delayMs?: number; drop?: boolean };
 
@@ -85,12 +86,9 @@ export class FakeSmsc {
     return this.conns.filter((c) => !c.socket.destroyed);
   }
 
-  async waitFor(pred: () => boolean, timeoutMs = 2000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > until) throw new Error('fake SMSC: condition not met in time');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  /** A generous bound: a loaded machine may take seconds for what takes milliseconds here. */
+  async waitFor(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
+    await until('fake SMSC: condition', pred, timeoutMs);
   }
 
   async close(): Promise<void> {
