@@ -14,6 +14,7 @@ import { encodeXadds, openFeeder } from './lib/xadd-feeder.js';
 
 export interface E2eOptions {
   jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; heapProf?: string; extra?: Record<string, unknown>;
+  window?: number; // the carrier's windowSize (bench/lib/smppd.ts has the default)
   commandStats?: boolean; // print Redis INFO commandstats (µs per call of each command, scripts included)
 }
 
@@ -28,7 +29,10 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
   const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink });
   let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
   try {
-    smppd = await startSmppd({ redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, heapProf: o.heapProf, extra: o.extra });
+    smppd = await startSmppd({
+      redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, heapProf: o.heapProf, extra: o.extra,
+      ...(o.window !== undefined ? { carrier: { windowSize: o.window } } : {}),
+    });
     const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, `e2e${Date.now()}`));
     const feeder = await openFeeder(srv.url);
     const cpu0 = cpuUs(smppd.pid);

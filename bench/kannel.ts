@@ -1,8 +1,15 @@
 /**
- * Kannel, for comparison: bearerbox (no store, internal DLR storage) bound to the same sink, fed by
- * mtbatch (a minimal smsbox that pushes one text to a list of receivers). Timed like smppd: from the
- * start of the push until the sink has all N submit_sm, or with receipts until the sink has had all N
- * deliver_sm answered and bearerbox holds no DLR waiting to be matched.
+ * Kannel, for comparison: bearerbox (internal DLR storage) bound to the same sink, fed by mtbatch (a
+ * minimal smsbox that pushes one text to a list of receivers). Timed like smppd: from the start of the
+ * push until the sink has all N submit_sm, or with receipts until the sink has had all N deliver_sm
+ * answered and bearerbox holds no DLR waiting to be matched.
+ *
+ * bearerbox runs as Debian's init script starts it: `-v 4` (errors only on the console). Without `-v`
+ * it writes every PDU at debug level to stdout, which costs it about three times the CPU per message;
+ * a comparison against that is a comparison against a handicapped peer. `store` gives it a durable
+ * message store (`store-type = file`), the durability class of smppd's states in Redis; without it a
+ * crash of bearerbox loses every message it holds. `window` is its `max-pending-submits` (10 when not
+ * set), the same number smppd gets as `windowSize`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,22 +27,35 @@ export function kannelAvailable(): boolean { return existsSync(BEARERBOX) && exi
 
 export interface KannelResult { msgsPerS: number; seconds: number; cpuUsPerMsg: number; peakRssBytes: number }
 
-export async function runKannel(o: { jobs: number; receipts: boolean }): Promise<KannelResult> {
+/** Kannel's own default for max-pending-submits. */
+export const KANNEL_DEFAULT_WINDOW = 10;
+/** How Debian's /etc/init.d/kannel starts bearerbox (its BBOXOPTS): console logging at errors only. */
+export const BEARERBOX_ARGS = ['-v', '4'];
+
+export interface KannelOptions { jobs: number; receipts: boolean; window: number; store: boolean }
+
+/** bearerbox's configuration: one SMPP transceiver to the sink, an smsbox port for mtbatch. */
+export function kannelConf(c: { admin: number; box: number; sinkPort: number; dir: string; window: number; store: boolean }): string {
+  return [
+    'group = core', `admin-port = ${c.admin}`, 'admin-password = bench', 'admin-interface = 127.0.0.1',
+    'admin-allow-ip = "127.0.0.1"', `smsbox-port = ${c.box}`, 'smsbox-interface = 127.0.0.1', 'box-allow-ip = "127.0.0.1"',
+    'log-level = 4', `log-file = "${join(c.dir, 'bearerbox.log')}"`, 'dlr-storage = internal', 'sms-resend-retry = 0',
+    ...(c.store ? ['store-type = file', `store-location = "${join(c.dir, 'kannel.store')}"`] : []), '',
+    'group = smsbox', 'bearerbox-host = 127.0.0.1', '',
+    'group = smsc', 'smsc = smpp', 'smsc-id = sink', 'host = 127.0.0.1', `port = ${c.sinkPort}`, 'transceiver-mode = true',
+    'smsc-username = kannel', 'smsc-password = pw', 'system-type = "VMA"', `max-pending-submits = ${c.window}`,
+    'msg-id-type = 0x00', 'interface-version = 34', '',
+  ].join('\n');
+}
+
+export async function runKannel(o: KannelOptions): Promise<KannelResult> {
   const dir = mkdtempSync(join(tmpdir(), 'smppd-bench-kannel-'));
   const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: 'c' });
   const [admin, box] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'kannel.conf'), [
-    'group = core', `admin-port = ${admin}`, 'admin-password = bench', 'admin-interface = 127.0.0.1',
-    'admin-allow-ip = "127.0.0.1"', `smsbox-port = ${box}`, 'smsbox-interface = 127.0.0.1', 'box-allow-ip = "127.0.0.1"',
-    'log-level = 4', `log-file = "${join(dir, 'bearerbox.log')}"`, 'dlr-storage = internal', 'sms-resend-retry = 0', '',
-    'group = smsbox', 'bearerbox-host = 127.0.0.1', '',
-    'group = smsc', 'smsc = smpp', 'smsc-id = sink', 'host = 127.0.0.1', `port = ${sink.port}`, 'transceiver-mode = true',
-    'smsc-username = kannel', 'smsc-password = pw', 'system-type = "VMA"', 'max-pending-submits = 200',
-    'msg-id-type = 0x00', 'interface-version = 34', '',
-  ].join('\n'));
+  writeFileSync(join(dir, 'kannel.conf'), kannelConf({ admin, box, sinkPort: sink.port, dir, window: o.window, store: o.store }));
   writeFileSync(join(dir, 'content.txt'), TEXTS.gsm20);
   writeFileSync(join(dir, 'receivers.txt'), Array.from({ length: o.jobs }, (_, i) => `86138${String(i).padStart(8, '0')}`).join('\n') + '\n');
-  const bb: ChildProcess = spawn(BEARERBOX, [join(dir, 'kannel.conf')], { stdio: 'ignore', cwd: dir });
+  const bb: ChildProcess = spawn(BEARERBOX, [...BEARERBOX_ARGS, join(dir, 'kannel.conf')], { stdio: 'ignore', cwd: dir });
   const status = async (): Promise<string> => {
     try { return await (await fetch(`http://127.0.0.1:${admin}/status.txt?password=bench`)).text(); } catch { return ''; }
   };

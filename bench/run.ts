@@ -3,6 +3,7 @@
  *   --jobs N          end-to-end jobs per run (default 50000)
  *   --runs R          runs of each end-to-end measurement; medians reported (default 3)
  *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all)
+ *   --windows 100,10  window sizes compared end to end, the same for smppd and Kannel (default 100 and Kannel's 10)
  *   --otp-runs R      runs of each OTP measurement; medians reported (default 1)
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
  *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run) to DIR
@@ -12,7 +13,7 @@
 import { cpus } from 'node:os';
 import { runE2e, type E2eResult } from './e2e.js';
 import { runHotPath } from './hot-path.bench.js';
-import { kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
+import { BEARERBOX_ARGS, KANNEL_DEFAULT_WINDOW, kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
 import { runAwaitingReceipt, runQueuedRss } from './memory.js';
 import { runOtpLatency, type OtpResult } from './otp-latency.js';
 import { fmt, mb, median } from './lib/proc.js';
@@ -24,6 +25,8 @@ import { compiledSmppd } from './lib/smppd.js';
 export interface BenchArgs {
   jobs: number; runs: number; only: string[]; otpBackground: number; otpRuns: number; rateTps: number; rateSeconds: number;
   memoryJobs: number; awaitingJobs: number; profile?: string; heapProfile?: string;
+  /** Window sizes compared end to end, the same on both sides: 100, and Kannel's default. */
+  windows: number[];
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -40,10 +43,69 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
     awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'), heapProfile: get('heap-profile'),
+    windows: (get('windows') ?? `100,${KANNEL_DEFAULT_WINDOW}`).split(',').map((w) => {
+      const n = Number(w.trim());
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: --windows takes positive integers, got ${JSON.stringify(w)}`);
+      return n;
+    }),
   };
 }
 
 const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
+
+/** Targets against Kannel: without receipts ≥ 2× its plain bearerbox and ≥ 4× with its file store; ≥ 4× with receipts. */
+export const KANNEL_TARGETS = { plain: 2, store: 4, receipts: 4 } as const;
+
+/**
+ * One end-to-end comparison at one window: interleaved rounds (smppd, Kannel, Kannel with its store…)
+ * so all see the same machine load, and each ratio taken within its round. Kannel's store is run
+ * without receipts only, where the targets name it.
+ */
+async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: (s: string) => void): Promise<void> {
+  const has = (s: string): boolean => a.only.includes(s);
+  const withKannel = has('kannel') && kannelAvailable();
+  const kinds = withKannel ? (receipts ? [false] : [false, true]) : [];
+  const ours: E2eResult[] = [];
+  const theirs = kinds.map(() => [] as KannelResult[]);
+  const ratios = kinds.map(() => [] as number[]);
+  for (let r = 0; r < a.runs; r++) {
+    const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, window, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined }) : undefined;
+    if (o) ours.push(o);
+    const ks: string[] = [];
+    for (const [i, store] of kinds.entries()) {
+      const k = await runKannel({ jobs: a.jobs, receipts, window, store });
+      theirs[i]!.push(k);
+      if (o) ratios[i]!.push(o.msgsPerS / k.msgsPerS);
+      ks.push(`  kannel${store ? ' (store)' : ''} ${fmt(k.msgsPerS)} msg/s`);
+    }
+    log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}, window ${window}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${ks.join('')}`);
+  }
+  log(`\nEnd to end, ${fmt(a.jobs)} jobs (GSM-20 / ZH-70 alternating), window ${window} on both sides, ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
+  const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
+  if (ours.length > 0) {
+    log(line('smppd throughput', `${fmt(m((x) => x.msgsPerS))} msg/s`));
+    log(line('smppd CPU per message', `${fmt(m((x) => x.smppdCpuUsPerMsg), 1)} µs`));
+    log(line('Redis CPU per message', `${fmt(m((x) => x.redisCpuUsPerMsg), 1)} µs`));
+    if (ours[0]!.sinkCpuUsPerMsg !== undefined) log(line('sink CPU per message', `${fmt(m((x) => x.sinkCpuUsPerMsg ?? 0), 1)} µs`));
+    log(line('smppd peak RSS', mb(m((x) => x.peakRssBytes))));
+  }
+  if (has('kannel') && !withKannel) log(line('Kannel', 'not installed (apt-get install -y kannel kannel-extras): no comparison'));
+  for (const [i, store] of kinds.entries()) {
+    const ks = theirs[i]!;
+    const name = `Kannel${store ? ' with its file store' : ''}`;
+    log(line(`${name} (${kannelVersion()}, bearerbox ${BEARERBOX_ARGS.join(' ')})`, `${fmt(median(ks.map((x) => x.msgsPerS)))} msg/s`));
+    log(line('  bearerbox CPU per message', `${fmt(median(ks.map((x) => x.cpuUsPerMsg)), 1)} µs`));
+    log(line('  bearerbox peak RSS', mb(median(ks.map((x) => x.peakRssBytes)))));
+    if (ratios[i]!.length === 0) continue;
+    const target = receipts ? KANNEL_TARGETS.receipts : store ? KANNEL_TARGETS.store : KANNEL_TARGETS.plain;
+    log(line(`smppd / ${name} (target ≥ ${target}×)`, `${fmt(median(ratios[i]!), 2)}× (per round: ${ratios[i]!.map((x) => fmt(x, 2)).join(', ')})`));
+    if (ours.length === 0) continue;
+    const b = budget({ cores: cpus().length, target, kannelMsgsPerS: median(ks.map((x) => x.msgsPerS)),
+      smppdUs: m((x) => x.smppdCpuUsPerMsg), redisUs: m((x) => x.redisCpuUsPerMsg), sinkUs: m((x) => x.sinkCpuUsPerMsg ?? 0) });
+    log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× ${name}, however fast smppd is`));
+    log(line(`  CPU per message for ${target}× on ${cpus().length} cores`, `≤ ${fmt(b.allowedUsPerMsg, 1)} µs (smppd + Redis + sink); used ${fmt(b.usedUsPerMsg, 1)} µs`));
+  }
+}
 
 export async function runBench(a: BenchArgs, log: (s: string) => void = console.log): Promise<void> {
   const has = (s: string): boolean => a.only.includes(s);
@@ -52,43 +114,7 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
 
   if (has('e2e') || has('kannel')) {
     for (const receipts of [false, true]) {
-      const ours: E2eResult[] = [];
-      const theirs: KannelResult[] = [];
-      const ratios: number[] = [];
-      const withKannel = has('kannel') && kannelAvailable();
-      // Interleaved: smppd, Kannel, smppd, Kannel… so both see the same machine load; ratios from the same round.
-      for (let r = 0; r < a.runs; r++) {
-        const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined }) : undefined;
-        if (o) ours.push(o);
-        const k = withKannel ? await runKannel({ jobs: a.jobs, receipts }) : undefined;
-        if (k) theirs.push(k);
-        if (o && k) ratios.push(o.msgsPerS / k.msgsPerS);
-        log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${k ? `  kannel ${fmt(k.msgsPerS)} msg/s` : ''}`);
-      }
-      log(`\nEnd to end, ${fmt(a.jobs)} jobs (GSM-20 / ZH-70 alternating), ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
-      const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
-      if (ours.length > 0) {
-        log(line('smppd throughput', `${fmt(m((x) => x.msgsPerS))} msg/s`));
-        log(line('smppd CPU per message', `${fmt(m((x) => x.smppdCpuUsPerMsg), 1)} µs`));
-        log(line('Redis CPU per message', `${fmt(m((x) => x.redisCpuUsPerMsg), 1)} µs`));
-        if (ours[0]!.sinkCpuUsPerMsg !== undefined) log(line('sink CPU per message', `${fmt(m((x) => x.sinkCpuUsPerMsg ?? 0), 1)} µs`));
-        log(line('smppd peak RSS', mb(m((x) => x.peakRssBytes))));
-      }
-      if (theirs.length > 0) {
-        log(line(`Kannel throughput (${kannelVersion()}, bearerbox+mtbatch)`, `${fmt(median(theirs.map((x) => x.msgsPerS)))} msg/s`));
-        log(line('bearerbox CPU per message', `${fmt(median(theirs.map((x) => x.cpuUsPerMsg)), 1)} µs`));
-        log(line('bearerbox peak RSS', mb(median(theirs.map((x) => x.peakRssBytes)))));
-      } else if (has('kannel')) {
-        log(line('Kannel', 'not installed (apt-get install -y kannel): no comparison'));
-      }
-      if (ratios.length > 0) {
-        const target = receipts ? 4 : 2;
-        log(line(`smppd / Kannel (target ≥ ${target}×)`, `${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`));
-        const b = budget({ cores: cpus().length, target, kannelMsgsPerS: median(theirs.map((x) => x.msgsPerS)),
-          smppdUs: m((x) => x.smppdCpuUsPerMsg), redisUs: m((x) => x.redisCpuUsPerMsg), sinkUs: m((x) => x.sinkCpuUsPerMsg ?? 0) });
-        log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× Kannel, however fast smppd is`));
-        log(line(`  CPU per message for ${target}× on ${cpus().length} cores`, `≤ ${fmt(b.allowedUsPerMsg, 1)} µs (smppd + Redis + sink); used ${fmt(b.usedUsPerMsg, 1)} µs`));
-      }
+      for (const window of a.windows) await e2eSection(a, receipts, window, log);
     }
   }
 

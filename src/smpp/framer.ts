@@ -1,5 +1,6 @@
 /**
- * Cuts a socket byte stream into whole PDUs by command_length. A length below the header size or
+ * Cuts a socket byte stream into whole PDUs by command_length (SMPP; CMPP's Total_Length is the
+ * same leading 4-octet length, so one framer serves both). A length below the header size or
  * above the configured maximum cannot be resynchronised (SMPP has no frame marker), so it is fatal:
  * the framer stops and the session closes with BAD_PDU.
  */
@@ -10,12 +11,15 @@ export const DEFAULT_MAX_PDU_BYTES = 64 * 1024;
 
 export class Framer {
   readonly maxPduBytes: number;
+  /** The smallest valid length: the protocol's header (16 for SMPP, 12 for CMPP). */
+  readonly minPduBytes: number;
   private pending: Buffer | null = null;
   private failure: string | null = null;
   private stopped = false;
 
-  constructor(maxPduBytes = DEFAULT_MAX_PDU_BYTES) {
+  constructor(maxPduBytes = DEFAULT_MAX_PDU_BYTES, minPduBytes = HEADER_BYTES) {
     this.maxPduBytes = maxPduBytes;
+    this.minPduBytes = minPduBytes;
   }
 
   /** Bytes held while waiting for the rest of a PDU. */
@@ -41,8 +45,8 @@ export class Framer {
     let offset = 0;
     while (!this.stopped && buf.length - offset >= 4) {
       const length = buf.readUInt32BE(offset);
-      if (length < HEADER_BYTES || length > this.maxPduBytes) {
-        this.failure = `command_length ${length} outside ${HEADER_BYTES}..${this.maxPduBytes}`;
+      if (length < this.minPduBytes || length > this.maxPduBytes) {
+        this.failure = `command_length ${length} outside ${this.minPduBytes}..${this.maxPduBytes}`;
         this.stopped = true;
         return this.failure;
       }

@@ -2,6 +2,7 @@ import t from 'tap';
 import { parseBenchArgs } from '../../bench/run.js';
 import { maxInWindow } from '../../bench/rate.js';
 import { budget } from '../../bench/lib/budget.js';
+import { BEARERBOX_ARGS, kannelConf } from '../../bench/kannel.js';
 import { median, quantile } from '../../bench/lib/proc.js';
 
 t.test('the sliding window counts the most arrivals within any 1,000 ms, not per calendar second', async (t) => {
@@ -38,4 +39,20 @@ t.test('the CPU budget names the ceiling Redis\'s one thread sets and the µs pe
   t.equal(b.redisCeilingRatio.toFixed(2), '2.64', 'under 4× whatever smppd does');
   t.equal(b.allowedUsPerMsg.toFixed(1), '81.7', '2 cores / (4 × 6,122 msg/s)');
   t.equal(b.usedUsPerMsg.toFixed(1), '133.1');
+});
+
+t.test('the end-to-end comparison runs windows of 100 and Kannel\'s default 10 unless told otherwise', async (t) => {
+  t.same(parseBenchArgs([]).windows, [100, 10]);
+  t.same(parseBenchArgs(['--windows', '200']).windows, [200]);
+  t.throws(() => parseBenchArgs(['--windows', '100,ten']), /--windows takes positive integers/);
+});
+
+t.test('bearerbox is configured as its service runs it: the window given, a file store when asked', async (t) => {
+  t.same(BEARERBOX_ARGS, ['-v', '4'], 'Debian\'s init script starts bearerbox with -v 4, not with debug on stdout');
+  const plain = kannelConf({ admin: 1, box: 2, sinkPort: 3, dir: '/tmp/k', window: 10, store: false });
+  t.match(plain, /^max-pending-submits = 10$/m);
+  t.notMatch(plain, /store-type/);
+  const stored = kannelConf({ admin: 1, box: 2, sinkPort: 3, dir: '/tmp/k', window: 100, store: true });
+  t.match(stored, /^max-pending-submits = 100$/m);
+  t.match(stored, /^group = core[\s\S]*^store-type = file\nstore-location = "\/tmp\/k\/kannel.store"\n\ngroup = smsbox/m, 'the store is a core setting');
 });
