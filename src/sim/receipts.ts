@@ -85,7 +85,12 @@ export class ReceiptSender {
     conn.request('deliver_sm', receiptFields(job, b, Date.now()), b.receiptAnswerTimeoutMs ?? 5000, (outcome) => {
       if (outcome === 0) return;
       const giveUp = this.behaviours().receiptRedelivery === 'give-up';
-      if (attempt > RECEIPT_RESENDS || (outcome === 'closed' && !giveUp)) {
+      if (outcome === 'closed' && !giveUp) {
+        // Not counted as a try: sent on a receiver still bound, or kept until the next bind (send()).
+        this.timers.later(this.behaviours().receiptRetryMs ?? 1000, () => this.send(job, attempt));
+        return;
+      }
+      if (attempt > RECEIPT_RESENDS) {
         if (giveUp) { this.log.info({ id: job.receiptId, outcome }, 'receipt given up'); return; }
         this.log.debug({ id: job.receiptId, outcome, attempt }, 'receipt kept for the next bind');
         this.waiting.push({ job, attempt: 1 });
