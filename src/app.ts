@@ -23,6 +23,7 @@ import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
+import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 
 /** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
 const INTAKE_NAMES = ['priority', 'main'] as const;
@@ -180,6 +181,9 @@ export class App {
     // appear within ~25% of their deadline, at two small scripts per run.
     const sweepMs = Math.min(30_000, Math.max(1000, Math.min(cfg.queue.earlyReceiptMs, cfg.queue.moPartialMs) / 4));
     this.timers.push(setInterval(() => void inbound.sweep([...this.slots.keys()]), sweepMs));
+    // Jobs whose receipt can no longer come end `unconfirmed` (receipt-expiry.ts), on the same beat.
+    const expiry = new ReceiptExpiry({ inboundStore: new InboundStore(store, () => this.cfg, this.now), logger: log });
+    this.timers.push(setInterval(() => void expiry.sweep([...this.slots.keys()]), sweepMs));
     this.setStatus('running');
   }
 

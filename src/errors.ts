@@ -25,6 +25,7 @@ export const ErrorCodes = {
   UNKNOWN_OUTCOME: 'the message was written but no response arrived before the connection or daemon died',
   // Receipts.
   UNDELIVERABLE: 'the carrier reported the message undeliverable',
+  NO_RECEIPT: 'no final delivery receipt came within queue.receiptTtlDays of submission',
   // Sessions and config.
   CONFIG_INVALID: 'the configuration file is invalid',
   CONFIG_UNREADABLE: 'the configuration file cannot be read or parsed',

@@ -70,7 +70,7 @@ export interface PreparedRejected {
   meta?: Record<string, unknown>;
 }
 
-export type FinalState = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown';
+export type FinalState = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown' | 'unconfirmed';
 export type EventState = 'queued' | 'scheduled' | 'submitted' | 'retrying' | 'enroute' | FinalState;
 
 /** One entry of `<prefix>events`: field `event`, JSON of this shape. */

@@ -35,7 +35,7 @@ export async function send(a: SendArgs, io: Io): Promise<number> {
       // Follow this job's events until a final state or the wait runs out.
       const until = Date.now() + a.wait;
       let from = last;
-      const finals = new Set(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown']);
+      const finals = new Set(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'unconfirmed']);
       while (Date.now() < until) {
         const evs = await client.events(from, 100, Math.max(1, Math.min(1000, until - Date.now())));
         for (const e of evs) {

@@ -2,7 +2,8 @@
  * Delivery receipts: the deliver_sm an SMSC sends when a message reaches its final state, written
  * in the SMPP 3.4 Appendix B text form plus the receipted_message_id / message_state TLVs, sent on
  * the carrier's bound receivers in turn. A receipt answered with a non-zero status, or not answered
- * in time, is sent again later, up to 3 times, as SMSCs do.
+ * in time, is sent again later, up to 3 times; after that, and at once when its connection closed under
+ * it, it is kept and sent again on the next bind, as SMSCs do (behaviour `receiptRedelivery`).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -83,8 +84,16 @@ export class ReceiptSender {
     this.sent();
     conn.request('deliver_sm', receiptFields(job, b, Date.now()), b.receiptAnswerTimeoutMs ?? 5000, (outcome) => {
       if (outcome === 0) return;
+      const giveUp = this.behaviours().receiptRedelivery === 'give-up';
+      if (outcome === 'closed' && !giveUp) {
+        // Not counted as a try: sent on a receiver still bound, or kept until the next bind (send()).
+        this.timers.later(this.behaviours().receiptRetryMs ?? 1000, () => this.send(job, attempt));
+        return;
+      }
       if (attempt > RECEIPT_RESENDS) {
-        this.log.info({ id: job.receiptId, outcome }, 'receipt given up');
+        if (giveUp) { this.log.info({ id: job.receiptId, outcome }, 'receipt given up'); return; }
+        this.log.debug({ id: job.receiptId, outcome, attempt }, 'receipt kept for the next bind');
+        this.waiting.push({ job, attempt: 1 });
         return;
       }
       this.log.debug({ id: job.receiptId, outcome, attempt }, 'receipt to be resent');
@@ -92,7 +101,7 @@ export class ReceiptSender {
     });
   }
 
-  /** A receiver bound: send what was waiting. */
+  /** A session bound: send what was waiting (for a receiver, or for the next bind). */
   flush(): void {
     const waiting = this.waiting;
     this.waiting = [];

@@ -22,6 +22,9 @@ export interface SimBehaviours {
   receiptGarbage?: boolean; // receipt short_message is random text (no id:); TLVs unless receiptNoTlv
   receiptRetryMs?: number; // wait before resending an unacknowledged receipt; default 1000
   receiptAnswerTimeoutMs?: number; // a receipt unanswered this long is resent; default 5000
+  // 'next-bind' (default): a receipt still refused or unanswered after 3 resends, or cut off by its connection
+  // closing, is sent again on the next bind; 'give-up': dropped after the 3 resends
+  receiptRedelivery?: 'next-bind' | 'give-up';
 }
 
 export interface SimCarrierOptions {

@@ -4,6 +4,7 @@
  * whole. Each change is one Lua script or one MULTI, so a resent PDU changes nothing twice.
  */
 import type { Config } from '../config/types.js';
+import { ErrorCodes } from '../errors.js';
 import { invalidTail, type QueueStore } from './queue-store.js';
 import { runScript } from './scripts.js';
 
@@ -20,6 +21,9 @@ export type MoPartResult =
   | { status: 'complete'; texts: string[]; done: { hashKey: string; pendingKey: string; member: string } };
 
 export interface SweepCount { carrier: string; orphaned: number; applied: number }
+
+/** What one dlr-sweep.lua call did for a carrier; `more`: due mapping entries remain (call again). */
+export interface UnconfirmedCount { carrier: string; ended: number; more: boolean }
 
 const SWEEP_LIMIT = 500; // per carrier per sweep: one sweep stays well under a millisecond of Redis time
 
@@ -46,6 +50,20 @@ export class InboundStore {
       ...invalidTail(cfg.care)])) as (string | number)[];
     const out: SweepCount[] = [];
     for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), orphaned: Number(res[i + 1]), applied: Number(res[i + 2]) });
+    return out;
+  }
+
+  /**
+   * Jobs whose receipt can no longer match (their mapping bucket is past queue.receiptTtlDays) end
+   * `unconfirmed`, and the bucket is deleted; at most `limit` mapping entries per carrier per call.
+   */
+  async sweepUnconfirmed(carriers: string[], limit = SWEEP_LIMIT): Promise<UnconfirmedCount[]> {
+    if (carriers.length === 0) return [];
+    const q = this.config().queue;
+    const res = (await runScript(this.redis, 'dlr-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs,
+      q.receiptTtlDays, limit, ErrorCodes.NO_RECEIPT, ...carriers])) as (string | number)[];
+    const out: UnconfirmedCount[] = [];
+    for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), ended: Number(res[i + 1]), more: Number(res[i + 2]) === 1 });
     return out;
   }
 

@@ -26,6 +26,8 @@ export class Keys {
   lane(carrier: string, cls: JobClass): string { return `${this.prefix}{${carrier}}:lane:${cls}`; }
   sched(carrier: string): string { return `${this.prefix}{${carrier}}:sched`; }
   dlr(carrier: string, day: number): string { return `${this.prefix}{${carrier}}:dlr:${day}`; }
+  /** Day -> how far dlr-sweep.lua has walked that day's receipt map (an HSCAN cursor). */
+  dlrDays(carrier: string): string { return `${this.prefix}{${carrier}}:dlr:days`; }
   early(carrier: string): string { return `${this.prefix}{${carrier}}:early`; }
   earlyAt(carrier: string): string { return `${this.prefix}{${carrier}}:early:at`; }
   get orphans(): string { return `${this.prefix}orphans`; }

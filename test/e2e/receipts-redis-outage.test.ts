@@ -1,12 +1,14 @@
 /**
  * deliver_sm_resp only after the receipt is persisted: while Redis is down the daemon answers
- * receipts with an error, the simulator resends them, and once Redis is back every job is delivered.
+ * receipts with an error, the simulator resends them, and once Redis is back every job is delivered;
+ * a receipt the simulator stopped resending comes again on the next bind.
  */
 import t from 'tap';
 import { FINAL, waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
-const { srv, sim, redis, daemon } = await startStack(t, {
+const { srv, sim, redis, daemon, spawnDaemon } = await startStack(t, {
   aof: true, // restarted mid-test: the queue must survive it
   // Receipts 1.5 s after the response, resent every 1.5 s up to 3 times when answered with an error.
   carriers: [{ name: 'cmcc', behaviours: { receiptDelayMs: 1500, receiptRetryMs: 1500 } }],
@@ -24,4 +26,25 @@ t.test('receipts that arrive while Redis is down are refused, resent by the SMSC
   const evs = await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && FINAL.has(x.state))), 15_000);
   for (const id of ids) t.same(evs.filter((e) => e.id === id).map((e) => e.state), ['submitted', 'delivered'], `${id}: delivered once`);
   t.ok(sim.stats().cmcc!.receipts > ids.length, 'the SMSC had to send some receipts again');
+});
+
+t.test('a receipt refused until the SMSC stops resending it arrives again on the next bind, and the job ends delivered once', async (t) => {
+  // Each receipt is refused four times (first try and three resends) while Redis is down; the SMSC then
+  // keeps it for the next bind, which the restarted daemon makes once Redis is back.
+  sim.setBehaviours('cmcc', { receiptDelayMs: 300, receiptRetryMs: 300, receiptAnswerTimeoutMs: 20_000 });
+  const ids = ['rebind-1', 'rebind-2'];
+  for (const id of ids) await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: '13800138000', text: `rebind ${id}` }));
+  await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && x.state === 'submitted')));
+  const mark = daemon.output().length;
+  await srv.stop();
+  // Four refusals per receipt, each answered: the daemon holds none of them in memory.
+  const refusals = () => daemon.output().slice(mark).split('receipt not stored; asking the SMSC to resend').length - 1;
+  await until('every receipt refused four times', () => refusals() >= 4 * ids.length, 60_000);
+  await srv.start();
+  daemon.kill('SIGTERM');
+  await daemon.exited;
+  const next = spawnDaemon();
+  await next.waitFor(/smppd running/);
+  const evs = await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && FINAL.has(x.state))), 20_000);
+  for (const id of ids) t.same(evs.filter((e) => e.id === id).map((e) => e.state), ['submitted', 'delivered'], `${id}: delivered once`);
 });

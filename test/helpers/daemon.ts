@@ -90,4 +90,4 @@ export async function waitForEvents(redis: Redis, done: (evs: Ev[]) => boolean, 
   }
 }
 
-export const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown']);
+export const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'unconfirmed']);

@@ -2,6 +2,7 @@ import t from 'tap';
 import { parseReceipt } from '../../src/smpp/receipt.js';
 import { receiptDate } from '../../src/sim/receipts.js';
 import { oneCarrier, sleep } from './fixtures/helpers.js';
+import { until } from '../helpers/until.js';
 
 const isDlr = (p: any) => p.command === 'deliver_sm';
 
@@ -101,4 +102,28 @@ t.test('receipts alternate between bound receivers', async (t) => {
 
 t.test('receipt dates are YYMMDDhhmm in UTC', async (t) => {
   t.equal(receiptDate(Date.UTC(2026, 10, 23, 7, 5)), '2611230705');
+});
+
+t.test('a receipt still refused after its resends is sent again on the next bind', async (t) => {
+  const { bound } = await oneCarrier(t, { receiptDelayMs: 1, receiptRetryMs: 10 });
+  const c = await bound();
+  c.answerDeliver = () => 0x08; // ESME_RSYSERR, as a daemon whose Redis is down answers
+  const resp = await c.submit({ registered_delivery: 1 });
+  await until('the first try and three resends', () => c.received.filter((r) => isDlr(r.pdu)).length >= 4);
+  c.close();
+  const next = await bound();
+  const again = await next.waitFor(isDlr, 10_000);
+  t.equal(again.pdu.receipted_message_id, resp.message_id, 'the same receipt, on the new bind');
+});
+
+t.test('a receipt whose connection closed before its answer is sent again on the next bind', async (t) => {
+  const { bound } = await oneCarrier(t, { receiptDelayMs: 1, receiptRetryMs: 10 });
+  const c = await bound();
+  c.answerDeliver = () => null; // never answered
+  const resp = await c.submit({ registered_delivery: 1 });
+  await c.waitFor(isDlr);
+  c.close();
+  const next = await bound();
+  const again = await next.waitFor(isDlr, 10_000);
+  t.equal(again.pdu.receipted_message_id, resp.message_id, 'the same receipt, on the new bind');
 });

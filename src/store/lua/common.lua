@@ -8,12 +8,15 @@ local function k_body(id) return P .. 'body:' .. id end
 local function k_lane(c, cls) return P .. '{' .. c .. '}:lane:' .. cls end
 local function k_sched(c) return P .. '{' .. c .. '}:sched' end
 local function k_dlr(c, day) return P .. '{' .. c .. '}:dlr:' .. day end
+-- The days that have a receipt-map bucket, each with the HSCAN cursor dlr-sweep.lua has reached in it.
+local function k_dlr_days(c) return P .. '{' .. c .. '}:dlr:days' end
 local function k_early(c) return P .. '{' .. c .. '}:early' end
 local function k_early_at(c) return P .. '{' .. c .. '}:early:at' end
 local function k_inflight(d) return P .. 'inflight:' .. d end
 local function k_lease(d) return P .. 'lease:' .. d end
 
-local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true, unknown = true }
+local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true, unknown = true,
+  unconfirmed = true }
 local FINAL_STAT = { DELIVRD = true, UNDELIV = true, EXPIRED = true, REJECTD = true, DELETED = true, UNKNOWN = true, FAILED = true }
 
 -- fn(...) with the items of list, 1,000 at a time: unpack() is bounded by Lua's C stack.

@@ -22,6 +22,10 @@ local count = tonumber(ARGV[10])
 local infl = k_inflight(daemon)
 local out, i = {}, 11
 local day = math.floor(now / 86400000)
+-- A mapping bucket is kept retentionMs past the moment its receipts stop being looked up, so a daemon
+-- down that long still finds it and ends its jobs; a submitted job's hash is kept a day longer still.
+local bucket_ms = (ttl_days + 1) * 86400000 + tonumber(retention)
+local awaiting_ms = bucket_ms + 86400000
 -- A job's bodies go with its in-flight entry (HDEL): a job this daemon claimed has no body:<id> (claim.lua),
 -- so no final state here deletes one.
 load_invalid()
@@ -58,6 +62,9 @@ local function submitted(id, ids, car, ids_json, ev)
     end
   end
   redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[3])
+  -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
+  -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
+  redis.call('PEXPIRE', jk, awaiting_ms)
   emit_json(ev, maxlen)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
@@ -152,7 +159,12 @@ for _ = 1, count do
   end
 end
 flush_dlr()
--- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
-for _, dk in ipairs(dlr_keys) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
+-- A receipt is looked up in the last ttl_days+1 buckets; dlr-sweep.lua walks the days listed in dlr:days
+-- once that has passed, ends the jobs still waiting and deletes the bucket. Once per carrier per call.
+for car, dk in pairs(dlr_key) do
+  redis.call('PEXPIRE', dk, bucket_ms)
+  redis.call('HSETNX', k_dlr_days(car), day, '0')
+  redis.call('PEXPIRE', k_dlr_days(car), bucket_ms)
+end
 trim_events()
 return out
