@@ -107,7 +107,9 @@ end
 -- A job hash with this entry's id: 'replay', or 'queued' when the call that stored it stopped before its
 -- lane push (the header says why nothing else needs doing).
 local function replayed(id, eid, lane, entry)
-  if #redis.call('XPENDING', jobs_key, group, eid, eid, 1) == 0 then return 'replay' end
+  -- pcall: with no stream or group (deleted by hand) nothing can be pending, and this must not fail partway.
+  local p = redis.pcall('XPENDING', jobs_key, group, eid, eid, 1)
+  if p.err or #p == 0 then return 'replay' end
   if redis.call('HGET', k_job(id), 'st') ~= 'queued' then return 'replay' end
   local q = lanes[lane]
   if not q then q = {}; lanes[lane] = q; lane_order[#lane_order + 1] = lane end
