@@ -84,4 +84,5 @@ export interface JobEvent {
   code?: string;
   error?: string;
   meta?: Record<string, unknown>;
+  duplicateOf?: string; // a DUPLICATE_ID rejection: the id in use (`id` is then the refused entry's default id)
 }
