@@ -53,7 +53,7 @@ export interface PreparedOk {
   tz: string;
   quietHours: 'respect' | 'ignore';
   resend: boolean;
-  meta?: Record<string, unknown>;
+  meta?: string; // the job's meta as the app wrote it: JSON text, echoed byte for byte (work/job-meta.ts)
   // Care rules (src/care/plan.ts), read by ingest.lua and kept on the job for claim.lua and settle.lua.
   utcOffsetMin?: number; // the recipient zone's offset at the send time, when quiet hours apply
   offsetChanges?: string; // the zone's offset changes within a year after it: `minute,offset,...` (care/zone-time.ts)
@@ -67,7 +67,7 @@ export interface PreparedRejected {
   code: ErrorCode;
   error: string;
   to?: string;
-  meta?: Record<string, unknown>;
+  meta?: string;
 }
 
 export type FinalState = 'delivered' | 'undeliverable' | 'expired' | 'rejected' | 'failed' | 'unknown' | 'unconfirmed';
@@ -84,4 +84,5 @@ export interface JobEvent {
   code?: string;
   error?: string;
   meta?: Record<string, unknown>;
+  duplicateOf?: string; // a DUPLICATE_ID rejection: the id in use (`id` is then the refused entry's default id)
 }

@@ -109,7 +109,8 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   known(it, 'intake', ['batchSize', 'blockMs']);
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
-    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs']);
+    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs',
+    'maxScheduleDays']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
@@ -189,6 +190,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       retentionMs: int(q, 'retentionMs', 'queue', 3 * MS_DAY, 1000, 90 * MS_DAY),
       earlyReceiptMs: int(q, 'earlyReceiptMs', 'queue', 600_000, 1000, MS_DAY),
       moPartialMs: int(q, 'moPartialMs', 'queue', 600_000, 1000, MS_DAY),
+      maxScheduleDays: int(q, 'maxScheduleDays', 'queue', 30, 1, 3650),
     },
     text: {
       signature: str(t, 'signature', 'text', ''),

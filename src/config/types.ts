@@ -82,6 +82,7 @@ export interface Config {
     retentionMs: number; // how long a final job's hash is kept
     earlyReceiptMs: number; // a receipt without its mapping waits this long, then goes to the orphans stream
     moPartialMs: number; // a concatenated MO still missing parts after this is delivered as partial
+    maxScheduleDays: number; // a job's sendAt at most this far ahead, its expiresAt at most this long after sending
   };
   text: {
     signature: string; // e.g. "【Acme】", prepended when the text has none; "" = none

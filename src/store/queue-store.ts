@@ -167,7 +167,7 @@ export class QueueStore {
       this.keys.prefix, GROUP, this.now(), q.eventsMaxLen, q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
     ];
     for (const j of jobs) {
-      const meta = j.meta === undefined ? '' : JSON.stringify(j.meta);
+      const meta = j.meta ?? '';
       if (j.ok) {
         args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
           j.resend ? '1' : '0', meta, zoneOffsets(j), j.deferred ?? '',

@@ -1,6 +1,7 @@
 /** Parsing and field validation of one job payload (README "Job format"). Pure. */
 import type { ErrorCode } from '../errors.js';
 import type { JobClass } from '../types.js';
+import { META_MAX_BYTES, META_MAX_DEPTH, rawMember, utf8Over } from './job-meta.js';
 
 export interface ValidJob {
   id: string;
@@ -14,14 +15,14 @@ export interface ValidJob {
   tz?: string;
   quietHours?: 'respect' | 'ignore';
   resend: boolean;
-  meta?: Record<string, unknown>;
+  meta?: string; // the app's own JSON text of the object (job-meta.ts)
 }
 
 export interface FieldError {
   code: ErrorCode;
   error: string;
   id: string;
-  meta?: Record<string, unknown>;
+  meta?: string;
 }
 
 export const MAX_TEXT_CHARS = 10_000;
@@ -31,6 +32,14 @@ const SOURCE_ADDR = /^[\x20-\x7e]{1,20}$/; // SMPP 3.4 §5.2.8: C-Octet String o
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CLASSES: ReadonlySet<string> = new Set(['otp', 'transactional', 'marketing']);
+// Every field a job may have (README "Job format"). Anything else is refused, not ignored: a job with
+// `send_at` or `Class` would otherwise be sent at once as transactional, past quiet hours and opt-out.
+const FIELDS: ReadonlySet<string> = new Set(['id', 'to', 'text', 'from', 'class', 'sendAt', 'expiresAt', 'dedupKey',
+  'tz', 'quietHours', 'resend', 'meta']);
+const MAX_TZ_CHARS = 64; // longer than any IANA name; also bounds what the zone cache keeps
+
+/** How far ahead a job may be timed: `now` and `maxAheadMs` (queue.maxScheduleDays). */
+export interface TimeBounds { now: number; maxAheadMs: number }
 
 const zoneCache = new Map<string, boolean>();
 export function isValidZone(tz: string): boolean {
@@ -60,7 +69,23 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function parseJob(payload: string, entryId: string): ValidJob | FieldError {
+/** The meta text to keep, or the reason it is refused; undefined when the job has none. */
+function metaOf(j: Record<string, unknown>, payload: string): { text: string } | { error: string } | undefined {
+  if (j.meta === undefined) return undefined;
+  if (!isPlainObject(j.meta)) return { error: 'meta must be an object' };
+  const raw = rawMember(payload, 'meta');
+  if (raw === undefined) return { error: 'meta must be an object' };
+  if (utf8Over(raw.text, META_MAX_BYTES)) return { error: `meta must be at most ${META_MAX_BYTES} bytes of JSON` };
+  if (raw.depth > META_MAX_DEPTH) return { error: `meta must nest at most ${META_MAX_DEPTH} levels deep` };
+  return { text: raw.text };
+}
+
+function unknownField(j: Record<string, unknown>): string | undefined {
+  for (const k in j) if (!FIELDS.has(k)) return k;
+  return undefined;
+}
+
+export function parseJob(payload: string, entryId: string, bounds?: TimeBounds): ValidJob | FieldError {
   let j: unknown;
   try {
     j = JSON.parse(payload);
@@ -69,13 +94,16 @@ export function parseJob(payload: string, entryId: string): ValidJob | FieldErro
   }
   if (!isPlainObject(j)) return { code: 'BAD_FIELD', error: 'job payload is not a JSON object', id: entryId };
 
-  const meta = isPlainObject(j.meta) ? j.meta : undefined;
+  const m = metaOf(j, payload);
+  const meta = m !== undefined && 'text' in m ? m.text : undefined;
   const idOk = typeof j.id === 'string' && ID.test(j.id);
   const id = idOk ? (j.id as string) : entryId;
   const bad = (error: string): FieldError => ({ code: 'BAD_FIELD', error, id, ...(meta ? { meta } : {}) });
 
   if (j.id !== undefined && !idOk) return bad('id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
-  if (j.meta !== undefined && meta === undefined) return bad('meta must be an object');
+  if (m !== undefined && 'error' in m) return bad(m.error);
+  const unknown = unknownField(j);
+  if (unknown !== undefined) return bad(`unknown field ${JSON.stringify(unknown.slice(0, 64))}`);
   if (typeof j.to !== 'string') return bad('to must be a string');
   if (typeof j.text !== 'string') return bad('text must be a string');
   const cls = j.class === undefined ? 'transactional' : j.class;
@@ -87,7 +115,13 @@ export function parseJob(payload: string, entryId: string): ValidJob | FieldErro
   if (sendAt === null) return bad('sendAt must be an ISO 8601 time or epoch milliseconds');
   const expiresAt = j.expiresAt === undefined ? 0 : parseTime(j.expiresAt);
   if (expiresAt === null) return bad('expiresAt must be an ISO 8601 time or epoch milliseconds');
-  if (j.tz !== undefined && (typeof j.tz !== 'string' || !isValidZone(j.tz))) return bad('tz must be an IANA time zone');
+  if (bounds && sendAt > bounds.now + bounds.maxAheadMs) return bad(`sendAt must be at most ${daysOf(bounds)} days ahead`);
+  if (bounds && expiresAt > Math.max(bounds.now, sendAt) + bounds.maxAheadMs) {
+    return bad(`expiresAt must be at most ${daysOf(bounds)} days after the send time`);
+  }
+  if (j.tz !== undefined && (typeof j.tz !== 'string' || j.tz.length > MAX_TZ_CHARS || !isValidZone(j.tz))) {
+    return bad('tz must be an IANA time zone');
+  }
   if (j.quietHours !== undefined && j.quietHours !== 'respect' && j.quietHours !== 'ignore') {
     return bad('quietHours must be respect or ignore');
   }
@@ -118,6 +152,10 @@ export function parseJob(payload: string, entryId: string): ValidJob | FieldErro
     resend: j.resend === true,
     ...(meta ? { meta } : {}),
   };
+}
+
+function daysOf(b: TimeBounds): number {
+  return Math.round(b.maxAheadMs / 86_400_000);
 }
 
 export function isFieldError(v: ValidJob | FieldError): v is FieldError {

@@ -30,6 +30,7 @@ export interface PrepareContext {
   care: CareRules;
   carriers: Map<string, CarrierTextOptions>;
   refs: ConcatRefs;
+  maxScheduleMs: number; // how far ahead sendAt may be, and expiresAt after the send time (queue.maxScheduleDays)
 }
 
 /**
@@ -74,5 +75,6 @@ export function buildPrepareContext(cfg: Config, refs: ConcatRefs = new ConcatRe
     care: { quiet: quietWindow(cfg.care.quietHours.start, cfg.care.quietHours.end), caps: cfg.care.caps },
     carriers: new Map(cfg.carriers.map((c) => [c.name, textOptions(c)])),
     refs,
+    maxScheduleMs: cfg.queue.maxScheduleDays * 86_400_000,
   };
 }

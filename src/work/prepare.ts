@@ -37,7 +37,7 @@ export function prepareOne(raw: RawJob, c: PrepareContext, task: PrepareTask): P
   }
 }
 
-function reject(job: { id: string; meta?: Record<string, unknown> }, code: ErrorCode, error: string, to?: string): PreparedRejected {
+function reject(job: { id: string; meta?: string }, code: ErrorCode, error: string, to?: string): PreparedRejected {
   return { ok: false, id: job.id, code, error, ...(to !== undefined ? { to } : {}), ...(job.meta ? { meta: job.meta } : {}) };
 }
 
@@ -57,7 +57,7 @@ export function prepareJob(
   now: number,
   override?: string | Readonly<Record<string, string>>,
 ): Prepared {
-  const job = parseJob(raw.payload, defaultJobId(raw));
+  const job = parseJob(raw.payload, defaultJobId(raw), { now, maxAheadMs: ctx.maxScheduleMs });
   if (isFieldError(job)) return { ok: false, ...job };
 
   const to = normaliseNumber(job.to, ctx.countryCode);

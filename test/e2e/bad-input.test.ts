@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runDaemon } from '../../src/commands/run.js';
 import type { Io } from '../../src/commands/io.js';
-import { FINAL, readEvents, spawnSmppd, waitForEvents } from '../helpers/daemon.js';
+import { type Ev, readEvents, spawnSmppd, waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
 
 const { srv, sim, redis, daemon } = await startStack(t, {
@@ -52,6 +52,11 @@ const BAD: [string, string | null, string, string][] = [
   ['a foreign number with no default route', JSON.stringify({ to: '+447700900123', text: 'x' }), 'rejected', 'UNROUTABLE'],
   ['a Chinese number of no carrier', JSON.stringify({ to: '17000000000', text: 'x' }), 'rejected', 'UNROUTABLE'],
   ['an expiry in the past', JSON.stringify({ ...good, expiresAt: hourAgo }), 'rejected', 'EXPIRED'],
+  ['an unknown field send_at', JSON.stringify({ ...good, send_at: Date.now() + 3_600_000 }), 'rejected', 'BAD_FIELD'],
+  ['an unknown field Class', JSON.stringify({ ...good, Class: 'marketing' }), 'rejected', 'BAD_FIELD'],
+  ['a sendAt in the year 9999', JSON.stringify({ ...good, sendAt: '9999-12-31T00:00:00Z' }), 'rejected', 'BAD_FIELD'],
+  ['meta nested 1,001 levels', `{"to":"13800138000","text":"x","meta":{"a":${'['.repeat(1000)}${']'.repeat(1000)}}}`, 'rejected', 'BAD_FIELD'],
+  ['meta over 4 KB', JSON.stringify({ ...good, meta: { s: 'x'.repeat(5000) } }), 'rejected', 'BAD_FIELD'],
 ];
 
 t.test(`${BAD.length} bad jobs each end with their code, the daemon keeps running, the next good job goes through`, async (t) => {
@@ -72,14 +77,53 @@ t.test(`${BAD.length} bad jobs each end with their code, the daemon keeps runnin
   t.notOk(sim.submits.some((s) => s.text !== 'good'), 'nothing bad reached the SMSC');
 });
 
-t.test('a reused job id is rejected DUPLICATE_ID and the first job is untouched', async (t) => {
+t.test('a reused job id is rejected DUPLICATE_ID under its entry id, and the first job is untouched', async (t) => {
   await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'twice', text: 'first of twice' }));
-  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'twice', text: 'second of twice' }));
-  const evs = await waitForEvents(redis, (e) => e.filter((x) => x.id === 'twice' && FINAL.has(x.state)).length >= 2, 20_000);
+  const second = await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ ...good, id: 'twice', text: 'second of twice', meta: { n: 2 } }));
+  const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'twice' && x.state === 'delivered')
+    && e.some((x) => x.duplicateOf === 'twice'), 20_000);
   const states = evs.filter((e) => e.id === 'twice').map((e) => `${e.state}${e.code ? ` ${e.code}` : ''}`).sort();
-  t.same(states, ['delivered', 'rejected DUPLICATE_ID', 'submitted']);
+  t.same(states, ['delivered', 'submitted'], 'the id keeps exactly one final event');
+  const dup = evs.filter((e) => e.duplicateOf === 'twice');
+  t.same(dup.map((e) => [e.id, e.state, e.code, e.meta]), [[second, 'rejected', 'DUPLICATE_ID', { n: 2 }]],
+    'the refused push gets its own, under its stream entry id, with its meta');
   t.same(sim.submits.filter((s) => s.text.endsWith('of twice')).map((s) => s.text), ['first of twice']);
   t.ok((await readEvents(redis)).length > 0);
+});
+
+t.test('a poison job in a batch of good ones: each good job is sent once with its events, the poison one is rejected once', async (t) => {
+  // One MULTI: every entry is in the stream before the daemon's read, so they are prepared and ingested together.
+  const meta = '{"list":[],"big":12345678901234567890,"huge":1.0e400,"s":"\\u00e9\\""}';
+  const m = redis.multi();
+  for (let k = 0; k < 22; k++) {
+    const poison = k === 8;
+    const job = poison
+      ? `{"id":"pz-${k}","to":"13800138000","text":"poison","sendAt":${Date.now() + 3_600_000},"meta":{"a":${'['.repeat(1000)}${']'.repeat(1000)}}}`
+      : `{"id":"pz-${k}","to":"13800138000","text":"batch ${k}","meta":${meta}}`;
+    m.xadd('smppd:jobs', '*', 'job', job);
+  }
+  m.xadd('smppd:jobs', '*', 'job', `{"id":"pz-sched","to":"13800138000","text":"later","sendAt":${Date.now() + 3_600_000},"meta":${meta}}`);
+  m.xadd('smppd:jobs', '*', 'job', `{"id":"pz-bad","to":"12","text":"x","meta":${meta}}`);
+  await m.exec();
+  const ids = Array.from({ length: 22 }, (_, k) => `pz-${k}`).filter((id) => id !== 'pz-8');
+  const done = (e: Ev[]): boolean => ids.every((id) => e.some((x) => x.id === id && x.state === 'delivered'))
+    && e.some((x) => x.id === 'pz-8') && e.some((x) => x.id === 'pz-sched') && e.some((x) => x.id === 'pz-bad');
+  await waitForEvents(redis, done, 30_000);
+  const raw = (await redis.xrange('smppd:events', '-', '+')).map(([, f]) => f[1]!);
+  const of = (id: string): string[] => raw.filter((e) => (JSON.parse(e) as Ev).id === id);
+  for (const id of ids) {
+    t.same(of(id).map((e) => JSON.parse(e).state), ['submitted', 'delivered'], `${id}: submitted, then delivered`);
+    t.ok(of(id).every((e) => e.includes(`"meta":${meta}`)), `${id}: meta echoed byte for byte`);
+  }
+  t.same(of('pz-8').map((e) => `${JSON.parse(e).state} ${JSON.parse(e).code}`), ['rejected BAD_FIELD'], 'the poison job: one rejected event');
+  t.same(of('pz-sched').map((e) => JSON.parse(e).state), ['scheduled']);
+  t.same(of('pz-bad').map((e) => JSON.parse(e).state), ['rejected']);
+  t.ok([...of('pz-sched'), ...of('pz-bad')].every((e) => e.includes(`"meta":${meta}`)), 'scheduled and rejected events echo it too');
+  const sent = sim.submits.filter((s) => s.text.startsWith('batch '));
+  t.equal(sent.length, 21, 'every good job reached the SMSC');
+  t.equal(new Set(sent.map((s) => s.text)).size, 21, 'each once');
+  t.notOk(sim.submits.some((s) => s.text === 'poison'));
+  t.equal(daemon.child.exitCode, null, 'the daemon is still running');
 });
 
 // ---- bad config files: refused with the field's path, exit 78 (in-process, as `smppd run` does it) ----

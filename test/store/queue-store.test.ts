@@ -25,7 +25,7 @@ async function events(): Promise<Record<string, any>[]> {
 await store.recover('d1', 'tok', 'start');
 
 t.test('a job goes queued, claimed, submitted and delivered with one event per state change', async (t) => {
-  t.same(await store.ingest([job('a', { meta: { order: 7 } })]), ['queued']);
+  t.same(await store.ingest([job('a', { meta: '{"order":7}' })]), ['queued']);
   const again = job('a'); again.entryId = '1-0';
   t.same(await store.ingest([again]), ['replay'], 'replaying the same stream entry changes nothing');
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);

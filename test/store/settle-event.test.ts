@@ -35,7 +35,7 @@ async function eventOf(id: string): Promise<string> {
 }
 
 t.test('the claim hands back each job’s carrier, part count and meta', async (t) => {
-  await store.ingest([job('c1', 1, { order: 1 }), job('c2', 2)]);
+  await store.ingest([job('c1', 1, '{"order":1}'), job('c2', 2)]);
   const c = await claimAll();
   t.same(c.get('c1')!.job, { carrier: 'cmcc', parts: 1, meta: '{"order":1}' });
   t.same(c.get('c2')!.job, { carrier: 'cmcc', parts: 2, meta: '' });
@@ -44,12 +44,12 @@ t.test('the claim hands back each job’s carrier, part count and meta', async (
 });
 
 t.test('settling with what the claim said writes the submitted event and the job hash the contract names', async (t) => {
-  const cases: [string, number, Record<string, unknown> | undefined, (id: string) => Omit<SettleRecord & { act: 'ok' }, 'job'>, string, (string | null)[]][] = [
+  const cases: [string, number, string | undefined, (id: string) => Omit<SettleRecord & { act: 'ok' }, 'job'>, string, (string | null)[]][] = [
     ['plain', 1, undefined, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`] }),
       '"parts":1,"msgIds":["plain-m1"]}', ['submitted', '["plain-m1"]', null, null, null]],
-    ['meta', 1, { order: 7, note: 'a "quoted" text / slash' }, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`] }),
+    ['meta', 1, JSON.stringify({ order: 7, note: 'a "quoted" text / slash' }), (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`] }),
       '"parts":1,"meta":{"order":7,"note":"a \\"quoted\\" text / slash"},"msgIds":["meta-m1"]}', ['submitted', '["meta-m1"]', null, null, null]],
-    ['split', 3, { n: 1 }, (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`, '', `${id}-m3`], code: 'SMSC_REJECTED', error: 'part refused with command_status 0x00000045' }),
+    ['split', 3, '{"n":1}', (id) => ({ act: 'ok', id, msgIds: [`${id}-m1`, '', `${id}-m3`], code: 'SMSC_REJECTED', error: 'part refused with command_status 0x00000045' }),
       '"parts":3,"meta":{"n":1},"msgIds":["split-m1","split-m3"],"code":"SMSC_REJECTED","error":"part refused with command_status 0x00000045"}',
       ['submitted', '["split-m1","split-m3"]', null, 'FAILED', null]],
   ];
@@ -62,7 +62,7 @@ t.test('settling with what the claim said writes the submitted event and the job
     const [st, ids, sub, ...partStates] = await redis.hmget(`se:job:${name}`, 'st', 'ids', 'sub', 'p1', 'p2', 'p3');
     t.same([st, ids, ...partStates], hash, `${name}: the job hash`);
     t.equal(sub, String(clock), `${name}: the submit time`);
-    t.equal(JSON.parse(await eventOf(name)).meta?.note, meta?.note, `${name}: meta echoed as stored`);
+    t.equal(JSON.parse(await eventOf(name)).meta?.note, meta && JSON.parse(meta).note, `${name}: meta echoed as stored`);
   }
 });
 

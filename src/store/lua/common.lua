@@ -33,7 +33,16 @@ local function emit_json(text, maxlen)
   events_maxlen = maxlen
   redis.call('XADD', P .. 'events', '*', 'event', text)
 end
-local function emit(ev, maxlen) emit_json(cjson.encode(ev), maxlen) end
+-- `ev.meta` is the job's meta as the JSON text the app wrote (src/work/job-meta.ts), put in as it is: no
+-- script decodes an app's JSON. cjson fails on nesting over 1000 levels, and a script that fails partway
+-- keeps what it wrote before; a decode and encode also turns `[]` into `{}` and rounds long numbers.
+local function emit(ev, maxlen)
+  local meta = ev.meta
+  if not meta then return emit_json(cjson.encode(ev), maxlen) end
+  ev.meta = nil
+  local text = cjson.encode(ev)
+  emit_json(string.sub(text, 1, -2) .. ',"meta":' .. meta .. '}', maxlen)
+end
 local function trim_events()
   if events_maxlen then redis.call('XTRIM', P .. 'events', 'MAXLEN', '~', events_maxlen) end
 end
@@ -75,14 +84,14 @@ local function event_head(id, state, now, f)
   return '{"id":' .. json_str(id) .. ',"state":"' .. state .. '","at":' .. ms_text(now) .. car .. parts .. meta
 end
 
--- Event skeleton from a job hash; meta is stored as JSON text and echoed as an object.
+-- Event skeleton from a job hash; meta is stored as JSON text and stays text here (emit puts it in).
 -- `f` may be passed in: the job's HMGET car, n, meta already made by the caller.
 local function job_event(id, state, now, f)
   f = f or redis.call('HMGET', k_job(id), 'car', 'n', 'meta')
   local ev = { id = id, state = state, at = tonumber(now) }
   if f[1] then ev.carrier = f[1] end
   if f[2] then ev.parts = tonumber(f[2]) end
-  if f[3] and f[3] ~= '' then ev.meta = cjson.decode(f[3]) end
+  if f[3] and f[3] ~= '' then ev.meta = f[3] end
   return ev
 end
 

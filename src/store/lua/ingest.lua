@@ -1,5 +1,10 @@
 -- ingest: store prepared jobs, put them in their lane (or the schedule), XACK their stream entries.
--- Idempotent: a replay of the same stream entry (crash between prepare and XACK) changes nothing.
+-- All or nothing: every record is checked before the first write (check_args), and nothing an app sent
+-- is decoded here (meta stays the app's JSON text: common.lua emit), so no write can fail partway.
+-- Idempotent: a job hash with this stream entry's id is a replay. Its entry acknowledged, the call that
+-- stored it finished: nothing to do. Still pending, that call stopped partway (a Redis error): a job it
+-- left `queued` is put in its lane now (lanes are pushed after the loop, the XACK last), any other state
+-- and its event were written together, so it too is left as it is.
 -- KEYS: none (names built from the prefix; see keys.ts)
 -- Care rules, in this order (ARCHITECTURE §6): blacklist (every class) -> BLACKLISTED; a number marked
 -- invalid by a receipt -> INVALID_NUMBER; opted out (marketing) -> OPTED_OUT; dedup fingerprint seen
@@ -12,13 +17,50 @@
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
--- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
+-- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', or an error (and
+--   nothing written) when a record is malformed.
+-- A job whose id is in use gets a `rejected` event DUPLICATE_ID of its own under its entry's default id
+-- (`<entry id>`, or `p:<entry id>` from the priority stream: types.ts defaultJobId) with `duplicateOf`
+-- naming the id it asked for, so that id keeps exactly one final event.
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
 local now_text = ARGV[3]
 local jobs_key = ARGV[#ARGV]
 local out = {}
 local i = 8
+
+-- Every record well formed, before the first write: a script that errors keeps what it already wrote.
+local CLASSES = { otp = true, transactional = true, marketing = true }
+local function check_args()
+  if not count or count < 0 then return 'count' end
+  local at = 8
+  for k = 1, count do
+    local kind, eid, id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+    if not id or eid == '' or id == '' or string.find(id, ' ', 1, true) then return 'job ' .. k .. ': entry or id' end
+    local meta
+    if kind == 'R' then
+      meta = ARGV[at + 6]
+      at = at + 7
+    elseif kind == 'A' then
+      if not CLASSES[ARGV[at + 5]] or ARGV[at + 4] == '' then return 'job ' .. k .. ': carrier or class' end
+      for _, f in ipairs({ 7, 8, 14, 15, 16 }) do
+        if not tonumber(ARGV[at + f]) then return 'job ' .. k .. ': number ' .. f end
+      end
+      meta = ARGV[at + 10]
+      at = at + 18
+    else
+      return 'job ' .. k .. ': kind'
+    end
+    -- meta goes into events as it is (common.lua emit): an object's text, as job-meta.ts cut it out.
+    if not meta or (meta ~= '' and (string.byte(meta, 1) ~= 123 or string.byte(meta, -1) ~= 125)) then
+      return 'job ' .. k .. ': meta'
+    end
+  end
+  if at ~= #ARGV then return 'length' end
+  return nil
+end
+local bad = check_args()
+if bad then return redis.error_reply('ERR ingest: malformed arguments (' .. bad .. '); nothing written') end
 -- Per batch, not per job (measured: docs/BENCHMARKS.md): one RPUSH per lane, one XACK, and the
 -- blacklist and opt-out sets looked at only when they hold anyone.
 local lanes, lane_order, acks = {}, {}, {}
@@ -36,7 +78,7 @@ local function reject_new(id, eid, code, err, to, meta)
   local jk = k_job(id)
   redis.call('HSET', jk, 'st', 'rejected', 'eid', eid, 'to', to, 'meta', meta, 'ts', now, 'end', now)
   local ev = { id = id, state = 'rejected', at = now, code = code, error = err }
-  if meta ~= '' then ev.meta = cjson.decode(meta) end
+  if meta ~= '' then ev.meta = meta end
   emit(ev, maxlen)
   redis.call('PEXPIRE', jk, retention)
 end
@@ -51,10 +93,28 @@ local REFUSALS = {
   OVER_CAP = 'the recipient reached the frequency cap for this class and period',
 }
 
--- A second job with an id in use: its own rejected event; the first job is untouched.
-local function duplicate_id(id)
-  emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = REFUSALS.DUPLICATE_ID }, maxlen)
+-- A second job with an id in use: its own rejected event, under its entry's default id (see the header);
+-- the first job is untouched.
+local default_prefix = string.sub(jobs_key, -13) == 'jobs:priority' and 'p:' or ''
+local function duplicate_id(id, eid, meta)
+  local ev = { id = default_prefix .. eid, duplicateOf = id, state = 'rejected', at = now, code = 'DUPLICATE_ID',
+    error = REFUSALS.DUPLICATE_ID }
+  if meta ~= '' then ev.meta = meta end
+  emit(ev, maxlen)
   out[#out + 1] = 'rejected:DUPLICATE_ID'
+end
+
+-- A job hash with this entry's id: 'replay', or 'queued' when the call that stored it stopped before its
+-- lane push (the header says why nothing else needs doing).
+local function replayed(id, eid, lane, entry)
+  -- pcall: with no stream or group (deleted by hand) nothing can be pending, and this must not fail partway.
+  local p = redis.pcall('XPENDING', jobs_key, group, eid, eid, 1)
+  if p.err or #p == 0 then return 'replay' end
+  if redis.call('HGET', k_job(id), 'st') ~= 'queued' then return 'replay' end
+  local q = lanes[lane]
+  if not q then q = {}; lanes[lane] = q; lane_order[#lane_order + 1] = lane end
+  q[#q + 1] = entry
+  return 'queued'
 end
 
 -- The first care rule that refuses the job, or nil (then the cap count is taken).
@@ -92,7 +152,7 @@ for _ = 1, count do
     if seen == true then
       out[#out + 1] = 'replay'
     elseif seen == false then
-      duplicate_id(id)
+      duplicate_id(id, eid, meta)
     else
       reject_new(id, eid, code, err, to, meta)
       out[#out + 1] = 'rejected:' .. code
@@ -109,9 +169,9 @@ for _ = 1, count do
     local refused = nil
     if seen == nil then refused = care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid) end
     if seen == true then
-      out[#out + 1] = 'replay'
+      out[#out + 1] = replayed(id, eid, k_lane(car, cls), n > 0 and lane_entry(id, bodies) or id)
     elseif seen == false then
-      duplicate_id(id)
+      duplicate_id(id, eid, meta)
     elseif refused then
       reject_new(id, eid, refused, REFUSALS[refused], to, meta)
       out[#out + 1] = 'rejected:' .. refused
