@@ -2,7 +2,7 @@
 # npm run test:systemd: systemd/smppd.service under a real systemd 252 (Debian 12, booted by
 # systemd-nspawn through systemd-box.sh), installed with the install blocks of docs/OPERATIONS.md as
 # they are written. It starts, delivers a job, reloads, refuses a bad reload visibly, stops with exit 0
-# and comes back after SIGKILL. Root only; about a minute; not part of `npm test`.
+# and comes back after SIGKILL. Root only; two to three minutes; not part of `npm test`.
 #
 #   npm run build && sudo npm run test:systemd
 #
