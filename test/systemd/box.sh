@@ -105,6 +105,8 @@ box "$PRELUDE set -x; $START" || die "the start block failed"
 box "$PRELUDE"'
   until_ 120 ready || fail "not ready within 60 s"
   ok "started: $(systemctl show -p ActiveState -p SubState -p User -p MainPID --value smppd | tr "\n" " ")"
+  # The documented /etc/smppd mode is the unit'"'"'s ConfigurationDirectoryMode (systemd warns otherwise).
+  journalctl -u smppd --no-pager -o cat | grep "ConfigurationDirectory.*mode is different" && fail "/etc/smppd mode differs from the unit"
   out=$(smppd send --to 13800138000 --text "box hello" --wait 30000 2>&1) || fail "no delivery: $out"
   ok "delivered: $(echo "$out" | tail -1)"' || die "start or delivery failed"
 
