@@ -46,11 +46,10 @@ t.test('a misspelt directive is reported by the same check (the check can fail)'
 
 t.test('the unit runs the daemon as an exec service that reloads on SIGHUP and restarts on failure', async (t) => {
   t.equal(one('Type'), 'exec');
-  t.equal(one('DynamicUser'), 'yes');
   t.equal(one('ConfigurationDirectory'), 'smppd');
   t.equal(one('StateDirectory'), 'smppd');
   t.equal(one('Restart'), 'on-failure');
-  t.equal(one('ExecReload'), '/bin/kill -HUP $MAINPID');
+  t.equal(one('ExecReload'), '/bin/kill -HUP $MAINPID', 'the last reload step sends SIGHUP');
   t.match(one('ExecStart') ?? '', / run --config \$\{CONFIGURATION_DIRECTORY\}\/smppd\.yaml$/);
   t.ok(Number(one('LimitNOFILE')) >= 65536, 'LimitNOFILE raised');
   t.match(one('RestartPreventExitStatus') ?? '', /\b78\b/, 'an invalid config does not restart in a loop');
@@ -81,7 +80,7 @@ t.test('the unit is hardened, without MemoryDenyWriteExecute (V8 JIT needs W+X p
     'RestrictSUIDSGID', 'LockPersonality']) t.equal(one(k), 'yes', k);
   t.equal(one('ProtectSystem'), 'strict');
   t.equal(one('RestrictAddressFamilies'), 'AF_INET AF_INET6 AF_UNIX');
-  t.equal(one('SystemCallFilter'), '@system-service');
+  t.equal(one('SystemCallFilter'), '@system-service @pkey');
   t.equal(one('SystemCallArchitectures'), 'native');
   t.notOk(svc.has('MemoryDenyWriteExecute'));
 });
@@ -101,4 +100,51 @@ t.test('TimeoutStopSec outlasts the drain deadline of the default and the exampl
   t.equal(cfg.carriers[0]!.password, 'secret', 'the example reads a password from a file');
   t.equal(cfg.redis.password, 'r', 'and the Redis password from the environment');
   t.equal(cfg.metrics.host, '127.0.0.1');
+});
+
+t.test('the service runs as the static user smppd that systemd/smppd.sysusers declares, not as a dynamic user', async (t) => {
+  // A DynamicUser has no group that root-owned files can be given to: it could not read /etc/smppd.
+  t.notOk(svc.has('DynamicUser'), 'no DynamicUser');
+  t.equal(one('User'), 'smppd');
+  t.equal(one('Group'), 'smppd');
+  const sysusers = readFileSync(join(ROOT, 'systemd/smppd.sysusers'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  t.same(sysusers.map((l) => l.split(/\s+/).slice(0, 2)), [['u', 'smppd']], 'sysusers.d creates user and group smppd');
+});
+
+t.test('the syscall filter allows pkey_alloc, which V8 calls at start (SIGSYS on systemd 252 otherwise)', { skip: spawnSync('systemd-analyze', ['--version']).status === 0 ? false : 'systemd-analyze is not installed' }, async (t) => {
+  const groups = (one('SystemCallFilter') ?? '').split(/\s+/);
+  const r = spawnSync('systemd-analyze', ['syscall-filter', ...groups.filter((g) => g.startsWith('@'))], { encoding: 'utf8', timeout: 30_000 });
+  t.equal(r.status, 0, r.stderr);
+  const allowed = new Set([...r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^[a-z_0-9]+$/.test(l)), ...groups]);
+  for (const call of ['pkey_alloc', 'pkey_free', 'pkey_mprotect']) t.ok(allowed.has(call), `${call} allowed`);
+});
+
+t.test('a reload first runs check-config on the config ExecStart reads, with the same node and script, then sends SIGHUP', async (t) => {
+  const reload = svc.get('ExecReload') ?? [];
+  t.equal(reload.length, 2, 'two steps: check, then SIGHUP');
+  const start = one('ExecStart') ?? '';
+  const [node, ...startArgs] = start.split(/\s+/);
+  const script = startArgs.find((w) => w.endsWith('/main.js'));
+  t.same(reload[0]!.split(/\s+/), [node, script, 'check-config', '--config', start.split('--config ')[1]]);
+  t.equal(reload[1], '/bin/kill -HUP $MAINPID');
+});
+
+t.test('the install steps in the unit header are those of docs/OPERATIONS.md, with the same owners and modes', async (t) => {
+  const doc = readFileSync(join(ROOT, 'docs/OPERATIONS.md'), 'utf8');
+  const install = doc.slice(doc.indexOf('<!-- install:'));
+  const docLines = new Set(install.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()));
+  const header = text.split('\n').filter((l) => l.startsWith('#   sudo ')).map((l) => l.slice(1).trim());
+  t.ok(header.length >= 6, 'the header lists the install steps');
+  for (const l of header) t.ok(docLines.has(l), `docs/OPERATIONS.md has: ${l}`);
+  t.match(install, /install -d -m 0750 -g smppd \/etc\/smppd\n/, '/etc/smppd is 0750 root:smppd');
+  t.match(install, /install -m 0640 -g smppd \/opt\/smppd\/systemd\/smppd\.yaml \/etc\/smppd\/smppd\.yaml/, 'the config is 0640 root:smppd');
+  t.match(install, /check-config -c \/etc\/smppd\/smppd\.yaml/, 'the config is checked before the first start');
+  t.match(install, /systemd-run [^\n]*-p User=smppd -p EnvironmentFile=-\/etc\/smppd\/smppd\.env/, 'as the service: its user and environment');
+  t.ok((svc.get('EnvironmentFile') ?? []).includes('-/etc/smppd/smppd.env'), 'the environment file the check reads is the unit\'s');
+});
+
+t.test('npm run test:systemd runs the box script, and npm test does not', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  t.equal(pkg.scripts['test:systemd'], 'bash test/systemd/box.sh');
+  t.match(readFileSync(join(ROOT, '.taprc'), 'utf8'), /test\/\*\*\/\*\.test\.ts/, 'tap runs only *.test.ts files');
 });
