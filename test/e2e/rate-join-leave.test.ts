@@ -12,8 +12,8 @@ const TPS = 100;
 const { srv, sim, redis, spawnDaemon } = await startStack(t, { carriers: ['cmcc'], daemon: false });
 const cfg = (id: string): string => writeConfig({
   redisUrl: srv.url, ports: sim.ports, carrier: { tps: TPS, windowSize: 50, binds: 2 },
-  // leaseMs 3000: renewals every second, as in production (renewals are at most a second apart).
-  extra: { instanceId: id, queue: { leaseMs: 3000 } },
+  // The default leaseMs (15 s): renewals used to come every 5 s, and for that long both daemons sent a full share.
+  extra: { instanceId: id, queue: { leaseMs: 15_000 } },
 });
 
 /** Most submits inside any window of windowMs (each window starting at a submit). */
