@@ -31,6 +31,7 @@ export const ErrorCodes = {
   CONFIG_UNREADABLE: 'the configuration file cannot be read or parsed',
   REDIS_UNAVAILABLE: 'Redis cannot be reached',
   OLDER_DAEMON: 'a daemon of an older smppd version holds a live lease on the same Redis',
+  INSTANCE_IN_USE: 'a live daemon with the same instanceId holds its lease on the same Redis',
   BIND_FAILED: 'the SMSC refused the bind',
   BAD_PDU: 'the SMSC sent a malformed PDU',
   RESPONSE_TIMEOUT: 'the SMSC did not answer within responseTimeoutMs',

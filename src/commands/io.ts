@@ -16,6 +16,7 @@ export const Exit = {
   USAGE: 64, // EX_USAGE: bad command line
   UNAVAILABLE: 69, // EX_UNAVAILABLE: Redis (or another required service) cannot be reached
   SOFTWARE: 70, // EX_SOFTWARE: internal error
+  IN_USE: 73, // another live daemon has this instanceId (EX_CANTCREAT: this one cannot take its lease)
   CONFIG: 78, // EX_CONFIG: the configuration is invalid
   FORCED: 130, // a second signal during shutdown
 } as const;

@@ -1,27 +1,60 @@
 /**
  * This daemon's lease in Redis (token + expiry, renewed by heartbeat). A daemon that lost its lease
  * writes no PDU: a peer may already have taken its jobs (ARCHITECTURE §2). It takes the lease again
- * (recovering what it left behind) once its own in-flight work has come back.
+ * (recovering what it left behind) once its own in-flight work has come back, and only when no other
+ * process holds it: two daemons with one instanceId never take the lease from each other.
+ * A daemon that joins sends nothing until its peers have lowered their share of the carriers' TPS.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { SmppdError } from '../errors.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { Metrics } from '../obs/metrics.js';
+import { ShareCount } from './share-count.js';
 
-export type LeaseStatus = 'none' | 'held' | 'lost' | 'released';
+export type LeaseStatus = 'none' | 'waiting' | 'joining' | 'held' | 'lost' | 'released';
+
+/**
+ * One rate window (1 s + the carrier's 15 ms guard) plus room for a claim already on its way when a peer
+ * lowered its share: a joiner waits this long after its peers lowered theirs, a daemon this long before it
+ * raises its share after a peer left (share-count.ts).
+ */
+export const SHARE_SETTLE_MS = 1300;
+/** How often a daemon polls while it waits for its peers (joining) or for a held lease to lapse (waiting). */
+const POLL_MS = 100;
+/** A lease expiry that moved later by more than this was renewed: its holder is alive. */
+const RENEWED_SLACK_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class LeaseKeeper {
   status: LeaseStatus = 'none';
   token = '';
   private renewTimer: NodeJS.Timeout | undefined;
   private peerTimer: NodeJS.Timeout | undefined;
+  private joinTimer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
-  /** Daemons holding a lease on this Redis (this one included); carriers take 1/N of their TPS each. */
-  liveDaemons = 1;
+  private readonly count: ShareCount;
+  /** The join generation this daemon's share reflects, and its own while it waits to send (0 after). */
+  private appliedGen = 0;
+  private joinGen = 0;
+  private joinUntilMs = 0;
+  private joinSettle = false;
+  private renewing: Promise<void> | undefined;
+  private renewAgain = false;
+  private takenLogged = false;
   onLiveDaemons: ((n: number) => void) | undefined;
 
   constructor(private store: QueueStore, private daemon: string, private leaseMs: number,
-    private inFlight: () => number, private logger: Logger, private metrics: Metrics) {}
+    private inFlight: () => number, private logger: Logger, private metrics: Metrics) {
+    this.count = new ShareCount(1, SHARE_SETTLE_MS, (n) => {
+      this.logger.info({ to: n }, 'live daemons changed: carrier TPS is shared among them');
+      this.onLiveDaemons?.(n);
+    });
+  }
+
+  /** Daemons a carrier's TPS is divided by (this one included). */
+  get liveDaemons(): number { return this.count.value; }
 
   private setStatus(to: LeaseStatus): void {
     if (to === this.status) return;
@@ -38,32 +71,88 @@ export class LeaseKeeper {
     return new Promise((res) => this.waiters.push(res));
   }
 
-  /** Take the lease and recover what this daemon (and any dead peer) left in flight. */
+  /**
+   * Take the lease and recover what this daemon (and any dead peer) left in flight. When another token
+   * holds it, wait: a lease that lapses was a crashed predecessor's (a restart after SIGKILL); one whose
+   * expiry moves was renewed by a live daemon with this instanceId, and this one refuses to start.
+   */
   async acquire(): Promise<void> {
-    const token = randomUUID();
-    const [requeued, unknown, resent, peers] = await this.store.recover(this.daemon, token, 'start');
+    let firstExpiryMs: number | undefined;
+    const giveUpAt = Date.now() + 2 * this.leaseMs + 5000;
+    for (;;) {
+      const token = randomUUID();
+      const res = await this.store.recover(this.daemon, token, 'start', this.token);
+      if (res[4] !== -3) { this.joined(token, res, firstExpiryMs !== undefined); return; }
+      const expiryMs = res[5]!;
+      if (firstExpiryMs === undefined) {
+        firstExpiryMs = expiryMs;
+        this.setStatus('waiting');
+        this.logger.warn({ daemon: this.daemon, leaseMs: this.leaseMs }, 'the lease of this instanceId is held by another process: '
+          + 'waiting for it to lapse (a crashed predecessor) or be renewed (a live daemon with the same instanceId)');
+      } else if (expiryMs > firstExpiryMs + RENEWED_SLACK_MS || Date.now() > giveUpAt) {
+        throw new SmppdError('INSTANCE_IN_USE', `a live daemon holds the lease of instanceId ${this.daemon} on this Redis (it renewed it `
+          + 'while this one waited); give each daemon its own instanceId, or stop the other one first');
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** The lease is ours: send at once when alone, else once every live peer has lowered its share. */
+  private joined(token: string, res: number[], afterOther: boolean): void {
+    const [requeued, unknown, resent, peers, , joinGen, livePeers, left] = res;
     this.token = token;
+    this.takenLogged = false;
     this.logger.info({ requeued, unknown, resent, peers }, 'recovered in-flight jobs');
-    this.setStatus('held');
+    this.appliedGen = joinGen!;
+    this.count.see(livePeers! + 1);
+    // A daemon that stopped (left) or crashed (afterOther) just now may have written its share this second.
+    this.joinSettle = afterOther || livePeers! > 0 || left === 1;
+    if (livePeers === 0 && !this.joinSettle) { this.setStatus('held'); return; }
+    this.joinGen = joinGen!;
+    this.joinUntilMs = Date.now() + this.leaseMs; // a peer that never answers (an older version) is waited for no longer
+    this.setStatus('joining');
+    this.logger.info({ livePeers }, 'waiting for the other daemons to lower their share of the carriers\' TPS before sending');
+    clearInterval(this.joinTimer);
+    this.joinTimer = setInterval(() => void this.renew(), POLL_MS);
+    this.joinTimer.unref();
+  }
+
+  private finishJoin(): void {
+    clearInterval(this.joinTimer);
+    this.joinGen = 0;
+    if (!this.joinSettle) { this.setStatus('held'); return; }
+    this.joinTimer = setTimeout(() => { if (this.status === 'joining') this.setStatus('held'); }, SHARE_SETTLE_MS);
+    this.joinTimer.unref();
   }
 
   start(): void {
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(200, Math.floor(this.leaseMs / 3)));
+    // At most a second apart: a joining daemon waits for every peer's next renewal before it sends.
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(200, Math.min(1000, Math.floor(this.leaseMs / 3))));
     this.peerTimer = setInterval(() => void this.recoverPeers(), this.leaseMs);
     this.renewTimer.unref(); this.peerTimer.unref();
   }
 
-  private async renew(): Promise<void> {
+  /** One renewal at a time; one asked for meanwhile runs right after. */
+  private renew(): Promise<void> {
+    if (this.renewing) { this.renewAgain = true; return this.renewing; }
+    this.renewing = this.renewOnce().finally(() => {
+      this.renewing = undefined;
+      if (this.renewAgain) { this.renewAgain = false; void this.renew(); }
+    });
+    return this.renewing;
+  }
+
+  private async renewOnce(): Promise<void> {
     if (this.status === 'lost') { await this.retake(); return; }
-    if (this.status !== 'held') return;
+    if (this.status !== 'held' && this.status !== 'joining') return;
+    const joining = this.joinGen > 0 ? this.joinGen : 0;
     try {
-      const live = await this.store.lease(this.daemon, this.token, 'renew');
-      if (live === 0) this.lost();
-      else if (live !== this.liveDaemons) {
-        this.logger.info({ from: this.liveDaemons, to: live }, 'live daemons changed: carrier TPS is shared among them');
-        this.liveDaemons = live;
-        this.onLiveDaemons?.(live);
-      }
+      const r = await this.store.renewLease(this.daemon, this.token, this.appliedGen, joining);
+      if (r === 0) { this.lost(); return; }
+      const [live, gen, behind] = r;
+      this.count.see(live); // a lower share applies at once, before the generation is acknowledged below
+      if (gen !== this.appliedGen) { this.appliedGen = gen; this.renewAgain = true; }
+      if (joining > 0 && this.joinGen === joining && (behind === 0 || Date.now() >= this.joinUntilMs)) this.finishJoin();
     } catch (e) {
       this.logger.warn({ err: e }, 'lease renewal failed');
     }
@@ -71,14 +160,25 @@ export class LeaseKeeper {
 
   /** Called by the dispatcher when a script says the lease is not held. */
   lost(): void {
-    if (this.status !== 'held') return;
+    if (this.status !== 'held' && this.status !== 'joining') return;
+    clearInterval(this.joinTimer); clearTimeout(this.joinTimer);
+    this.joinGen = 0;
     this.logger.error({ daemon: this.daemon }, 'lease lost: no PDU is written until it is taken again');
     this.setStatus('lost');
   }
 
   private async retake(): Promise<void> {
     if (this.inFlight() > 0) return; // wait for what is on the wire to come back first
-    try { await this.acquire(); } catch (e) { this.logger.warn({ err: e }, 'lease not taken yet'); }
+    try {
+      const token = randomUUID();
+      const res = await this.store.recover(this.daemon, token, 'start', this.token);
+      if (res[4] !== -3) { this.joined(token, res, true); return; }
+      if (!this.takenLogged) {
+        this.takenLogged = true;
+        this.logger.error({ daemon: this.daemon, code: 'INSTANCE_IN_USE' }, 'another process holds the lease of this instanceId: '
+          + 'this daemon writes nothing and takes the lease only if it lapses; give each daemon its own instanceId');
+      }
+    } catch (e) { this.logger.warn({ err: e }, 'lease not taken yet'); }
   }
 
   private async recoverPeers(): Promise<void> {
@@ -93,9 +193,10 @@ export class LeaseKeeper {
   }
 
   async release(): Promise<void> {
-    clearInterval(this.renewTimer); clearInterval(this.peerTimer);
-    if (this.status === 'held') {
-      try { await this.store.lease(this.daemon, this.token, 'release'); } catch (e) { this.logger.warn({ err: e }, 'lease release failed'); }
+    clearInterval(this.renewTimer); clearInterval(this.peerTimer); clearInterval(this.joinTimer); clearTimeout(this.joinTimer);
+    this.count.close();
+    if (this.status === 'held' || this.status === 'joining') {
+      try { await this.store.releaseLease(this.daemon, this.token, SHARE_SETTLE_MS); } catch (e) { this.logger.warn({ err: e }, 'lease release failed'); }
     }
     this.setStatus('released');
     for (const w of this.waiters.splice(0)) w();

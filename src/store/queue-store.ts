@@ -243,25 +243,40 @@ export class QueueStore {
       : { status: s as 'interim' | 'held' | 'dup' }));
   }
 
-  /** Returns [requeued, unknown, resent, peers, lost(-1|0)]; throws OLDER_DAEMON at start beside an older daemon. */
-  async recover(daemon: string, token: string, mode: 'start' | 'peers'): Promise<number[]> {
+  /**
+   * Returns [requeued, unknown, resent, peers, lost(-1|0)], and for mode start [.., joinGen, livePeers, left(0|1)],
+   * or [0, 0, 0, 0, -3, expiryMs] when another token holds this daemon's lease (nothing written; recover.lua).
+   * `prevToken`: this process's previous token, which a retake may replace. Throws OLDER_DAEMON at start
+   * beside an older daemon.
+   */
+  async recover(daemon: string, token: string, mode: 'start' | 'peers', prevToken = ''): Promise<number[]> {
     const q = this.cfg.queue;
     const lost = mode === 'start' ? this.lostClaims.slice() : [];
     const res = (await runScript(this.redis, 'recover', [
-      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, ...lost,
+      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, prevToken, ...lost,
     ])) as (number | string)[];
     if (res[4] === -2) {
       throw new SmppdError('OLDER_DAEMON', `daemon ${String(res[5])} of an older smppd holds a live lease on this Redis; stop it before `
         + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');
     }
+    if (res[4] === -3) return res as number[];
     // Only what this call named is forgotten: a claim that failed meanwhile is named by the next one.
     if (lost.length > 0) this.lostClaims = this.lostClaims.filter((t) => !lost.includes(t));
     return res as number[];
   }
 
-  /** 0 = the lease is not held (write nothing); else for 'renew' the number of live daemons, for 'release' 1. */
-  async lease(daemon: string, token: string, op: 'renew' | 'release'): Promise<number> {
-    return Number(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, op]));
+  /**
+   * Renews the lease: 0 when it is not held (write nothing), else [live daemons, current join generation,
+   * live peers that have not renewed with `joinGen` yet]. `appliedGen`: the generation this daemon's TPS share reflects.
+   */
+  async renewLease(daemon: string, token: string, appliedGen: number, joinGen: number): Promise<0 | [number, number, number]> {
+    const res = await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'renew', appliedGen, joinGen]);
+    return Array.isArray(res) ? (res.map(Number) as [number, number, number]) : 0;
+  }
+
+  /** Releases the lease (1; 0 when it was not held); a daemon joining within `rateWindowMs` waits that window out. */
+  async releaseLease(daemon: string, token: string, rateWindowMs: number): Promise<number> {
+    return Number(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'release', rateWindowMs]));
   }
 
   get moMaxLen(): number { return this.cfg.queue.moMaxLen; }

@@ -69,6 +69,8 @@ t.test('recovery requeues the jobs of a claim whose reply was lost and ends the 
   t.match(await redis.hget('t:inflight:d1', 'c'), /^S\d+ body-c$/, 'yet the claim ran: c is marked S');
   await own.ingest([job('d')]);
   t.same(((await own.claim('d1', 'tok', 'cmcc', 10)) as any[]).map((x) => x.id), ['d'], 'd is claimed and (as far as Redis knows) written');
+  // A restart: the old process is gone, and its lease has lapsed (a live one would be another process's: recover refuses it).
+  await redis.del('t:lease:d1');
   t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0], 'c requeued, d unknown');
   t.equal(await redis.hget('t:job:c', 'st'), 'queued');
   t.equal(await redis.hget('t:job:d', 'st'), 'unknown');
@@ -147,14 +149,46 @@ t.test('restParts bounds transactional and marketing together, while OTP may tak
 t.test('renewing a lease counts the live daemons, so carrier TPS is shared rather than multiplied', async (t) => {
   await store.recover('share-a', 'ta', 'start');
   await store.recover('share-b', 'tb', 'start');
-  const live = await store.lease('share-a', 'ta', 'renew');
-  t.ok(live >= 2, `at least two daemons live (${live})`);
+  const [live] = (await store.renewLease('share-a', 'ta', 0, 0)) as number[];
+  t.ok(live! >= 2, `at least two daemons live (${live})`);
   await redis.del('t:lease:share-b');
-  t.equal(await store.lease('share-a', 'ta', 'renew'), live - 1, 'a daemon whose lease expired no longer counts');
-  t.equal(await store.lease('share-a', 'wrong', 'renew'), 0, 'a wrong token is a lost lease');
+  t.equal(((await store.renewLease('share-a', 'ta', 0, 0)) as number[])[0], live! - 1, 'a daemon whose lease expired no longer counts');
+  t.equal(await store.renewLease('share-a', 'wrong', 0, 0), 0, 'a wrong token is a lost lease');
+});
+
+t.test('a lease held by another token is not taken at start: recover says until when it runs, and writes nothing', async (t) => {
+  await store.recover('twin', 'first', 'start');
+  const res = await store.recover('twin', 'second', 'start');
+  t.equal(res[4], -3, 'held by another token');
+  const [secs, micros] = await redis.time();
+  const leftMs = res[5]! - (Number(secs) * 1000 + Math.floor(Number(micros) / 1000));
+  t.ok(leftMs > 0 && leftMs <= cfg.queue.leaseMs, `its expiry is on Redis's clock, within leaseMs (${leftMs} ms left)`);
+  t.equal(await redis.get('t:lease:twin'), 'first', 'the first token keeps the lease');
+  t.ok(Array.isArray(await store.renewLease('twin', 'first', 0, 0)), 'and can renew it');
+  t.equal((await store.recover('twin', 'third', 'start', 'first'))[4], 0, 'a retake naming the previous token replaces it');
+  t.equal(await redis.get('t:lease:twin'), 'third');
+  await store.releaseLease('twin', 'third', 1000);
+});
+
+t.test('a joining daemon learns how many live peers have not yet renewed with its join generation', async (t) => {
+  const a = await store.recover('gen-a', 'ta', 'start');
+  const b = await store.recover('gen-b', 'tb', 'start');
+  t.ok(b[5]! > a[5]!, `each join takes a new generation (${a[5]} then ${b[5]})`);
+  t.ok(b[6]! >= 1, 'gen-b saw at least one live peer');
+  const before = (await store.renewLease('gen-b', 'tb', b[5]!, b[5]!)) as number[];
+  t.ok(before[2]! >= 1, `gen-a has not acknowledged yet (${before[2]} behind)`);
+  const seenByA = (await store.renewLease('gen-a', 'ta', a[5]!, 0)) as number[];
+  t.equal(seenByA[1], (await redis.get('t:daemons:gen')) === null ? 0 : Number(await redis.get('t:daemons:gen')), 'a renewal reports the current generation');
+  await store.renewLease('gen-a', 'ta', seenByA[1]!, 0);
+  t.equal(await redis.hget('t:daemons:seen', 'gen-a'), String(seenByA[1]), 'gen-a acknowledged it');
+  for (const d of await redis.smembers('t:daemons')) if (d !== 'gen-a' && d !== 'gen-b') await redis.del(`t:lease:${d}`);
+  t.equal(((await store.renewLease('gen-b', 'tb', b[5]!, b[5]!)) as number[])[2], 0, 'no live peer is behind any more');
+  t.equal(await store.releaseLease('gen-b', 'tb', 1000), 1);
+  t.ok((await redis.pttl('t:daemons:left')) > 0, 'a release is remembered for one rate window');
 });
 
 t.test('a job id with colons in it is matched to its receipt', async (t) => {
+  await redis.del('t:lease:d1');
   await store.recover('d1', 'tok3', 'start');
   await store.ingest([job('p:1-0:x', { carrier: 'colon' })]);
   const claimed = await store.claim('d1', 'tok3', 'colon', 10);

@@ -5,10 +5,15 @@
 -- Idempotent: the in-flight table is deleted as it is read.
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),
---       9.. claim tags of this daemon's lost claim replies (mode start)
--- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) },
---   or, mode start, { 0, 0, 0, 0, -2, name } when a daemon of an older storage format holds a live lease:
---   then nothing was written.
+--       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
+-- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) };
+--   mode start adds { join generation, live peers, 1 if a daemon left within the last rate window else 0 }.
+--   Mode start, nothing written: { 0, 0, 0, 0, -2, name } when a daemon of an older storage format holds a live
+--   lease; { 0, 0, 0, 0, -3, expiry ms (Redis clock) } when another token holds this daemon's lease (a crashed
+--   predecessor whose lease has not lapsed yet, or a live daemon with the same instanceId: the caller tells them
+--   apart by whether the expiry moves, lease-keeper.ts).
+-- Join generation: `daemons:gen` counts joins. A joining daemon sends nothing until every live peer has renewed
+--   with that generation (lease.lua `daemons:seen`): each peer has lowered its share of the carriers' TPS first.
 -- Storage format 2: lane entries and in-flight values carry job bodies (common.lua lane_entry). A daemon of an
 -- older version reads a lane entry as a job id, finds no such job and drops the entry as stale: the job would
 -- never be sent. So a daemon of format 2 does not start beside one of an older format (docs/OPERATIONS.md,
@@ -17,8 +22,9 @@ local FORMAT = '2'
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local maxlen, retention, mode = ARGV[6], ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
+local join_gen, live_peers = 0, 0
 local unwritten = {}
-for i = 9, #ARGV do unwritten['S' .. ARGV[i]] = true end
+for i = 10, #ARGV do unwritten['S' .. ARGV[i]] = true end
 
 local function recover(d, own)
   local infl = k_inflight(d)
@@ -49,9 +55,19 @@ if mode == 'start' then
       return { 0, 0, 0, 0, -2, d }
     end
   end
+  local holder = redis.call('GET', k_lease(daemon))
+  if holder and holder ~= token and holder ~= ARGV[9] then
+    local t = redis.call('TIME')
+    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', k_lease(daemon)) }
+  end
   redis.call('HSET', P .. 'format', daemon, FORMAT)
   redis.call('SET', k_lease(daemon), token, 'PX', lease_ms)
   redis.call('SADD', P .. 'daemons', daemon)
+  join_gen = redis.call('INCR', P .. 'daemons:gen')
+  redis.call('HSET', P .. 'daemons:seen', daemon, join_gen)
+  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 then live_peers = live_peers + 1 end
+  end
   recover(daemon, true)
 elseif redis.call('GET', k_lease(daemon)) ~= token then
   return { 0, 0, 0, 0, -1 }
@@ -61,8 +77,10 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
     recover(d, false)
     redis.call('SREM', P .. 'daemons', d)
     redis.call('HDEL', P .. 'format', d)
+    redis.call('HDEL', P .. 'daemons:seen', d)
     peers = peers + 1
   end
 end
 trim_events()
+if mode == 'start' then return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', P .. 'daemons:left') } end
 return { requeued, unknown, resent, peers, 0 }
