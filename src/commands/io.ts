@@ -16,6 +16,7 @@ export const Exit = {
   USAGE: 64, // EX_USAGE: bad command line
   UNAVAILABLE: 69, // EX_UNAVAILABLE: Redis (or another required service) cannot be reached
   SOFTWARE: 70, // EX_SOFTWARE: internal error
+  TEMPFAIL: 75, // EX_TEMPFAIL: a port is taken (METRICS_PORT_IN_USE); it may be free on the next try
   CONFIG: 78, // EX_CONFIG: the configuration is invalid
   FORCED: 130, // a second signal during shutdown
 } as const;
