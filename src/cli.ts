@@ -43,9 +43,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     })
     .command('demo', 'simulator + Redis + daemon + sample jobs, events printed (what `npm start` runs)', (y) => y.options({
       ...configOpt, pretty: { type: 'boolean', default: false, describe: 'human-readable logs' },
+      'base-port': { type: 'number', describe: "the simulator's first port (default 2775, then +1, +2); free ones when taken" },
     }), async (a) => {
       const { demo } = await import('./commands/demo.js');
-      code = await demo({ config: a.config, pretty: a.pretty }, io);
+      code = await demo({ config: a.config, pretty: a.pretty, basePort: a['base-port'] }, io);
     })
     .command('simulate', 'run the built-in three-carrier SMSC simulator (cmcc, cucc, ctcc)', (y) => y.options({
       'base-port': { type: 'number', describe: 'first port (default 2775, then +1, +2)' },

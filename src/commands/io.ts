@@ -1,6 +1,8 @@
 /** What a command may use of its process; only main.ts builds one from `process`. */
 export interface Io {
   env: NodeJS.ProcessEnv;
+  /** The script path node was given (process.argv[1]): a bin link when installed, main.js from a checkout. */
+  script?: string;
   out(line: string): void;
   err(line: string): void;
   /** Register a handler for SIGTERM/SIGINT/SIGHUP; returns an unregister function. */
