@@ -71,10 +71,10 @@ export function redactConfig(cfg: Config): unknown {
     ...m,
     redis: { ...m.redis, url: redactUrl(m.redis.url) },
     // A CA bundle is no secret, but a page of base64 says less than how many certificates it holds.
-    carriers: m.carriers.map((c, i) => ({
+    carriers: m.carriers.map((c) => ({
       ...c,
       ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
-      ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(cfg.carriers[i]!.tlsCert!) }),
+      ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(c.tlsCert) }),
     })),
   };
 }
