@@ -12,7 +12,8 @@ class UsageError extends Error {}
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code: number = Exit.OK;
   const redisOpts = {
-    redis: { type: 'string', describe: 'Redis URL', default: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    // --help shows where the default comes from, never the URL itself: REDIS_URL may hold a password.
+    redis: { type: 'string', describe: 'Redis URL', default: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379', defaultDescription: '$REDIS_URL, or redis://127.0.0.1:6379' },
     prefix: { type: 'string', describe: 'key prefix', default: 'smppd:' },
   } as const;
   const configOpt = { config: { alias: 'c', type: 'string', describe: 'YAML config file', default: DEFAULT_CONFIG } } as const;
@@ -42,9 +43,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     })
     .command('demo', 'simulator + Redis + daemon + sample jobs, events printed (what `npm start` runs)', (y) => y.options({
       ...configOpt, pretty: { type: 'boolean', default: false, describe: 'human-readable logs' },
+      'base-port': { type: 'number', describe: "the simulator's first port (default 2775, then +1, +2); free ones when taken" },
     }), async (a) => {
       const { demo } = await import('./commands/demo.js');
-      code = await demo({ config: a.config, pretty: a.pretty }, io);
+      code = await demo({ config: a.config, pretty: a.pretty, basePort: a['base-port'] }, io);
     })
     .command('simulate', 'run the built-in three-carrier SMSC simulator (cmcc, cucc, ctcc)', (y) => y.options({
       'base-port': { type: 'number', describe: 'first port (default 2775, then +1, +2)' },
@@ -79,9 +81,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     })
     .command('status', 'lanes, schedule, daemons and dead letters', (y) => y.options({
       ...configOpt, json: { type: 'boolean', default: false, describe: 'JSON instead of a table' },
+      redis: { type: 'string', describe: "Redis URL instead of the config's (credentials in the URL)" },
     }), async (a) => {
       const { status } = await import('./commands/status.js');
-      code = await status({ config: a.config, json: a.json }, io);
+      code = await status({ config: a.config, json: a.json, redis: a.redis }, io);
     })
     .command('check-config', 'validate a config file and exit (78 when invalid)', (y) => y.options({
       ...configOpt, print: { type: 'boolean', default: false, describe: 'print the resolved config, secrets masked' },

@@ -39,6 +39,7 @@ export const ErrorCodes = {
   WINDOW_FULL: 'the session window is full',
   NOT_BOUND: 'the session is not bound',
   SIM_PORT_IN_USE: 'a port the simulator needs is taken by another process',
+  METRICS_PORT_IN_USE: 'the metrics port (metrics.host:metrics.port) is taken by another process',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -18,6 +18,7 @@ process.on('SIGHUP', () => undefined); // replaced by `run`; never the default (
 
 const io: Io = {
   env: process.env,
+  script: process.argv[1],
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
   onSignal: (sig, fn) => { process.on(sig, fn); return () => { process.off(sig, fn); }; },

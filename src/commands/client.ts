@@ -11,15 +11,14 @@ export const CONNECT_TIMEOUT_MS = 3000;
 
 /** The client and a close() that also ends its connection; or the exit code after saying why. */
 export async function openClient(url: string, prefix: string, io: Io, command: string): Promise<{ client: SmppdClient; close(): Promise<void> } | number> {
-  if (!/^rediss?:\/\//.test(url)) { io.err(`smppd ${command}: --redis must start with redis:// or rediss://`); return Exit.USAGE; }
+  if (!/^rediss?:\/\//.test(url) || !URL.canParse(url)) { io.err(`smppd ${command}: --redis must be a redis:// or rediss:// URL`); return Exit.USAGE; }
   const redis = createRedis({ url, prefix }, `smppd:${command}`, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-  let lastError = '';
-  redis.on('error', (e: Error) => { lastError = e.message; });
+  redis.on('error', () => undefined); // connectRedis reports the cause
   try {
     await connectRedis(redis, CONNECT_TIMEOUT_MS);
   } catch (e) {
     redis.disconnect();
-    io.err(`smppd ${command}: REDIS_UNAVAILABLE: Redis at ${redactUrl(url)}: ${lastError || (e as Error).message}`);
+    io.err(`smppd ${command}: REDIS_UNAVAILABLE: Redis at ${redactUrl(url)}: ${(e as Error).message}`);
     return Exit.UNAVAILABLE;
   }
   const client = new SmppdClient(redis, { prefix });

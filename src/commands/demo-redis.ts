@@ -1,11 +1,13 @@
 /**
  * The demo's Redis: the one at REDIS_URL (default 127.0.0.1:6379) when it answers; otherwise a private
- * redis-server (AOF everysec) in .smppd-demo/ when one is installed; otherwise a clear way out.
+ * redis-server (AOF everysec) with its data in the user's state directory when one is installed;
+ * otherwise a clear way out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir, userInfo } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SmppdError } from '../errors.js';
 
@@ -30,6 +32,28 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `$XDG_STATE_HOME/smppd-demo`, else `~/.local/state/smppd-demo`: the user's, never the package
+ * directory, which an installed package does not let its user write.
+ */
+export function demoStateDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_STATE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'smppd-demo');
+  return join(env.HOME || userInfo().homedir, '.local', 'state', 'smppd-demo');
+}
+
+/** `dir`, made; or a new temp dir when it cannot be (no home, a read-only one). */
+function makeDir(dir: string, log: (line: string) => void): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch (e) {
+    const tmp = mkdtempSync(join(tmpdir(), 'smppd-demo-'));
+    log(`cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)}): using ${tmp}`);
+    return tmp;
+  }
+}
+
 export async function ensureDemoRedis(env: NodeJS.ProcessEnv, stateDir: string, log: (line: string) => void): Promise<DemoRedis> {
   const url = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const u = new URL(url);
@@ -38,8 +62,7 @@ export async function ensureDemoRedis(env: NodeJS.ProcessEnv, stateDir: string, 
     return { url, private: false, stop: async () => undefined };
   }
   const port = await freePort();
-  const dir = join(stateDir, 'redis');
-  mkdirSync(dir, { recursive: true });
+  const dir = makeDir(join(stateDir, 'redis'), log);
   let child: ChildProcess;
   try {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',

@@ -2,15 +2,19 @@
  * `smppd demo` (what `npm start` runs): the built-in three-carrier simulator, a Redis (found or
  * started), the daemon on config/default.yaml, three sample jobs, and their events as they happen.
  * It keeps running: push more with `smppd send` from another terminal; Ctrl-C stops it all.
+ * Ports another process holds (a second demo) are given up for free ones, and the daemon's config
+ * follows, so two demos run side by side.
  */
-import { join } from 'node:path';
-import { startSimulator, DEFAULT_SIM_CARRIERS } from '../sim/index.js';
+import { createServer } from 'node:net';
+import { startSimulator, DEFAULT_SIM_CARRIERS, type Simulator } from '../sim/index.js';
 import { SmppdClient } from '../store/job-client.js';
+import type { Config } from '../config/types.js';
 import type { JobInput } from '../types.js';
-import { SmppdError } from '../errors.js';
-import { ensureDemoRedis } from './demo-redis.js';
+import { redactUrl } from '../config/load.js';
+import { demoStateDir, ensureDemoRedis } from './demo-redis.js';
 import { exitFor } from './errors.js';
-import type { Io } from './io.js';
+import { commandName } from './invocation.js';
+import { Exit, type Io } from './io.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { runDaemon } from './run.js';
 
@@ -20,16 +24,39 @@ export const SAMPLE_JOBS: JobInput[] = [
   { to: '0086 189 8765 4321', text: '【Acme】生日快乐！送您一张8折优惠券，本月有效。', class: 'marketing', quietHours: 'ignore', meta: { sample: 'coupon' } },
 ];
 
-export async function demo(args: { config: string; pretty?: boolean }, io: Io): Promise<number> {
+/** The simulator on basePort, +1, +2 (default 2775); on free ports when one of those is taken. */
+async function startDemoSimulator(basePort: number, log: (line: string) => void): Promise<Simulator> {
+  const carriers = DEFAULT_SIM_CARRIERS.map((c, i) => ({ ...c, port: basePort + i }));
+  try {
+    return await startSimulator({ carriers });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+  }
+  log(`ports ${basePort}-${basePort + carriers.length - 1} are taken (another demo or \`smppd simulate\`?): the simulator takes free ones`);
+  return startSimulator({ carriers: carriers.map((c) => ({ ...c, port: 0 })) });
+}
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+export async function demo(args: { config: string; pretty?: boolean; basePort?: number }, io: Io): Promise<number> {
+  const basePort = args.basePort ?? DEFAULT_SIM_CARRIERS[0]!.port!;
+  if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65535 - DEFAULT_SIM_CARRIERS.length) {
+    io.err(`smppd demo: --base-port must be a port number, got ${String(args.basePort)}`);
+    return Exit.USAGE;
+  }
+  const say = (l: string): void => io.out(`demo: ${l}`);
   let redis;
   let sim;
   try {
-    redis = await ensureDemoRedis(io.env, join(PACKAGE_ROOT, '.smppd-demo'), (l) => io.out(`demo: ${l}`));
-    sim = await startSimulator({ carriers: DEFAULT_SIM_CARRIERS }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EADDRINUSE') throw e;
-      throw new SmppdError('SIM_PORT_IN_USE', `the simulator's ports 2775-2777 are taken (${e.message}): is another demo or \`smppd simulate\` running?`);
-    });
-    io.out(`demo: simulator listening on ${Object.entries(sim.ports).map(([n, p]) => `${n}=127.0.0.1:${p}`).join(' ')}`);
+    redis = await ensureDemoRedis(io.env, demoStateDir(io.env), say);
+    sim = await startDemoSimulator(basePort, say);
+    say(`simulator listening on ${Object.entries(sim.ports).map(([n, p]) => `${n}=127.0.0.1:${p}`).join(' ')}`);
   } catch (e) {
     await redis?.stop();
     const { code, line } = exitFor(e);
@@ -37,16 +64,27 @@ export async function demo(args: { config: string; pretty?: boolean }, io: Io): 
     return code;
   }
   const env = { ...io.env, REDIS_URL: redis.url };
+  const ports = sim.ports;
+  // The config's carriers that the simulator serves go to its ports; a taken metrics port to a free one.
+  const adjust = async (cfg: Config): Promise<Config> => ({
+    ...cfg,
+    carriers: cfg.carriers.map((c) => (ports[c.name] === undefined ? c : { ...c, host: '127.0.0.1', port: ports[c.name]! })),
+    metrics: cfg.metrics.port > 0 && !(await portFree(cfg.metrics.host, cfg.metrics.port)) ? { ...cfg.metrics, port: 0 } : cfg.metrics,
+  });
+  // Credentials of the user's REDIS_URL stay out of the hint: it names the variable instead.
+  const hintUrl = redactUrl(redis.url) === redis.url ? redis.url : '"$REDIS_URL"';
   let follow = true;
   let following: Promise<void> | undefined;
-  const code = await runDaemon({ config: args.config, pretty: args.pretty, logLevel: io.env.LOG_LEVEL ?? 'warn' }, { ...io, env }, {
-    onStarted: (_app, cfg) => {
+  const code = await runDaemon({ config: args.config, pretty: args.pretty, logLevel: io.env.LOG_LEVEL ?? 'warn', adjust }, { ...io, env }, {
+    onStarted: (app, cfg) => {
+      say(`daemon on ${args.config}: carriers ${cfg.carriers.map((c) => `${c.name}=${c.host}:${c.port}`).join(' ')}; ` +
+        `metrics http://${cfg.metrics.host}:${app.metricsPort}/metrics`);
       following = (async () => {
         const client = new SmppdClient(redis.url, { prefix: cfg.redis.prefix });
         let from = await client.lastEventId();
         await client.pushMany(SAMPLE_JOBS);
         io.out(`demo: pushed ${SAMPLE_JOBS.length} sample jobs; events follow. Push more with:`);
-        io.out(`demo:   node dist/src/main.js send --redis ${redis.url} --to 13912345678 --text "hello" --wait 5000`);
+        io.out(`demo:   ${commandName(io.script, PACKAGE_ROOT)} send --redis ${hintUrl} --to 13912345678 --text "hello" --wait 5000`);
         io.out('demo: Ctrl-C stops the daemon, the simulator and any private Redis.');
         while (follow) {
           const evs = await client.events(from, 100, 500).catch(() => []);

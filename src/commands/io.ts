@@ -1,6 +1,8 @@
 /** What a command may use of its process; only main.ts builds one from `process`. */
 export interface Io {
   env: NodeJS.ProcessEnv;
+  /** The script path node was given (process.argv[1]): a bin link when installed, main.js from a checkout. */
+  script?: string;
   out(line: string): void;
   err(line: string): void;
   /** Register a handler for SIGTERM/SIGINT/SIGHUP; returns an unregister function. */
@@ -17,6 +19,7 @@ export const Exit = {
   UNAVAILABLE: 69, // EX_UNAVAILABLE: Redis (or another required service) cannot be reached
   SOFTWARE: 70, // EX_SOFTWARE: internal error
   IN_USE: 73, // another live daemon has this instanceId (EX_CANTCREAT: this one cannot take its lease)
+  TEMPFAIL: 75, // EX_TEMPFAIL: a port is taken (METRICS_PORT_IN_USE); it may be free on the next try
   CONFIG: 78, // EX_CONFIG: the configuration is invalid
   FORCED: 130, // a second signal during shutdown
 } as const;

@@ -1,24 +1,32 @@
 /** `smppd run`: the daemon. SIGTERM/SIGINT drain and exit 0; a second one exits at once; SIGHUP reloads. */
 import { App } from '../app.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, loadConfigChecked } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import { SmppdError } from '../errors.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { exitFor } from './errors.js';
 import { Exit, type Io } from './io.js';
 import { VERSION } from './version.js';
 
-export interface RunArgs { config: string; pretty?: boolean; logLevel?: string }
+export interface RunArgs {
+  config: string; pretty?: boolean; logLevel?: string;
+  /** Changes the loaded config before use, at start and at every reload (the demo points carriers at its simulator). */
+  adjust?: (cfg: Config) => Config | Promise<Config>;
+}
 
 export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app: App, cfg: Config, log: Logger) => void } = {}): Promise<number> {
   let cfg: Config;
+  let warnings: string[];
   try {
-    cfg = await loadConfig(args.config, io.env);
+    ({ config: cfg, warnings } = await loadConfigChecked(args.config, io.env));
+    if (args.adjust) cfg = await args.adjust(cfg);
   } catch (e) {
     const { code, line } = exitFor(e);
     io.err(line);
     return code;
   }
   const log = createLogger({ level: args.logLevel ?? cfg.log.level, pretty: args.pretty });
+  for (const w of warnings) log.warn({ config: args.config }, w);
   const clockOffsetMs = Number(io.env.SMPPD_CLOCK_OFFSET_MS ?? 0);
   if (!Number.isSafeInteger(clockOffsetMs)) {
     io.err(`smppd: SMPPD_CLOCK_OFFSET_MS must be an integer number of milliseconds, got ${JSON.stringify(io.env.SMPPD_CLOCK_OFFSET_MS)}`);
@@ -31,7 +39,8 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
     await app.start();
   } catch (e) {
     const { code, line } = exitFor(e);
-    log.error({ err: e }, line);
+    // A coded error says all in its line; a stack is for the uncoded ones (bugs).
+    log.error(e instanceof SmppdError ? { code: e.code } : { err: e }, line);
     io.err(line);
     await app.stop(0).catch(() => undefined);
     return code;
@@ -41,7 +50,7 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
   // Reloads run one after another: two quick SIGHUPs must not swap carriers under each other.
   let reloading: Promise<void> = Promise.resolve();
   const offHup = io.onSignal('SIGHUP', () => {
-    reloading = reloading.then(() => loadConfig(args.config, io.env).then(
+    reloading = reloading.then(() => loadConfig(args.config, io.env).then((c) => args.adjust?.(c) ?? c).then(
       (next) => app.reload(next).then((applied) => log.info({ applied }, 'configuration reloaded')),
       (e) => log.error({ err: (e as Error).message }, 'reload refused: the new configuration is invalid; keeping the old one'),
     )).catch((e) => log.error({ err: e }, 'reload failed'));

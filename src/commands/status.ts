@@ -1,18 +1,24 @@
 /** `smppd status`: lanes (depth, oldest age), schedule, daemons (lease, in flight), dead letters. */
-import { loadConfig } from '../config/load.js';
+import { loadConfig, redactUrl } from '../config/load.js';
 import { createRedis, connectRedis } from '../store/redis.js';
 import { QueueStore } from '../store/queue-store.js';
 import { exitFor } from './errors.js';
 import { Exit, type Io } from './io.js';
 
-export async function status(args: { config: string; json?: boolean }, io: Io): Promise<number> {
+/** `redis`: this Redis (credentials in the URL, as `send` takes them) instead of the config's. */
+export async function status(args: { config: string; json?: boolean; redis?: string }, io: Io): Promise<number> {
   let redis;
   try {
     const cfg = await loadConfig(args.config, io.env);
+    if (args.redis !== undefined) {
+      if (!/^rediss?:\/\//.test(args.redis) || !URL.canParse(args.redis)) { io.err('smppd status: --redis must be a redis:// or rediss:// URL'); return Exit.USAGE; }
+      cfg.redis = { url: args.redis, prefix: cfg.redis.prefix };
+    }
     redis = createRedis(cfg.redis, 'smppd:status', { maxRetriesPerRequest: 1, retryStrategy: () => null });
-    redis.on('error', () => undefined);
+    redis.on('error', () => undefined); // connectRedis reports the cause
+    const url = redactUrl(cfg.redis.url);
     await connectRedis(redis, 3000).catch((e: Error) => {
-      throw Object.assign(new Error(e.message), { redis: true });
+      throw Object.assign(new Error(`Redis at ${url}: ${e.message}`), { redis: true });
     });
     const store = new QueueStore(redis, cfg);
     const names = cfg.carriers.map((c) => c.name);

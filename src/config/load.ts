@@ -1,15 +1,27 @@
 /** Reads a YAML file into a validated Config; a bad file refuses with CONFIG_UNREADABLE or CONFIG_INVALID. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { SmppdError } from '../errors.js';
 import { buildConfig } from './schema.js';
-import { describeCert } from './tls-files.js';
+import { plaintextPasswords } from './secrets.js';
 import type { Config } from './types.js';
 
+export { redactConfig, redactUrl } from './secrets.js';
+
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Promise<Config> {
+  return (await loadConfigChecked(file, env)).config;
+}
+
+/**
+ * The config and what is wrong with it short of invalid: today, plaintext passwords in a file that
+ * group or others may read (mode & 0o044). A warning names the fields, never their values.
+ */
+export async function loadConfigChecked(file: string, env: NodeJS.ProcessEnv = {}): Promise<{ config: Config; warnings: string[] }> {
   let text: string;
+  let mode: number;
   try {
     text = await readFile(file, 'utf8');
+    mode = (await stat(file)).mode;
   } catch (e) {
     throw new SmppdError('CONFIG_UNREADABLE', `${file}: ${(e as Error).message}`, { cause: e });
   }
@@ -19,24 +31,11 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Pro
   } catch (e) {
     throw new SmppdError('CONFIG_UNREADABLE', `${file}: YAML: ${(e as Error).message}`, { cause: e });
   }
-  return buildConfig(raw, env);
-}
-
-/** A Redis URL as it may be shown: `redis://user:secret@host` -> `redis://***@host`. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-/** The config as it may be shown (status, check-config): secrets replaced. */
-export function redactConfig(cfg: Config): unknown {
-  return {
-    ...cfg,
-    redis: { ...cfg.redis, url: redactUrl(cfg.redis.url), password: cfg.redis.password ? '***' : undefined },
-    // A CA bundle is no secret, but a page of base64 says less than how many certificates it holds.
-    carriers: cfg.carriers.map((c) => ({
-      ...c, password: c.password ? '***' : '',
-      ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
-      ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(c.tlsCert), tlsKey: '***' }),
-    })),
-  };
+  const config = buildConfig(raw, env);
+  const plain = (mode & 0o044) === 0 ? [] : plaintextPasswords(raw);
+  const warnings = plain.length === 0 ? [] : [
+    `${file} is readable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and holds plaintext ` +
+    `passwords at ${plain.join(', ')}: use { env: NAME } or { file: PATH } for them, or chmod 600 the file`,
+  ];
+  return { config, warnings };
 }

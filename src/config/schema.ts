@@ -134,6 +134,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
 
   const url = str(r, 'url', 'redis', env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   if (!/^rediss?:\/\//.test(url)) fail('redis.url', 'must start with redis:// or rediss://');
+  if (!URL.canParse(url)) fail('redis.url', 'is no valid URL (percent-encode a password holding / ? # or set redis.password)');
   const sentinels = r.sentinels === undefined ? undefined : (() => {
     if (!Array.isArray(r.sentinels)) fail('redis.sentinels', 'must be a list of { host, port }');
     return r.sentinels.map((s, i) => {

@@ -3,6 +3,7 @@
  * carriers bound, as `ready()` decides). Bound to 127.0.0.1 by default: metrics are not for the world.
  */
 import { createServer, type Server } from 'node:http';
+import { SmppdError } from '../errors.js';
 import type { Metrics } from './metrics.js';
 
 export interface Readiness { ready: boolean; checks: Record<string, boolean | string> }
@@ -33,7 +34,12 @@ export class ObsServer {
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        this.server = undefined;
+        reject(e.code === 'EADDRINUSE'
+          ? new SmppdError('METRICS_PORT_IN_USE', `metrics.port: ${host}:${port} is taken by another process (another smppd?): stop it or set metrics.port`, { path: 'metrics.port', cause: e })
+          : e);
+      });
       server.listen(port, host, () => resolve());
     });
     this.port = (server.address() as { port: number }).port;

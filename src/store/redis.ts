@@ -55,18 +55,30 @@ function rejectUnansweredOnClose(r: Redis): Redis {
   return r;
 }
 
-/** Wait for the first connection; reject with the cause after timeoutMs. */
+/**
+ * Wait for the first connection; reject with the cause after timeoutMs. The cause is the last `error`
+ * the client emitted (e.g. `self-signed certificate` from a TLS handshake): ioredis rejects connect()
+ * with only "Connection is closed." when the socket ends after such an error.
+ */
 export async function connectRedis(r: Redis, timeoutMs: number): Promise<void> {
   if (r.status === 'ready') return;
   let timer: NodeJS.Timeout | undefined;
+  let cause: Error | undefined;
+  const timeout = new Error(`no answer within ${timeoutMs} ms`);
+  const onError = (e: Error): void => { cause = e; };
+  r.on('error', onError);
   try {
     await Promise.race([
       r.status === 'wait' ? r.connect() : new Promise<void>((res) => r.once('ready', () => res())),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => rej(timeout), timeoutMs);
       }),
     ]);
+  } catch (e) {
+    if (cause === undefined || cause === e) throw e;
+    throw new Error(e === timeout ? `${timeout.message}; last error: ${cause.message}` : cause.message, { cause });
   } finally {
     clearTimeout(timer);
+    r.off('error', onError);
   }
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, spawnSmppd } from '../helpers/daemon.js';
 
@@ -14,7 +15,8 @@ t.test('--help works for the program and for every command, and names their opti
     [['--help'], [/Commands:/, /smppd run/, /smppd send/, /smppd status/, /smppd check-config/, /smppd optout/, /smppd simulate/]],
     [['run', '--help'], [/--config/, /--pretty/, /--log-level/]],
     [['send', '--help'], [/--to/, /--text/, /--class/, /--send-at/, /--expires-at/, /--dedup-key/, /--tz/, /--quiet-hours/, /--resend/, /--meta/, /--wait/, /--redis/]],
-    [['status', '--help'], [/--json/, /--config/]],
+    [['status', '--help'], [/--json/, /--config/, /--redis/]],
+    [['demo', '--help'], [/--base-port/, /--config/]],
     [['check-config', '--help'], [/--print/]],
     [['optout', '--help'], [/add/, /remove/, /check/]],
     [['simulate', '--help'], [/--base-port/, /--behaviours/]],
@@ -55,4 +57,15 @@ t.test('send and optout report an unreachable Redis as REDIS_UNAVAILABLE (69) wi
   t.notMatch(send.out, /hunter2/);
   t.equal(opt.code, 69);
   t.ok(Date.now() - t0 < 15_000, 'no endless retrying');
+});
+
+t.test('simulate on a port another process holds exits with SIM_PORT_IN_USE, no stack trace', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((res) => taken.listen(0, '127.0.0.1', res));
+  t.teardown(() => new Promise((res) => taken.close(res)));
+  const port = (taken.address() as AddressInfo).port;
+  const r = await smppd(['simulate', '--base-port', String(port)]);
+  t.equal(r.code, 1);
+  t.match(r.out, new RegExp(`smppd: SIM_PORT_IN_USE: one of ports ${port}, ${port + 1}, ${port + 2} is taken`));
+  t.notMatch(r.out, /internal error|\n\s+at /);
 });

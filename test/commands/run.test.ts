@@ -2,7 +2,9 @@ import t from 'tap';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSmppd } from '../helpers/daemon.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { spawnSmppd, writeConfig } from '../helpers/daemon.js';
+import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'smppd-badcfg-'));
 
@@ -33,4 +35,17 @@ t.test('a daemon that cannot reach Redis exits 69 with REDIS_UNAVAILABLE', async
   const d = spawnSmppd(['run', '--config', file]);
   t.equal((await d.exited).code, 69);
   t.match(d.output(), /REDIS_UNAVAILABLE/);
+});
+
+t.test('a metrics port another process holds ends the daemon with METRICS_PORT_IN_USE (75), no stack trace', async (t) => {
+  const srv = await startRedis();
+  const taken = createServer();
+  await new Promise<void>((res) => taken.listen(0, '127.0.0.1', res));
+  t.teardown(async () => { await new Promise((res) => taken.close(res)); await srv.stop(); removeRedisDir(srv); });
+  const port = (taken.address() as AddressInfo).port;
+  const file = writeConfig({ redisUrl: srv.url, ports: { cmcc: 1 }, extra: { metrics: { host: '127.0.0.1', port } } });
+  const d = spawnSmppd(['run', '--config', file]);
+  t.equal((await d.exited).code, 75);
+  t.match(d.output(), new RegExp(`smppd: METRICS_PORT_IN_USE: metrics\\.port: 127\\.0\\.0\\.1:${port} is taken by another process`));
+  t.notMatch(d.output(), /internal error|\n\s+at |\\n\s+at /, 'no stack trace, on stderr or in the log');
 });
