@@ -36,7 +36,7 @@ export function writeConfig(opts: {
     })),
   };
   const file = join(dir, 'smppd.yaml');
-  writeFileSync(file, stringify(cfg));
+  writeFileSync(file, stringify(cfg), { mode: 0o600 }); // its passwords are plain strings: kept from others, as in production
   return file;
 }
 
