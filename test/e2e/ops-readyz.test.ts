@@ -18,7 +18,7 @@ t.teardown(async () => {
   await srv.stop();
   removeRedisDir(srv);
 });
-await daemon.waitFor(/smppd running/);
+await daemon.waitFor(/smppd running/, 60_000); // generous: the machine may be loaded
 const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
 const base = `http://127.0.0.1:${port}`;
 
