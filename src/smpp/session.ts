@@ -11,7 +11,8 @@ import { SmppdError, type ErrorCode } from '../errors.js';
 import { Framer, DEFAULT_MAX_PDU_BYTES } from './framer.js';
 import { allowPduBytes, decodePdu, encodePdu, type DecodedPdu } from './pdu-codec.js';
 import { isDelivery, serveDeliver, serveRequest, type InboundPeer } from './inbound.js';
-import { CommandId, RESPONSE_BIT, Status, frame, hex32, isResponseId } from './pdu-header.js';
+import { CommandId, Status, frame, hex32, isResponseId } from './pdu-header.js';
+import { judgeAnswer } from './answer.js';
 import { InFlightWindow, type WindowEntry } from './window.js';
 import type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
 
@@ -321,26 +322,21 @@ export class SmppSession extends EventEmitter {
       this.badPdu(`${pdu.command} for unknown sequence number ${seq}`);
       return;
     }
-    const nack = pdu.command_id === CommandId.generic_nack;
-    if (!nack && pdu.command_id >>> 0 !== (entry.commandId | RESPONSE_BIT) >>> 0) {
-      // An answer to a request we did not send under this number: the SMSC's state and ours disagree,
-      // so nothing more it says on this session can be trusted. The request may have been taken.
+    const verdict = judgeAnswer(pdu, entry.commandId);
+    if (verdict.kind === 'mismatch') {
+      // Nothing more this SMSC says on this session can be trusted; the request may have been taken.
       entry.resolve({ kind: 'no-answer', code: 'BAD_PDU' });
-      this.badPdu(`${pdu.command} answers sequence number ${seq}, a request ${hex32(entry.commandId)}`);
+      this.badPdu(`${verdict.why} under sequence number ${seq}`);
       return;
     }
-    if (!nack && pdu.command_id === CommandId.submit_sm_resp && pdu.command_status === Status.ESME_ROK && !pdu.message_id) {
-      // "Accepted" without the id that receipts name: it may be on its way, so it is not sent again, and
-      // it is no proof of acceptance either (docs/RELIABILITY.md, "Answers that prove nothing").
-      this.log.warn({ seq }, 'submit_sm_resp without message_id, outcome unknown');
+    if (verdict.kind === 'unproven') {
+      // It may be on its way, so it is not sent again; without an id no receipt can end it either.
+      this.log.warn({ seq }, `${verdict.why}: outcome unknown`);
       entry.resolve({ kind: 'no-answer', code: 'NO_MESSAGE_ID' });
       if (!this.countUnproven()) return;
     } else {
       this.unprovenStreak = 0;
-      // generic_nack: the SMSC could not process the request, so it never took it; one with status 0
-      // contradicts itself and is read as ESME_RSYSERR (transient: the job is tried again).
-      const status = nack && pdu.command_status === Status.ESME_ROK ? Status.ESME_RSYSERR : pdu.command_status;
-      entry.resolve({ kind: 'response', status, pdu, latencyMs: performance.now() - entry.sentAtMs });
+      entry.resolve({ kind: 'response', status: verdict.status, pdu, latencyMs: performance.now() - entry.sentAtMs });
     }
     this.safeEmit('free');
     if (this._status === 'unbinding') this.endIfDrained();

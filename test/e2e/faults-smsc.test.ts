@@ -140,7 +140,7 @@ t.test('respWrongCommand: an enquire_link_resp under a submit\'s sequence number
   const r = await run(t, 'wrongcmd', 10, { respWrongCommand: true }, 20_000);
   t.equal(r.byState.unknown, 10);
   t.equal(r.submits.length, 10, 'each written once');
-  t.match(daemon.output(), /enquire_link_resp answers sequence number/, 'the session closed as BAD_PDU');
+  t.match(daemon.output(), /enquire_link_resp answers a request 0x00000004 under sequence number/, 'the session closed as BAD_PDU');
 });
 
 t.test('trickleMs: a response frame that never finishes closes the session at the frame deadline and the bind comes back', async (t) => {

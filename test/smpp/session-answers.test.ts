@@ -74,7 +74,7 @@ t.test("an enquire_link_resp under a submit's sequence number closes the session
     onSubmit: (pdu, conn) => (conn.write(raw(CommandId.enquire_link_resp, 0, pdu.sequence_number)), { drop: true }),
   });
   t.same(await session.request(submit.commandId, submit.body), { kind: 'no-answer', code: 'BAD_PDU' });
-  t.match(await closed, { code: 'BAD_PDU', reason: /enquire_link_resp answers sequence number/ });
+  t.match(await closed, { code: 'BAD_PDU', reason: /enquire_link_resp answers a request 0x00000004 under sequence number/ });
 });
 
 t.test('a frame begun and then trickled a byte at a time closes the session with BAD_PDU after frameTimeoutMs', async (t) => {
