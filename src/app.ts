@@ -12,6 +12,7 @@ import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
 import { createRedis, connectRedis, type Redis } from './store/redis.js';
 import { redisWarnings } from './store/redis-checks.js';
+import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
 import type { PreparePool } from './work/pool.js';
@@ -49,6 +50,7 @@ export class App {
   private readonly logger: Logger;
   readonly metrics: Metrics;
   private redis: Redis | undefined;
+  private redisProbe: RedisProbe | undefined;
   private readers: Redis[] = [];
   /** The main stream's ingest scripts run on a connection of their own (see start()). */
   private bulkRedis: Redis | undefined;
@@ -119,6 +121,8 @@ export class App {
       return [];
     });
     for (const w of warnings) log.warn({ check: w.check, seen: w.seen }, w.message);
+    this.redisProbe = new RedisProbe(this.redis);
+    this.redisProbe.start();
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
@@ -269,6 +273,8 @@ export class App {
     const down = conns.filter(([, r]) => r?.status !== 'ready').map(([name]) => name);
     const checks: Record<string, boolean | string> = { redis: down.length === 0, lease: this.lease?.held ?? false };
     if (down.length > 0) checks['redis:down'] = down.join(', ');
+    const silentMs = this.redisProbe?.silentMs ?? 0;
+    if (silentMs > 0) Object.assign(checks, { redis: false, 'redis:silent': `main: no answer for ${silentMs} ms` });
     for (const [name, s] of this.slots) checks[`carrier:${name}`] = s.carrier.bindsUp() > 0;
     return { ready: this.status === 'running' && Object.values(checks).every((v) => v === true), checks };
   }
@@ -299,6 +305,7 @@ export class App {
   private async doStop(deadlineMs: number): Promise<void> {
     this.setStatus('stopping');
     for (const t of this.timers) clearInterval(t);
+    this.redisProbe?.stop();
     await Promise.all(this.intakes.map((i) => i.stop()));
     const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;

@@ -36,6 +36,7 @@ export const ErrorCodes = {
   BAD_PDU: 'the SMSC sent a malformed PDU',
   RESPONSE_TIMEOUT: 'the SMSC did not answer within responseTimeoutMs',
   CONNECTION_CLOSED: 'the connection closed while the request was outstanding',
+  NO_MESSAGE_ID: 'the SMSC answered a submit_sm with status 0 but no message_id: the outcome is unknown',
   WINDOW_FULL: 'the session window is full',
   NOT_BOUND: 'the session is not bound',
   SIM_PORT_IN_USE: 'a port the simulator needs is taken by another process',

@@ -108,7 +108,8 @@ export class CarrierBind {
       host: c.host, port: c.port, tls: c.tls, tlsCa: c.tlsCa, tlsCert: c.tlsCert, tlsKey: c.tlsKey,
       systemId: c.systemId, password: c.password, systemType: c.systemType,
       bindType: this.role, windowSize: c.windowSize, responseTimeoutMs: c.responseTimeoutMs,
-      enquireLinkMs: c.enquireLinkMs, bindTimeoutMs: c.bindTimeoutMs, name: this.name, logger: this.log,
+      enquireLinkMs: c.enquireLinkMs, bindTimeoutMs: c.bindTimeoutMs, dropAfterTimeouts: c.dropAfterTimeouts,
+      name: this.name, logger: this.log,
     });
     this.session = session;
     session.on('deliver', (req: InboundRequest) => this.hooks.deliver(this, req));

@@ -41,7 +41,7 @@ const CARRIER_KEYS = [
   'name', 'host', 'port', 'tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsKeyPassphrase', 'systemId', 'password',
   'systemType', 'bindType', 'binds', 'windowSize',
   'tps', 'bindTps', 'responseTimeoutMs', 'enquireLinkMs', 'bindTimeoutMs', 'reconnectMinMs', 'reconnectMaxMs',
-  'throttlePauseMs', 'slowResponseMs', 'prefixes', 'sourceTon', 'sourceNpi', 'destTon', 'destNpi',
+  'throttlePauseMs', 'slowResponseMs', 'dropAfterTimeouts', 'prefixes', 'sourceTon', 'sourceNpi', 'destTon', 'destNpi',
   'registeredDelivery', 'dataCodingGsm', 'dataCodingUcs2', 'concat', 'maxParts', 'signatureReserve',
   'optOut', 'idFormat', 'otpWindowSlots',
 ] as const;
@@ -76,6 +76,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     reconnectMaxMs: int(v, 'reconnectMaxMs', path, 30_000, 10, 3_600_000),
     throttlePauseMs: int(v, 'throttlePauseMs', path, 1000, 1, 600_000),
     slowResponseMs: int(v, 'slowResponseMs', path, 2000, 1, 600_000),
+    dropAfterTimeouts: int(v, 'dropAfterTimeouts', path, 3, 0, 100_000),
     prefixes: strList(v, 'prefixes', path, []),
     sourceTon: int(v, 'sourceTon', path, 5, 0, 6),
     sourceNpi: int(v, 'sourceNpi', path, 0, 0, 18),

@@ -37,6 +37,7 @@ export interface CarrierConfig {
   reconnectMaxMs: number;
   throttlePauseMs: number; // first pause after ESME_RTHROTTLED / ESME_RMSGQFUL; doubles up to reconnectMaxMs
   slowResponseMs: number; // response latency above this slows the bind down
+  dropAfterTimeouts: number; // this many requests in a row unanswered close the session (it rebinds); 0 = never
   prefixes: string[]; // national number prefixes routed here, e.g. "134" (China: after +86)
   sourceTon: number;
   sourceNpi: number;

@@ -1,6 +1,6 @@
 /**
- * /metrics (Prometheus text), /healthz (the event loop answers) and /readyz (Redis reachable and the
- * carriers bound, as `ready()` decides). Bound to 127.0.0.1 by default: metrics are not for the world.
+ * /metrics (Prometheus text), /healthz (the event loop answers) and /readyz (Redis reachable and
+ * answering, the carriers bound, as `ready()` decides). Bound to 127.0.0.1 by default: metrics are not for the world.
  */
 import { createServer, type Server } from 'node:http';
 import { SmppdError } from '../errors.js';

@@ -12,7 +12,7 @@ import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
 import type { InboundRequest } from '../smpp/outcome.js';
 import { receiptFromFields } from '../smpp/receipt.js';
-import { moFromFields, readSm, smText, type SmFields } from '../smpp/mo.js';
+import { moFromFields, readSm, smText, TruncatedSmError, type SmFields } from '../smpp/mo.js';
 import { normaliseNumber } from '../route/normalise.js';
 import type { ReceiptOutcome, ReceiptRecord } from '../store/queue-store.js';
 import type { InboundStore } from '../store/inbound-store.js';
@@ -47,8 +47,16 @@ export class Inbound {
   }
 
   handle(carrier: CarrierConfig, req: InboundRequest): void {
-    // readSm throws only on a frame shorter than a header, which the framer never cuts.
-    const f = readSm(req.frame);
+    let f: SmFields;
+    try {
+      f = readSm(req.frame);
+    } catch (err) {
+      // Cut short: refused, not stored as an empty or clipped MO. A well-framed PDU, so the session stays.
+      if (!(err instanceof TruncatedSmError)) throw err;
+      this.d.logger.warn({ carrier: carrier.name, reason: err.message, status: err.status }, `${req.command} cut short, refused`);
+      req.respond(err.status);
+      return;
+    }
     const r = receiptFromFields(f);
     if (r.ok) { this.receipt(carrier, req, r.receipt.messageId, r.receipt.stat, r.receipt.err ?? ''); return; }
     if ((f.esmClass & 0x3c) !== 0) { this.unreadable(carrier, req, f, r.reason); return; }

@@ -7,6 +7,7 @@ import smpp, { type Server, type Session } from 'smpp';
 import { SmppdError } from '../errors.js';
 import { SimConnection, type BindKind, type ConnectionHost } from './connection.js';
 import type { IdSource } from './ids.js';
+import { truncateSm } from './hostile.js';
 import { moParts } from './mo-parts.js';
 import { ReceiptSender } from './receipts.js';
 import { FaultShares, Status } from './shares.js';
@@ -152,7 +153,7 @@ export class SimCarrier implements ConnectionHost, SubmitHost {
               else if (o === 'closed') reject(new SmppdError('CONNECTION_CLOSED'));
               else if (o === 'timeout') reject(new SmppdError('RESPONSE_TIMEOUT'));
               else reject(new Error(`MO deliver_sm answered with status 0x${o.toString(16)}`));
-            });
+            }, this.behaviours.moTruncated ? truncateSm : undefined);
           }),
       ),
     );

@@ -31,6 +31,7 @@ export class SimConnection {
   kind: BindKind | undefined;
   submitsSeen = 0;
   garbageSent = false;
+  trickling = false; // a never-ending frame is being written (trickleMs): the stream is stuck on it
   private outSeq = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly reader: PduReader;
@@ -66,8 +67,11 @@ export class SimConnection {
     if (this.status !== 'closed' && this.socket.writable) this.socket.write(buf);
   }
 
-  /** Sends a request PDU and reports how it ended; exactly one report per request. */
-  request(command: string, fields: Record<string, unknown>, timeoutMs: number, done: (o: RequestOutcome) => void): void {
+  /** Sends a request PDU (passed through `mangle` when given) and reports how it ended; exactly one report per request. */
+  request(
+    command: string, fields: Record<string, unknown>, timeoutMs: number, done: (o: RequestOutcome) => void,
+    mangle: (pdu: Buffer) => Buffer = (pdu) => pdu,
+  ): void {
     if (this.status === 'closed') {
       done('closed');
       return;
@@ -76,7 +80,7 @@ export class SimConnection {
     const seq = this.outSeq;
     const timer = setTimeout(() => this.settle(seq, 'timeout'), timeoutMs);
     this.pending.set(seq, { done, timer });
-    this.write(encode(command, { ...fields, sequence_number: seq }));
+    this.write(mangle(encode(command, { ...fields, sequence_number: seq })));
   }
 
   destroy(reason: string): void {

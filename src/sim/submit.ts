@@ -1,11 +1,12 @@
 /**
  * What a simulated carrier does with one submit_sm: record it, apply the faults in force
- * (drop, never answer, garbage, fault shares, slowness), answer, and schedule the receipt.
+ * (drop, never answer, garbage, hostile answers, fault shares, slowness), answer, and schedule the receipt.
  */
 import { randomBytes } from 'node:crypto';
 import { readSm, smText } from '../smpp/mo.js';
 import type { SimConnection } from './connection.js';
 import type { IdSource } from './ids.js';
+import { hostileAnswer } from './hostile.js';
 import type { ReceiptJob, ReceiptSender } from './receipts.js';
 import { Status, type FaultShares } from './shares.js';
 import type { TimerSet } from './timers.js';
@@ -60,6 +61,7 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
     conn.garbageSent = true;
     return conn.write(randomBytes(64));
   }
+  if (hostileAnswer(b, conn, seq, h.timers)) return;
 
   const status = h.shares.next(b);
   let job: ReceiptJob | undefined;

@@ -11,6 +11,11 @@ export interface SimBehaviours {
   refuseBinds?: number; // refuse the first K bind attempts (ESME_RBINDFAIL)
   neverAnswer?: boolean; // accept submit_sm, never answer
   garbageAfter?: number; // the Nth submit_sm of a connection gets 64 random bytes instead of a response, once
+  nackZero?: boolean; // answer every submit_sm with generic_nack, command_status 0
+  respNoId?: boolean; // answer every submit_sm with submit_sm_resp, status 0, no message_id (header only)
+  respWrongCommand?: boolean; // answer every submit_sm with enquire_link_resp under the submit's sequence number
+  trickleMs?: number; // answer the first submit_sm of a connection with a submit_sm_resp header, then a byte every trickleMs, never the last
+  moTruncated?: boolean; // MOs (sendMo) go out with short_message one octet shorter than sm_length
   hexIds?: boolean; // message ids as hex strings (receipts then use the same hex id)
   receiptIdFormat?: 'same' | 'decimal-of-hex'; // receipts name a hex id in decimal (as some SMSCs do)
   receipt?: 'on-request' | 'always' | 'never'; // default 'on-request' (registered_delivery & 1)

@@ -52,6 +52,7 @@ export const Cmd = {
   bind_transceiver: 0x00000009,
   enquire_link: 0x00000015,
   generic_nack: 0x80000000,
+  submit_sm_resp: 0x80000004,
   deliver_sm_resp: 0x80000005,
   unbind_resp: 0x80000006,
   enquire_link_resp: 0x80000015,

@@ -16,6 +16,8 @@ export class Framer {
   private pending: Buffer | null = null;
   private failure: string | null = null;
   private stopped = false;
+  /** Whole frames handed out so far: a caller tells from it whether what is held began anew. */
+  framesCut = 0;
 
   constructor(maxPduBytes = DEFAULT_MAX_PDU_BYTES, minPduBytes = HEADER_BYTES) {
     this.maxPduBytes = maxPduBytes;
@@ -51,6 +53,7 @@ export class Framer {
         return this.failure;
       }
       if (buf.length - offset < length) break;
+      this.framesCut++;
       onFrame(buf.subarray(offset, offset + length));
       offset += length;
     }

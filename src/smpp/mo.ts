@@ -81,6 +81,21 @@ const TLV_NAMES: Record<string, number> = {
 };
 
 const CMD_DATA_SM = 0x00000103;
+/** SMPP 3.4 §5.1.3: sm_length larger than the short_message present. */
+const ESME_RINVMSGLEN = 0x01;
+/** SMPP 3.4 §5.1.3: the PDU ends inside its mandatory fields. */
+const ESME_RINVCMDLEN = 0x02;
+
+/**
+ * A submit_sm / deliver_sm / data_sm cut short. Read anyway it would yield an empty or clipped
+ * text, stored as if it were the message; `status` is the command_status that refuses it.
+ */
+export class TruncatedSmError extends SmppdError {
+  constructor(readonly status: number, reason: string) {
+    super('BAD_PDU', reason);
+    this.name = 'TruncatedSmError';
+  }
+}
 
 function cstring(buf: Buffer, at: number): [string, number] {
   let end = at;
@@ -88,7 +103,11 @@ function cstring(buf: Buffer, at: number): [string, number] {
   return [buf.toString('latin1', at, end), end + 1];
 }
 
-/** Parses a whole submit_sm, deliver_sm or data_sm PDU (header included) without decoding text. */
+/**
+ * Parses a whole submit_sm, deliver_sm or data_sm PDU (header included) without decoding text. Throws
+ * TruncatedSmError when it ends inside its mandatory fields or short_message is shorter than sm_length;
+ * TLVs are read as far as they go.
+ */
 export function readSm(pdu: Buffer): SmFields {
   if (pdu.length < 16) throw new SmppdError('BAD_PDU', `a PDU of ${pdu.length} bytes is shorter than its header`);
   const length = Math.min(pdu.readUInt32BE(0), pdu.length);
@@ -109,6 +128,7 @@ export function readSm(pdu: Buffer): SmFields {
   if (commandId === CMD_DATA_SM) {
     registeredDelivery = pdu[at++] ?? 0;
     dataCoding = pdu[at++] ?? 0;
+    if (at > length) throw new TruncatedSmError(ESME_RINVCMDLEN, `a data_sm of ${length} bytes ends inside its mandatory fields`);
   } else {
     at += 2; // protocol_id, priority_flag
     [s, at] = cstring(pdu, at); // schedule_delivery_time
@@ -118,7 +138,9 @@ export function readSm(pdu: Buffer): SmFields {
     dataCoding = pdu[at++] ?? 0;
     at += 1; // sm_default_msg_id
     const smLength = pdu[at++] ?? 0;
-    octets = Buffer.from(pdu.subarray(at, Math.min(at + smLength, length)));
+    if (at > length) throw new TruncatedSmError(ESME_RINVCMDLEN, `a PDU of ${length} bytes ends inside its mandatory fields`);
+    if (at + smLength > length) throw new TruncatedSmError(ESME_RINVMSGLEN, `sm_length ${smLength} but ${length - at} octets left`);
+    octets = Buffer.from(pdu.subarray(at, at + smLength));
     at += smLength;
   }
   void s;

@@ -32,7 +32,10 @@ export const CommandId = {
 
 export const Status = {
   ESME_ROK: 0x00,
+  ESME_RINVMSGLEN: 0x01,
+  ESME_RINVCMDLEN: 0x02,
   ESME_RINVCMDID: 0x03,
+  ESME_RSYSERR: 0x08,
   ESME_RMSGQFUL: 0x14,
   ESME_RTHROTTLED: 0x58,
   ESME_RX_T_APPN: 0x64,

@@ -12,6 +12,7 @@ import { Framer, DEFAULT_MAX_PDU_BYTES } from './framer.js';
 import { allowPduBytes, decodePdu, encodePdu, type DecodedPdu } from './pdu-codec.js';
 import { isDelivery, serveDeliver, serveRequest, type InboundPeer } from './inbound.js';
 import { CommandId, Status, frame, hex32, isResponseId } from './pdu-header.js';
+import { judgeAnswer } from './answer.js';
 import { InFlightWindow, type WindowEntry } from './window.js';
 import type { InboundRequest, RequestItem, RequestOutcome } from './outcome.js';
 
@@ -37,6 +38,10 @@ export interface SessionOptions {
   enquireLinkMs: number;
   bindTimeoutMs: number;
   maxPduBytes?: number;
+  /** Once a frame has begun, the rest must arrive within this; default responseTimeoutMs. */
+  frameTimeoutMs?: number;
+  /** This many requests in a row unanswered (timed out, or accepted without a message_id) close the session; 0: never. */
+  dropAfterTimeouts?: number;
   /** Above this many bytes queued in user space, requests are refused until 'drain' (plain TCP). */
   writeHighWaterBytes?: number;
   name?: string;
@@ -71,7 +76,9 @@ export class SmppSession extends EventEmitter {
   private bindTimer: NodeJS.Timeout | null = null;
   private enquireTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
+  private frameTimer: NodeJS.Timeout | null = null;
   private lastRxAtMs = 0;
+  private unprovenStreak = 0; // requests in a row without an answer that proves anything
   private openPromise: Promise<void> | null = null;
   private openSettle: { resolve(): void; reject(err: Error): void } | null = null;
   private closeInfo: SessionCloseInfo | null = null;
@@ -253,8 +260,34 @@ export class SmppSession extends EventEmitter {
 
   private onData(chunk: Buffer): void {
     this.lastRxAtMs = performance.now();
+    const framesBefore = this.framer.framesCut;
     const failure = this.framer.push(chunk, (f) => this.onFrame(f));
     if (failure !== null) this.badPdu(failure);
+    else this.watchPartialFrame(this.framer.framesCut !== framesBefore);
+  }
+
+  /**
+   * A frame that has begun must end within frameTimeoutMs. Every byte counts as traffic (no enquire_link
+   * is sent), so a peer that trickles a frame byte by byte would otherwise keep the bind "bound" while
+   * nothing it owes us ever arrives. `newFrame`: frames ended in this chunk, so what is held began anew.
+   */
+  private watchPartialFrame(newFrame: boolean): void {
+    if (this.framer.bufferedBytes === 0 || this._status === 'closed') {
+      this.clearFrameTimer();
+      return;
+    }
+    if (this.frameTimer !== null && !newFrame) return;
+    this.clearFrameTimer();
+    const limitMs = this.opts.frameTimeoutMs ?? this.opts.responseTimeoutMs;
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = null;
+      this.badPdu(`partial frame: ${this.framer.bufferedBytes} bytes held, the rest not within ${limitMs} ms`);
+    }, limitMs);
+  }
+
+  private clearFrameTimer(): void {
+    if (this.frameTimer !== null) clearTimeout(this.frameTimer);
+    this.frameTimer = null;
   }
 
   private onFrame(buf: Buffer): void {
@@ -289,7 +322,22 @@ export class SmppSession extends EventEmitter {
       this.badPdu(`${pdu.command} for unknown sequence number ${seq}`);
       return;
     }
-    entry.resolve({ kind: 'response', status: pdu.command_status, pdu, latencyMs: performance.now() - entry.sentAtMs });
+    const verdict = judgeAnswer(pdu, entry.commandId);
+    if (verdict.kind === 'mismatch') {
+      // Nothing more this SMSC says on this session can be trusted; the request may have been taken.
+      entry.resolve({ kind: 'no-answer', code: 'BAD_PDU' });
+      this.badPdu(`${verdict.why} under sequence number ${seq}`);
+      return;
+    }
+    if (verdict.kind === 'unproven') {
+      // It may be on its way, so it is not sent again; without an id no receipt can end it either.
+      this.log.warn({ seq }, `${verdict.why}: outcome unknown`);
+      entry.resolve({ kind: 'no-answer', code: 'NO_MESSAGE_ID' });
+      if (!this.countUnproven()) return;
+    } else {
+      this.unprovenStreak = 0;
+      entry.resolve({ kind: 'response', status: verdict.status, pdu, latencyMs: performance.now() - entry.sentAtMs });
+    }
     this.safeEmit('free');
     if (this._status === 'unbinding') this.endIfDrained();
   }
@@ -315,8 +363,22 @@ export class SmppSession extends EventEmitter {
       this.terminate('dead link: no enquire_link_resp', 'RESPONSE_TIMEOUT');
       return;
     }
+    if (!this.countUnproven()) return;
     this.safeEmit('free');
     if (this._status === 'unbinding') this.endIfDrained();
+  }
+
+  /**
+   * One more request in a row without a proving answer. A bind whose SMSC has stopped answering would
+   * otherwise stay "bound" (enquire_link is not sent while requests flow) and turn every job it is given
+   * into `unknown`; closing it makes it reconnect and shows it down meanwhile. False: the session closes.
+   */
+  private countUnproven(): boolean {
+    this.unprovenStreak++;
+    const limit = this.opts.dropAfterTimeouts ?? 0;
+    if (limit === 0 || this.unprovenStreak < limit || this._status !== 'bound') return true;
+    this.terminate(`${this.unprovenStreak} requests in a row unanswered`, 'RESPONSE_TIMEOUT');
+    return false;
   }
 
   private onDrain(): void {
@@ -372,8 +434,8 @@ export class SmppSession extends EventEmitter {
   /** Runs once: the socket is gone (or never existed). Hands every pending request back. */
   private finalize(): void {
     if (this._status === 'closed') return;
-    for (const t of [this.bindTimer, this.enquireTimer, this.drainTimer]) if (t !== null) clearTimeout(t);
-    this.bindTimer = this.enquireTimer = this.drainTimer = null;
+    for (const t of [this.bindTimer, this.enquireTimer, this.drainTimer, this.frameTimer]) if (t !== null) clearTimeout(t);
+    this.bindTimer = this.enquireTimer = this.drainTimer = this.frameTimer = null;
     this.framer.stop();
     const info = this.closeInfo ?? {
       reason: this.socketError ? `connection lost: ${this.socketError.message}` : 'connection closed by peer',

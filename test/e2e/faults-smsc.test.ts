@@ -7,6 +7,7 @@ import t, { type Test } from 'tap';
 import type { SimBehaviours, SimSubmit } from '../../src/sim/types.js';
 import { FINAL, readEvents, spawnSmppd, waitForEvents, type Ev } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const { sim, redis, config, daemon } = await startStack(t, {
   // The first three binds are refused: the daemon must keep trying and then send what waited.
@@ -110,10 +111,60 @@ t.test('garbageAfter: a garbage answer closes the session; the job in question e
   t.equal(daemon.child.exitCode, null, 'the daemon is still running');
 });
 
-t.test('neverAnswer: every job times out and ends unknown, never resent', async (t) => {
+t.test('neverAnswer: every job times out and ends unknown, never resent; the streak of timeouts drops the bind, which rebinds', async (t) => {
+  const connectionsBefore = sim.stats().cmcc!.connections;
   const r = await run(t, 'silent', 20, { neverAnswer: true });
   t.equal(r.byState.unknown, 20);
   t.equal(r.submits.length, 20, 'each written once');
+  t.match(daemon.output(), /requests in a row unanswered/, 'the bind was dropped for its streak of timeouts');
+  await until('a new bind', () => sim.stats().cmcc!.connections > connectionsBefore, 20_000);
+  t.pass('the daemon connected again');
+});
+
+t.test('nackZero: a generic_nack with status 0 is no acceptance; the jobs are retried and end RETRIES_EXHAUSTED', async (t) => {
+  const r = await run(t, 'nack', 10, { nackZero: true }, 20_000);
+  t.equal(r.byState.failed, 10);
+  t.ok(r.finals.every((e) => e.code === 'RETRIES_EXHAUSTED'));
+  t.ok(r.all.some((e) => e.state === 'retrying' && e.code === 'SMSC_TRANSIENT'), 'retried as a transient error');
+  t.notOk(r.all.some((e) => e.state === 'submitted'), 'never submitted');
+});
+
+t.test('respNoId: status 0 without a message_id is no acceptance; each job ends unknown, none written twice', async (t) => {
+  const r = await run(t, 'noid', 10, { respNoId: true }, 20_000);
+  t.equal(r.byState.unknown, 10);
+  t.notOk(r.all.some((e) => e.state === 'submitted'), 'never submitted without an id');
+  t.equal(r.submits.length, 10, 'each written once');
+});
+
+t.test('respWrongCommand: an enquire_link_resp under a submit\'s sequence number closes the session; jobs end unknown, none twice', async (t) => {
+  const r = await run(t, 'wrongcmd', 10, { respWrongCommand: true }, 20_000);
+  t.equal(r.byState.unknown, 10);
+  t.equal(r.submits.length, 10, 'each written once');
+  t.match(daemon.output(), /enquire_link_resp answers a request 0x00000004 under sequence number/, 'the session closed as BAD_PDU');
+});
+
+t.test('trickleMs: a response frame that never finishes closes the session at the frame deadline and the bind comes back', async (t) => {
+  const connectionsBefore = sim.stats().cmcc!.connections;
+  // One job: a single timeout is no streak, so only the frame deadline can close this session.
+  sim.setBehaviours('cmcc', { trickleMs: 100 });
+  await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: 'trickle-0', to: '13800130000', text: 'trickle 0' }));
+  await until('the partial frame to be refused', () => /partial frame/.test(daemon.output()), 20_000);
+  sim.setBehaviours('cmcc', {});
+  await until('a new bind', () => sim.stats().cmcc!.connections > connectionsBefore, 20_000);
+  const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'trickle-0' && FINAL.has(x.state)));
+  t.same(evs.filter((x) => x.id === 'trickle-0' && FINAL.has(x.state)).map((x) => x.state), ['unknown'], 'its job ends unknown, once');
+  const ok = await run(t, 'aftertrickle', 3, {});
+  t.equal(ok.byState.delivered, 3, 'the new bind sends');
+});
+
+t.test('moTruncated: a deliver_sm whose short_message is shorter than sm_length is refused with ESME_RINVMSGLEN and not stored', async (t) => {
+  const before = await redis.xlen('smppd:mo');
+  sim.setBehaviours('cmcc', { moTruncated: true });
+  await t.rejects(sim.sendMo('cmcc', { from: '13800138000', to: '10690', text: 'cut short' }), /status 0x1\b/);
+  sim.setBehaviours('cmcc', {});
+  await sim.sendMo('cmcc', { from: '13800138000', to: '10690', text: 'whole' });
+  const mos = (await redis.xrange('smppd:mo', '-', '+')).slice(before).map(([, f]) => JSON.parse(f[1]!));
+  t.same(mos.map((m) => m.text), ['whole'], 'only the whole MO is stored, on the same session');
 });
 
 t.test('after the faults: a good job goes through, errors that exhaust attempts land in dead letters shown by smppd status', async (t) => {

@@ -3,7 +3,8 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { spawnSmppd, writeConfig } from '../helpers/daemon.js';
 
-const srv = await startRedis();
+// DEBUG SLEEP stands for a Redis that hangs (redis-server 7 refuses DEBUG unless enabled).
+const srv = await startRedis({ args: ['--enable-debug-command', 'local'] });
 let cmcc: Simulator = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }] });
 const cucc = await startSimulator({ carriers: [{ name: 'cucc', port: 0 }] });
 const cmccPort = cmcc.ports.cmcc!;
@@ -17,7 +18,7 @@ t.teardown(async () => {
   await srv.stop();
   removeRedisDir(srv);
 });
-await daemon.waitFor(/smppd running/);
+await daemon.waitFor(/smppd running/, 60_000); // generous: the machine may be loaded
 const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
 const base = `http://127.0.0.1:${port}`;
 
@@ -91,6 +92,22 @@ async function ingestId(admin: import('ioredis').Redis): Promise<string> {
   const line = list.split('\n').find((l) => / name=smppd:test-daemon:ingest /.test(l));
   return /\bid=(\d+)/.exec(line ?? '')?.[1] ?? 'none';
 }
+
+t.test('readyz turns 503 naming redis while Redis hangs with its connections up, and 200 once it answers again', async (t) => {
+  const { Redis } = await import('ioredis');
+  const admin = new Redis(srv.url);
+  t.teardown(() => admin.disconnect());
+  t.equal((await until(200)).status, 200, 'ready before the hang');
+  const sleeping = admin.call('DEBUG', 'SLEEP', '6');
+  const down = await until(503);
+  t.equal(down.status, 503, 'not ready while Redis does not answer');
+  t.equal(down.body.checks.redis, false);
+  t.match(down.body.checks['redis:silent'], /^main: no answer for \d+ ms$/, 'the silent connection is named');
+  t.equal(down.body.checks['redis:down'], undefined, 'no connection is down: they are all up, and silent');
+  t.equal((await fetch(`${base}/healthz`)).status, 200, 'alive all along');
+  await sleeping;
+  t.equal((await until(200)).status, 200, 'ready again once Redis answers');
+});
 
 t.test('SIGTERM exits 0 and the HTTP server goes away', async (t) => {
   daemon.kill('SIGTERM');

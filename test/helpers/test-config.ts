@@ -24,6 +24,7 @@ export function testCarrier(name: string, port: number, prefixes: string[], over
     reconnectMaxMs: 2000,
     throttlePauseMs: 200,
     slowResponseMs: 1000,
+    dropAfterTimeouts: 3,
     prefixes: [...prefixes],
     sourceTon: 5,
     sourceNpi: 0,

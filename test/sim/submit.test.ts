@@ -103,3 +103,35 @@ t.test('submitted text is decoded by data_coding with the UDH stripped', async (
   t.same(sim.submits[1].udh, { ref: 7, total: 2, seq: 1 });
   t.same(sim.submits[4].udh, { ref: 300, total: 2, seq: 2 });
 });
+
+t.test('nackZero answers a submit with generic_nack, command_status 0', async (t) => {
+  const { bound } = await oneCarrier(t, { nackZero: true });
+  const r = await (await bound()).submit();
+  t.equal(r.command, 'generic_nack');
+  t.equal(r.command_status, 0);
+});
+
+t.test('respNoId answers submit_sm_resp, status 0, with the header alone (no message_id)', async (t) => {
+  const { bound } = await oneCarrier(t, { respNoId: true });
+  const c = await bound();
+  const before = c.bytesIn;
+  const r = await c.submit();
+  t.equal(r.command, 'submit_sm_resp');
+  t.equal(r.command_status, 0);
+  t.equal(c.bytesIn - before, 16, 'sixteen bytes: no body');
+});
+
+t.test("respWrongCommand answers enquire_link_resp under the submit's sequence number", async (t) => {
+  const { bound } = await oneCarrier(t, { respWrongCommand: true });
+  t.equal((await (await bound()).submit()).command, 'enquire_link_resp');
+});
+
+t.test('trickleMs sends a submit_sm_resp header, then a byte at a time, never the whole frame', async (t) => {
+  const { bound } = await oneCarrier(t, { trickleMs: 20 });
+  const c = await bound();
+  const before = c.bytesIn;
+  await t.rejects(c.submit({}, 300), /no matching PDU/);
+  const got = c.bytesIn - before;
+  t.ok(got > 17, `header and some bytes after it (${got})`);
+  t.ok(got < 16 + 64, 'not the whole frame');
+});
