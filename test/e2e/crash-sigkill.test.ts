@@ -40,7 +40,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
   const killedAt: { submits: number; finals: number }[] = [];
   for (let k = 0; k < KILLS; k++) {
     daemon = spawnDaemon();
-    await daemon.waitFor(/smppd running/, 30_000);
+    await daemon.waitFor(/smppd running/, 60_000);
     // A restarted daemon may first wait for its predecessor's lease to expire: kill it at a random point
     // after it has started sending, not while it is still waiting (then the kill would test nothing).
     const before = sim.submits.length;
@@ -53,7 +53,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
     killedAt.push({ submits: sim.submits.length, finals });
   }
   daemon = spawnDaemon();
-  await daemon.waitFor(/smppd running/, 30_000);
+  await daemon.waitFor(/smppd running/, 60_000);
   const isFinal = (e: Ev): boolean => FINAL.has(e.state) && e.id.startsWith('crash-');
   const evs = await waitForEvents(redis, (e) => new Set(e.filter(isFinal).map((x) => x.id)).size >= JOBS, 120_000);
   await new Promise((r) => setTimeout(r, 1000)); // a late second final event would show up here

@@ -30,7 +30,7 @@ function maxInWindow(times: number[], windowMs: number): number {
 
 t.test(`at tps ${TPS}, no second at the SMSC holds more than ${TPS} submits while a second daemon joins and leaves`, async (t) => {
   const a = spawnDaemon({ config: cfg('rate-a') });
-  await a.waitFor(/smppd running/, 30_000);
+  await a.waitFor(/smppd running/, 60_000);
   // Keep about 300 jobs queued until daemon-b has joined and left: both send all along (the daemons take
   // seconds to start on a loaded machine, so a fixed batch could run out before the join).
   let pushed = 0;

@@ -20,7 +20,7 @@ const cfg = (id: string, leaseMs: number): string => writeConfig({
 const cfgA = cfg('daemon-a', 4000);
 const a = spawnDaemon({ config: cfgA });
 const b = spawnDaemon({ config: cfg('daemon-b', 1000) });
-await Promise.all([a.waitFor(/smppd running/, 30_000), b.waitFor(/smppd running/, 30_000)]);
+await Promise.all([a.waitFor(/smppd running/, 60_000), b.waitFor(/smppd running/, 60_000)]);
 
 const okSubmits = async (out: string): Promise<number> => {
   const port = Number(/"metricsPort":(\d+)/.exec(out)?.[1]);
@@ -70,7 +70,7 @@ t.test('when daemon-a is SIGKILLed with jobs in flight, daemon-b takes them over
 
   for (const c of CARRIERS) sim.setBehaviours(c, {});
   const evs = await waitForEvents(redis, (e) => finalsOf(e, 'takeover').length >= 300, 60_000);
-  await b.waitFor(/recovered the in-flight jobs of a dead peer/, 10_000);
+  await b.waitFor(/recovered the in-flight jobs of a dead peer/);
   t.equal(await redis.exists('smppd:inflight:daemon-a'), 0, 'the dead daemon\'s in-flight table is gone');
   const finals = finalsOf(await readEvents(redis), 'takeover');
   t.equal(finals.length, 300, 'one final event per job');

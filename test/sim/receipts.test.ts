@@ -61,7 +61,7 @@ t.test('a receipt answered with an error status is resent, at most 3 more times'
   const c = await bound();
   c.answerDeliver = () => 0x08;
   const resp = await c.submit({ registered_delivery: 1 });
-  for (let i = 0; i < 4; i++) t.equal((await c.waitFor(isDlr, 500)).pdu.receipted_message_id, resp.message_id);
+  for (let i = 0; i < 4; i++) t.equal((await c.waitFor(isDlr, 5000)).pdu.receipted_message_id, resp.message_id);
   await t.rejects(c.waitFor(isDlr, 150), 'no fifth attempt');
   t.equal(sim.stats().sim.receipts, 4);
 });
@@ -72,8 +72,8 @@ t.test('an unanswered receipt is resent after the answer timeout', async (t) => 
   let calls = 0;
   c.answerDeliver = () => (++calls === 1 ? null : 0);
   const resp = await c.submit({ registered_delivery: 1 });
-  await c.waitFor(isDlr, 500);
-  const again = await c.waitFor(isDlr, 500);
+  await c.waitFor(isDlr, 5000);
+  const again = await c.waitFor(isDlr, 5000);
   t.equal(again.pdu.receipted_message_id, resp.message_id);
   t.equal(calls, 2);
 });
@@ -84,7 +84,7 @@ t.test('receipts go to the receiver of a transmitter+receiver pair, waiting for 
   const resp = await tx.submit({ registered_delivery: 1 });
   await sleep(30);
   const rx = await bound('receiver');
-  const dlr = await rx.waitFor(isDlr, 500);
+  const dlr = await rx.waitFor(isDlr, 5000);
   t.equal(dlr.pdu.receipted_message_id, resp.message_id);
   t.notOk(tx.received.some((r) => isDlr(r.pdu)), 'nothing on the transmitter');
 });

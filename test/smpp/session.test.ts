@@ -259,14 +259,14 @@ t.test('20 random garbage streams each close a bound session with BAD_PDU, never
 });
 
 t.test('a socket that cannot drain stops accepting requests until it drains', async (t) => {
-  const { smsc, session } = await bound(t, {}, { windowSize: 1000, responseTimeoutMs: 2000, writeHighWaterBytes: 64 * 1024 });
+  const { smsc, session } = await bound(t, {}, { windowSize: 1000, responseTimeoutMs: 10_000, writeHighWaterBytes: 64 * 1024 });
   const conn = smsc.conns[0]!;
   conn.socket.pause(); // the SMSC stops reading: kernel buffers fill, then ours
   const { refused, written } = await writeUntilRefused(session, 32 * 1024, 600);
   t.same(refused, { kind: 'not-written', code: 'WINDOW_FULL' }, `refused after ${written} written`);
   t.equal(session.windowFree, 0);
   conn.socket.resume();
-  await smsc.waitFor(() => session.windowFree > 0, 2000);
+  await smsc.waitFor(() => session.windowFree > 0);
   const after = await session.request(CommandId.submit_sm, body);
   t.match(after, { kind: 'response', status: 0 }, 'accepting and answered again after drain');
 });
