@@ -28,6 +28,22 @@ export interface ReceiptRecord { carrier: string; messageId: string; stat: strin
 /** What receipt.lua did with one receipt; `latencyMs` (submit to final) only for 'final'. */
 export type ReceiptOutcome = { status: 'final'; latencyMs: number } | { status: 'interim' | 'held' | 'dup' };
 
+/** Final outcomes a script call decided: one call per carrier, class and state ('' when the job had none). */
+export type FinalsSink = (carrier: string, cls: string, state: string, count: number) => void;
+
+/**
+ * Takes the scripts' last reply element (common.lua finals_reply: 'carrier class state', count, ...) off
+ * `res` and hands it to `sink`.
+ */
+export function takeFinals(res: unknown[], sink: FinalsSink | undefined): void {
+  const tail = res.pop();
+  if (!sink || !Array.isArray(tail)) return;
+  for (let i = 0; i + 1 < tail.length; i += 2) {
+    const [carrier = '', cls = '', state = ''] = String(tail[i]).split(' ');
+    sink(carrier, cls, state, Number(tail[i + 1]));
+  }
+}
+
 export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
 
 /** The `job` field of a stream entry ('' when missing: the job is then rejected BAD_JSON, never lost). */
@@ -106,6 +122,8 @@ export class QueueStore {
    * nothing of them can have been written: the next recover of this daemon's table requeues them.
    */
   private lostClaims: string[] = [];
+  /** Told of every final outcome this store's script calls decide (app.ts counts them). */
+  onFinals: FinalsSink | undefined;
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
   }
@@ -177,7 +195,9 @@ export class QueueStore {
       }
     }
     args.push(stream);
-    return (await runScript(this.redis, 'ingest', args)) as string[];
+    const res = (await runScript(this.redis, 'ingest', args)) as string[];
+    takeFinals(res, this.onFinals);
+    return res;
   }
 
   /**
@@ -199,6 +219,7 @@ export class QueueStore {
     }
     if (res === -1) return 'lease-lost';
     const arr = res as (Buffer | number)[];
+    takeFinals(arr, this.onFinals);
     const otp = Number(arr[0]);
     const out: Claimed[] = [];
     for (let i = 1; i + 3 < arr.length; i += 4) {
@@ -229,7 +250,9 @@ export class QueueStore {
       else args.push(r.act, r.id);
     }
     args.push(...invalidTail(this.cfg.care));
-    return (await runScript(this.redis, 'settle', args)) as string[];
+    const res = (await runScript(this.redis, 'settle', args)) as string[];
+    takeFinals(res, this.onFinals);
+    return res;
   }
 
   async receipts(list: ReceiptRecord[]): Promise<ReceiptOutcome[]> {
@@ -238,6 +261,7 @@ export class QueueStore {
     for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
     args.push(...invalidTail(this.cfg.care));
     const res = (await runScript(this.redis, 'receipt', args)) as string[];
+    takeFinals(res, this.onFinals);
     return res.map((s) => (s.startsWith('final:')
       ? { status: 'final', latencyMs: Number(s.slice(6)) }
       : { status: s as 'interim' | 'held' | 'dup' }));
@@ -250,6 +274,7 @@ export class QueueStore {
     const res = (await runScript(this.redis, 'recover', [
       this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, ...lost,
     ])) as (number | string)[];
+    if (res.length > 5 && res[4] === 0) takeFinals(res, this.onFinals);
     if (res[4] === -2) {
       throw new SmppdError('OLDER_DAEMON', `daemon ${String(res[5])} of an older smppd holds a live lease on this Redis; stop it before `
         + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');

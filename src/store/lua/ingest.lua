@@ -12,7 +12,8 @@
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
--- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay'
+-- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', then the final
+--   outcomes it decided (common.lua finals_reply)
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
 local now_text = ARGV[3]
@@ -32,8 +33,9 @@ local function same_entry(id, eid)
   return seen == eid
 end
 
-local function reject_new(id, eid, code, err, to, meta)
+local function reject_new(id, eid, code, err, to, meta, car, cls)
   local jk = k_job(id)
+  count_final(car, cls, 'rejected')
   redis.call('HSET', jk, 'st', 'rejected', 'eid', eid, 'to', to, 'meta', meta, 'ts', now, 'end', now)
   local ev = { id = id, state = 'rejected', at = now, code = code, error = err }
   if meta ~= '' then ev.meta = cjson.decode(meta) end
@@ -52,7 +54,8 @@ local REFUSALS = {
 }
 
 -- A second job with an id in use: its own rejected event; the first job is untouched.
-local function duplicate_id(id)
+local function duplicate_id(id, car, cls)
+  count_final(car, cls, 'rejected')
   emit({ id = id, state = 'rejected', at = now, code = 'DUPLICATE_ID', error = REFUSALS.DUPLICATE_ID }, maxlen)
   out[#out + 1] = 'rejected:DUPLICATE_ID'
 end
@@ -111,9 +114,9 @@ for _ = 1, count do
     if seen == true then
       out[#out + 1] = 'replay'
     elseif seen == false then
-      duplicate_id(id)
+      duplicate_id(id, car, cls)
     elseif refused then
-      reject_new(id, eid, refused, REFUSALS[refused], to, meta)
+      reject_new(id, eid, refused, REFUSALS[refused], to, meta, car, cls)
       out[#out + 1] = 'rejected:' .. refused
     else
       if fp ~= '' and dedup_ms > 0 then redis.call('SET', P .. 'dedup:' .. fp, id, 'PX', dedup_ms) end
@@ -153,4 +156,5 @@ end
 for _, lane in ipairs(lane_order) do in_slices(lanes[lane], function(...) redis.call('RPUSH', lane, ...) end) end
 in_slices(acks, function(...) redis.call('XACK', jobs_key, group, ...) end)
 trim_events()
+out[#out + 1] = finals_reply()
 return out

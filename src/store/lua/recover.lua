@@ -6,7 +6,8 @@
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9.. claim tags of this daemon's lost claim replies (mode start)
--- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) },
+-- Returns: { requeued, unknown, resent, peers recovered, 0, the final outcomes it decided (common.lua finals_reply) },
+--   { 0, 0, 0, 0, -1 } if the lease is held by another token (mode peers),
 --   or, mode start, { 0, 0, 0, 0, -2, name } when a daemon of an older storage format holds a live lease:
 --   then nothing was written.
 -- Storage format 2: lane entries and in-flight values carry job bodies (common.lua lane_entry). A daemon of an
@@ -65,4 +66,4 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
   end
 end
 trim_events()
-return { requeued, unknown, resent, peers, 0 }
+return { requeued, unknown, resent, peers, 0, finals_reply() }

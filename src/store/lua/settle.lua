@@ -15,7 +15,8 @@
 --   'unknown', id                               -- written, no answer: `unknown`, or requeued when the job asked (resend)
 --   then invalidForMs, invalid err codes..., their count (number hygiene for early receipts, common.lua load_invalid)
 -- A job that ends failed with no part accepted gives its frequency-cap count back (it was never sent).
--- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped'
+-- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped',
+--   then the final outcomes it decided (common.lua finals_reply; early receipts applied here end jobs too)
 local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local count = tonumber(ARGV[10])
@@ -155,4 +156,5 @@ flush_dlr()
 -- The mapping lives one day more than receipts are awaited: a receipt is looked up in the last ttl_days+1 buckets.
 for _, dk in ipairs(dlr_keys) do redis.call('EXPIRE', dk, (ttl_days + 1) * 86400) end
 trim_events()
+out[#out + 1] = finals_reply()
 return out
