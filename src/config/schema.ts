@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tlsCa, tlsClientCert } from './tls-files.js';
 import type { CarrierConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
+import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 import {
   bool, clock, fail, int, isObj, join, known, num, obj, oneOf, str, strList, type Obj,
 } from './validate.js';
@@ -35,6 +36,17 @@ export function secret(o: Obj, key: string, path: string, env: NodeJS.ProcessEnv
     }
   }
   fail(p, 'must name env or file');
+}
+
+/** A carrier's `prefixes`: number prefixes (`86134`, `134`, `+44`) or a built-in table's name (`china:cmcc`). */
+function prefixList(v: Obj, path: string): string[] {
+  const list = strList(v, 'prefixes', path, []);
+  list.forEach((p, i) => {
+    if (!/^\+?\d{1,15}$/.test(p) && !isTableName(p)) {
+      fail(join(join(path, 'prefixes'), i), `must be digits or one of ${TABLE_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
+    }
+  });
+  return list;
 }
 
 const CARRIER_KEYS = [
@@ -76,7 +88,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     reconnectMaxMs: int(v, 'reconnectMaxMs', path, 30_000, 10, 3_600_000),
     throttlePauseMs: int(v, 'throttlePauseMs', path, 1000, 1, 600_000),
     slowResponseMs: int(v, 'slowResponseMs', path, 2000, 1, 600_000),
-    prefixes: strList(v, 'prefixes', path, []),
+    prefixes: prefixList(v, path),
     sourceTon: int(v, 'sourceTon', path, 5, 0, 6),
     sourceNpi: int(v, 'sourceNpi', path, 0, 0, 18),
     destTon: int(v, 'destTon', path, 1, 0, 6),
