@@ -49,6 +49,18 @@ function prefixList(v: Obj, path: string): string[] {
   return list;
 }
 
+/** SMPP command_status values: integers (YAML reads `0x0B` as 11). */
+function statusList(o: Obj, key: string, path: string, def: number[]): number[] {
+  const v = o[key] ?? def;
+  if (!Array.isArray(v)) fail(join(path, key), 'must be a list');
+  return v.map((x, i) => {
+    if (!Number.isInteger(x) || (x as number) < 1 || (x as number) > 0xffffffff) {
+      fail(join(join(path, key), i), `must be an SMPP command_status (an integer, e.g. 0x0B), got ${JSON.stringify(x)}`);
+    }
+    return x as number;
+  });
+}
+
 const CARRIER_KEYS = [
   'name', 'host', 'port', 'tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsKeyPassphrase', 'systemId', 'password',
   'systemType', 'bindType', 'binds', 'windowSize',
@@ -121,13 +133,14 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   known(it, 'intake', ['batchSize', 'blockMs']);
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
-    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs']);
+    'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs', 'deadMax']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
   known(ro, 'routing', ['countryCode', 'default']);
   const c = obj(raw.care, 'care');
-  known(c, 'care', ['quietHours', 'caps', 'dedupWindowMs', 'dedupByContent', 'optOutKeywords', 'invalidErrorCodes', 'invalidForMs']);
+  known(c, 'care', ['quietHours', 'caps', 'dedupWindowMs', 'dedupByContent', 'optOutKeywords', 'invalidErrorCodes', 'invalidForMs',
+    'invalidSubmitStatuses']);
   const qh = obj(c.quietHours, 'care.quietHours');
   known(qh, 'care.quietHours', ['start', 'end', 'defaultTz']);
   const sd = obj(raw.shutdown, 'shutdown');
@@ -195,6 +208,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       moMaxLen: int(q, 'moMaxLen', 'queue', 100_000, 100, 1e9),
       receiptTtlDays: int(q, 'receiptTtlDays', 'queue', 3, 1, 30),
       maxAttempts: int(q, 'maxAttempts', 'queue', 5, 1, 100),
+      deadMax: int(q, 'deadMax', 'queue', 100_000, 1, 10_000_000),
       retryBaseMs: int(q, 'retryBaseMs', 'queue', 2000, 10, 3_600_000),
       retryMaxMs: int(q, 'retryMaxMs', 'queue', 300_000, 10, 86_400_000),
       marketingShare: num(q, 'marketingShare', 'queue', 0.1, 0, 1),
@@ -220,6 +234,8 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       optOutKeywords: strList(c, 'optOutKeywords', 'care', ['TD', 'T', '退订', 'STOP', 'UNSUBSCRIBE']),
       invalidErrorCodes: strList(c, 'invalidErrorCodes', 'care', []),
       invalidForMs: int(c, 'invalidForMs', 'care', 30 * MS_DAY, 0, 365 * MS_DAY),
+      // ESME_RINVDSTADR only: a wrong TON/NPI (0x50, 0x51) is this side's setting, true of every number.
+      invalidSubmitStatuses: statusList(c, 'invalidSubmitStatuses', 'care', [0x0b]),
     },
     shutdown: { drainMs: int(sd, 'drainMs', 'shutdown', 10_000, 0, 600_000) },
     carriers,

@@ -20,7 +20,9 @@ export interface Claimed { id: string; parts: Buffer[]; otp: boolean; job: Claim
 export type SettleRecord =
   | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob }
   | { act: 'requeue'; id: string }
-  | { act: 'retry' | 'fail'; id: string; code: string; error: string }
+  | { act: 'retry'; id: string; code: string; error: string }
+  /** `status`: the command_status that refused it; one of care.invalidSubmitStatuses marks the number invalid. */
+  | { act: 'fail'; id: string; code: string; error: string; status?: number }
   | { act: 'unknown'; id: string };
 
 export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
@@ -241,12 +243,16 @@ export class QueueStore {
     const q = this.cfg.queue;
     const now = this.now();
     const args: (string | number)[] = [this.keys.prefix, daemon, now, q.eventsMaxLen, q.retentionMs,
-      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, records.length];
+      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, q.deadMax, records.length];
     for (const r of records) {
       if (r.act === 'ok') {
         const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
         args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
-      } else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
+      } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
+      else if (r.act === 'fail') {
+        const bad = r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status);
+        args.push(r.act, r.id, r.code, r.error, bad ? '1' : '');
+      }
       else args.push(r.act, r.id);
     }
     args.push(...invalidTail(this.cfg.care));

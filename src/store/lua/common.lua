@@ -205,6 +205,14 @@ local function mark_invalid(jk, stat, err)
   if to then redis.call('SET', P .. 'invalid:' .. to, stat .. ' err:' .. err, 'PX', INVALID.ms) end
 end
 
+-- A permanent submit error that says the destination is no number (care.invalidSubmitStatuses, decided
+-- by the daemon): marked as a receipt would mark it, for INVALID.ms.
+local function mark_invalid_submit(jk, err)
+  if INVALID.ms <= 0 then return end
+  local to = redis.call('HGET', jk, 'to')
+  if to then redis.call('SET', P .. 'invalid:' .. to, 'submit ' .. err, 'PX', INVALID.ms) end
+end
+
 -- Apply one delivery receipt to the part it names. Returns 'held' (no mapping yet), 'dup',
 -- 'interim' or 'final', and for 'final' the submit-to-final latency in ms.
 -- Shared by receipt.lua, settle.lua (a receipt that raced its response) and receipt-sweep.lua.
