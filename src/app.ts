@@ -126,6 +126,7 @@ export class App {
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
+    store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
     if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
       this.obs = new ObsServer(this.metrics, () => this.readiness());

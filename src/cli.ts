@@ -1,4 +1,4 @@
-/** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist, bench. */
+/** The command line (yargs): run, demo, simulate, send, status, check-config, optout, blacklist, dead, bench. */
 import yargs, { type Argv } from 'yargs';
 import type { Io } from './commands/io.js';
 import { Exit } from './commands/io.js';
@@ -94,6 +94,22 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     })
     .command(numberListCommand('optout', 'add, remove or check an opted-out number'))
     .command(numberListCommand('blacklist', 'add, remove or check a blacklisted number (every class is rejected)'))
+    .command('dead <op> [ids..]', 'dead letters (failed after maxAttempts): list, retry (each as a new job) or purge', (y) => y
+      .positional('op', { choices: ['list', 'retry', 'purge'] as const, demandOption: true })
+      .positional('ids', { type: 'string', array: true, describe: 'dead letter ids (retry, purge)' })
+      .options({
+        ...redisOpts,
+        all: { type: 'boolean', default: false, describe: 'every dead letter (retry, purge)' },
+        'older-than': { type: 'string', describe: 'purge those that failed longer ago than this: 7d, 12h, 30m' },
+        limit: { type: 'number', default: 50, describe: 'list: how many, newest first' },
+        json: { type: 'boolean', default: false, describe: 'JSON instead of text' },
+      }), async (a) => {
+      const { dead } = await import('./commands/dead.js');
+      code = await dead({
+        redis: a.redis, prefix: a.prefix, op: a.op, ids: (a.ids ?? []).map(String), all: a.all,
+        olderThan: a['older-than'], limit: a.limit, json: a.json,
+      }, io);
+    })
     .command('bench', 'benchmarks on 127.0.0.1 (own redis-server, SMSC sink, daemon); figures in docs/BENCHMARKS.md', (y) => y.options({
       jobs: { type: 'number', describe: 'end-to-end jobs per run (default 50000)' },
       runs: { type: 'number', describe: 'runs per end-to-end measurement, medians reported (default 3)' },

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tlsCa, tlsClientCert } from './tls-files.js';
 import type { CarrierConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
+import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 import {
   bool, clock, fail, int, isObj, join, known, num, obj, oneOf, str, strList, type Obj,
 } from './validate.js';
@@ -35,6 +36,29 @@ export function secret(o: Obj, key: string, path: string, env: NodeJS.ProcessEnv
     }
   }
   fail(p, 'must name env or file');
+}
+
+/** A carrier's `prefixes`: number prefixes (`86134`, `134`, `+44`) or a built-in table's name (`china:cmcc`). */
+function prefixList(v: Obj, path: string): string[] {
+  const list = strList(v, 'prefixes', path, []);
+  list.forEach((p, i) => {
+    if (!/^\+?\d{1,15}$/.test(p) && !isTableName(p)) {
+      fail(join(join(path, 'prefixes'), i), `must be digits or one of ${TABLE_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
+    }
+  });
+  return list;
+}
+
+/** SMPP command_status values: integers (YAML reads `0x0B` as 11). */
+function statusList(o: Obj, key: string, path: string, def: number[]): number[] {
+  const v = o[key] ?? def;
+  if (!Array.isArray(v)) fail(join(path, key), 'must be a list');
+  return v.map((x, i) => {
+    if (!Number.isInteger(x) || (x as number) < 1 || (x as number) > 0xffffffff) {
+      fail(join(join(path, key), i), `must be an SMPP command_status (an integer, e.g. 0x0B), got ${JSON.stringify(x)}`);
+    }
+    return x as number;
+  });
 }
 
 const CARRIER_KEYS = [
@@ -77,7 +101,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     throttlePauseMs: int(v, 'throttlePauseMs', path, 1000, 1, 600_000),
     slowResponseMs: int(v, 'slowResponseMs', path, 2000, 1, 600_000),
     dropAfterTimeouts: int(v, 'dropAfterTimeouts', path, 3, 0, 100_000),
-    prefixes: strList(v, 'prefixes', path, []),
+    prefixes: prefixList(v, path),
     sourceTon: int(v, 'sourceTon', path, 5, 0, 6),
     sourceNpi: int(v, 'sourceNpi', path, 0, 0, 18),
     destTon: int(v, 'destTon', path, 1, 0, 6),
@@ -111,13 +135,14 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
     'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs',
-    'maxScheduleDays']);
+    'maxScheduleDays', 'deadMax']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
   known(ro, 'routing', ['countryCode', 'default']);
   const c = obj(raw.care, 'care');
-  known(c, 'care', ['quietHours', 'caps', 'dedupWindowMs', 'dedupByContent', 'optOutKeywords', 'invalidErrorCodes', 'invalidForMs']);
+  known(c, 'care', ['quietHours', 'caps', 'dedupWindowMs', 'dedupByContent', 'optOutKeywords', 'invalidErrorCodes', 'invalidForMs',
+    'invalidSubmitStatuses']);
   const qh = obj(c.quietHours, 'care.quietHours');
   known(qh, 'care.quietHours', ['start', 'end', 'defaultTz']);
   const sd = obj(raw.shutdown, 'shutdown');
@@ -186,6 +211,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       moMaxLen: int(q, 'moMaxLen', 'queue', 100_000, 100, 1e9),
       receiptTtlDays: int(q, 'receiptTtlDays', 'queue', 3, 1, 30),
       maxAttempts: int(q, 'maxAttempts', 'queue', 5, 1, 100),
+      deadMax: int(q, 'deadMax', 'queue', 100_000, 1, 10_000_000),
       retryBaseMs: int(q, 'retryBaseMs', 'queue', 2000, 10, 3_600_000),
       retryMaxMs: int(q, 'retryMaxMs', 'queue', 300_000, 10, 86_400_000),
       marketingShare: num(q, 'marketingShare', 'queue', 0.1, 0, 1),
@@ -212,6 +238,8 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       optOutKeywords: strList(c, 'optOutKeywords', 'care', ['TD', 'T', '退订', 'STOP', 'UNSUBSCRIBE']),
       invalidErrorCodes: strList(c, 'invalidErrorCodes', 'care', []),
       invalidForMs: int(c, 'invalidForMs', 'care', 30 * MS_DAY, 0, 365 * MS_DAY),
+      // ESME_RINVDSTADR only: a wrong TON/NPI (0x50, 0x51) is this side's setting, true of every number.
+      invalidSubmitStatuses: statusList(c, 'invalidSubmitStatuses', 'care', [0x0b]),
     },
     shutdown: { drainMs: int(sd, 'drainMs', 'shutdown', 10_000, 0, 600_000) },
     carriers,

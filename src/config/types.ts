@@ -77,6 +77,8 @@ export interface Config {
     moMaxLen: number;
     receiptTtlDays: number;
     maxAttempts: number;
+    /** Dead letters kept (settle.lua drops the oldest beyond it). */
+    deadMax: number;
     retryBaseMs: number;
     retryMaxMs: number;
     marketingShare: number; // minimum share of each claim for marketing when it has work (0..1)
@@ -101,6 +103,7 @@ export interface Config {
     dedupByContent: boolean; // recipient + text when the job has no dedupKey
     optOutKeywords: string[];
     invalidErrorCodes: string[]; // receipt err: codes that mark a number invalid
+    invalidSubmitStatuses: number[]; // submit_sm_resp command_status values that mark a number invalid
     invalidForMs: number;
   };
   shutdown: { drainMs: number };

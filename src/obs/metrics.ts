@@ -29,6 +29,9 @@ export function statusLabel(status: number): string {
   return hex;
 }
 
+/** A job's final states (README, Events); smppd_jobs_final_total counts each job's one final outcome. */
+export const FINAL_STATES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown'] as const;
+
 export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD', 'other'] as const;
 /** unmatched: no mapping within queue.earlyReceiptMs; unreadable: marked as a receipt but naming no message or state. */
 export const ORPHAN_REASONS = ['unmatched', 'unreadable'] as const;
@@ -42,7 +45,7 @@ export class Metrics {
   readonly submitCounts: CounterTally; readonly responseCounts: CounterTally; readonly receiptCounts: CounterTally;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
   readonly responses; readonly deadLetters; readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
-  readonly tlsCertExpiry;
+  readonly tlsCertExpiry; readonly jobsFinal;
 
   constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
     const r = [this.registry];
@@ -73,6 +76,7 @@ export class Metrics {
     this.queueOldestAge = new client.Gauge({ name: 'smppd_queue_oldest_age_seconds', help: 'age of the oldest job in a ready lane', labelNames: ['carrier', 'class'], registers: r });
     this.scheduleSize = new client.Gauge({ name: 'smppd_schedule_size', help: 'jobs waiting for their time (sendAt, backoff, quiet hours)', labelNames: carrier, registers: r });
     this.rejects = new client.Counter({ name: 'smppd_rejects_total', help: 'jobs rejected, by error code', labelNames: ['reason'], registers: r });
+    this.jobsFinal = new client.Counter({ name: 'smppd_jobs_final_total', help: 'jobs that reached their final state, by carrier, class and state ("none": a job rejected before it had one)', labelNames: ['carrier', 'class', 'state'], registers: r });
     this.ingested = new client.Counter({ name: 'smppd_jobs_ingested_total', help: 'jobs read from the jobs stream', registers: r });
     this.mo = new client.Counter({ name: 'smppd_mo_total', help: 'mobile-originated messages received', labelNames: carrier, registers: r });
     this.optOuts = new client.Counter({ name: 'smppd_optouts_total', help: 'opt-outs from MO keywords', labelNames: carrier, registers: r });
@@ -94,6 +98,11 @@ export class Metrics {
     for (const [c, ms] of Object.entries(notAfterMs)) this.tlsCertExpiry.set({ carrier: c }, Math.floor(ms / 1000));
   }
 
+  /** Final outcomes as the scripts report them (queue-store.ts takeFinals); '' = the job had no carrier or class yet. */
+  countFinal(carrier: string, cls: string, state: string, n: number): void {
+    this.jobsFinal.inc({ carrier: carrier || 'none', class: cls || 'none', state }, n);
+  }
+
   /** Labelled series appear only once touched: initialise every known label set to 0. */
   touch(carriers: string[]): void {
     for (const c of carriers) {
@@ -106,7 +115,9 @@ export class Metrics {
       this.mo.inc({ carrier: c }, 0); this.optOuts.inc({ carrier: c }, 0);
       this.bindsUp.set({ carrier: c }, 0); this.windowInUse.set({ carrier: c }, 0); this.scheduleSize.set({ carrier: c }, 0);
       for (const cls of JOB_CLASSES) { this.queueDepth.set({ carrier: c, class: cls }, 0); this.queueOldestAge.set({ carrier: c, class: cls }, 0); }
+      for (const cls of JOB_CLASSES) for (const state of FINAL_STATES) this.jobsFinal.inc({ carrier: c, class: cls, state }, 0);
     }
     for (const code of Object.keys(ErrorCodes)) this.rejects.inc({ reason: code }, 0);
+    this.jobsFinal.inc({ carrier: 'none', class: 'none', state: 'rejected' }, 0);
   }
 }

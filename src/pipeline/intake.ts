@@ -20,6 +20,13 @@ import { INGEST_CALL_JOBS, type QueueStore } from '../store/queue-store.js';
 const OTP_BATCH_DIVISOR = 4;
 
 /** Lets the event loop run what is ready (an OTP's read, claim or answer) between chunks of a bulk batch. */
+/**
+ * While the override hash is empty, intake looks again at most this often (one HLEN), not per batch:
+ * the first override written applies to jobs read up to this long after it. Once the hash holds any
+ * entry, every batch looks its numbers up, so later changes apply to the next batch read.
+ */
+export const OVERRIDE_EMPTY_RECHECK_MS = 1000;
+
 const yieldToLoop = (): Promise<void> => new Promise((res) => setImmediate(res));
 
 export interface PreparePort {
@@ -178,7 +185,7 @@ export class Intake {
   private async applyOverrides(raws: RawJob[], prepared: Prepared[]): Promise<Prepared[]> {
     if (Date.now() < this.overridesEmptyUntil) return prepared;
     const numbers = [...new Set(prepared.flatMap((p) => (p.ok ? [p.to] : [])))];
-    if ((await this.d.store.overrideCount()) === 0) { this.overridesEmptyUntil = Date.now() + 5000; return prepared; }
+    if ((await this.d.store.overrideCount()) === 0) { this.overridesEmptyUntil = Date.now() + OVERRIDE_EMPTY_RECHECK_MS; return prepared; }
     const over = await this.d.store.overrides(numbers);
     const redo = prepared.map((p, i) => (p.ok && over[p.to] && over[p.to] !== p.carrier ? i : -1)).filter((i) => i >= 0);
     if (redo.length === 0) return prepared;

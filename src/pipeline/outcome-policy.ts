@@ -52,5 +52,5 @@ export function settleRecordFor(id: string, job: ClaimedJob, outcomes: RequestOu
     return { act: 'retry', id, code: 'SMSC_TRANSIENT', error: `command_status ${hex(transient.status)}` };
   }
   const perm = outcomes.find((o, i) => results[i] === 'permanent') as { status: number };
-  return { act: 'fail', id, code: 'SMSC_REJECTED', error: `command_status ${hex(perm.status)}` };
+  return { act: 'fail', id, code: 'SMSC_REJECTED', error: `command_status ${hex(perm.status)}`, status: perm.status };
 }

@@ -1,6 +1,7 @@
 /**
  * Default +86 mobile number-block allocations (MIIT numbering plan, as published by the operators).
- * Operators keep the live table in config; these are the defaults and the test reference.
+ * The one list: a carrier's config names a table (`prefixes: ["china:cmcc"]`, expandPrefixes) instead
+ * of copying it, so the example configs cannot fall behind it. Literal prefixes may be added beside it.
  * Longer prefixes win: 1349 (satellite, China Telecom) inside China Mobile's 134.
  */
 function cc86(national: string[]): string[] {
@@ -24,3 +25,13 @@ export const CHINA_PREFIXES: { cmcc: string[]; cucc: string[]; ctcc: string[] } 
     '1349', '1700', '1701', '1702',
   ]),
 };
+
+/** The name a carrier's `prefixes` uses for a built-in table: `china:cmcc`, `china:cucc`, `china:ctcc`. */
+export const TABLE_NAMES = Object.keys(CHINA_PREFIXES).map((k) => `china:${k}`);
+
+export function isTableName(entry: string): boolean { return TABLE_NAMES.includes(entry); }
+
+/** A carrier's `prefixes` with each table name replaced by the table's prefixes. */
+export function expandPrefixes(entries: readonly string[]): string[] {
+  return entries.flatMap((e) => (isTableName(e) ? CHINA_PREFIXES[e.slice(6) as keyof typeof CHINA_PREFIXES] : [e]));
+}

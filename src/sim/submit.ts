@@ -63,7 +63,9 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
   }
   if (hostileAnswer(b, conn, seq, h.timers)) return;
 
-  const status = h.shares.next(b);
+  // A number the SMSC answers one way every time (statusFor) still advances the shares' counters.
+  const shared = h.shares.next(b);
+  const status = b.statusFor?.[f.to] ?? shared;
   let job: ReceiptJob | undefined;
   if (status === Status.OK) {
     const ids = h.ids.take(b);

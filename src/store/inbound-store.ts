@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/types.js';
 import { ErrorCodes } from '../errors.js';
-import { invalidTail, type QueueStore } from './queue-store.js';
+import { invalidTail, takeFinals, type QueueStore } from './queue-store.js';
 import { runScript } from './scripts.js';
 
 export interface MoEvent {
@@ -48,6 +48,7 @@ export class InboundStore {
     const res = (await runScript(this.redis, 'receipt-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen,
       q.retentionMs, q.receiptTtlDays, q.earlyReceiptMs, SWEEP_LIMIT, q.eventsMaxLen, carriers.length, ...carriers,
       ...invalidTail(cfg.care)])) as (string | number)[];
+    takeFinals(res, this.store.onFinals);
     const out: SweepCount[] = [];
     for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), orphaned: Number(res[i + 1]), applied: Number(res[i + 2]) });
     return out;

@@ -20,13 +20,31 @@ export interface Claimed { id: string; parts: Buffer[]; otp: boolean; job: Claim
 export type SettleRecord =
   | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob }
   | { act: 'requeue'; id: string }
-  | { act: 'retry' | 'fail'; id: string; code: string; error: string }
+  | { act: 'retry'; id: string; code: string; error: string }
+  /** `status`: the command_status that refused it; one of care.invalidSubmitStatuses marks the number invalid. */
+  | { act: 'fail'; id: string; code: string; error: string; status?: number }
   | { act: 'unknown'; id: string };
 
 export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
 
 /** What receipt.lua did with one receipt; `latencyMs` (submit to final) only for 'final'. */
 export type ReceiptOutcome = { status: 'final'; latencyMs: number } | { status: 'interim' | 'held' | 'dup' };
+
+/** Final outcomes a script call decided: one call per carrier, class and state ('' when the job had none). */
+export type FinalsSink = (carrier: string, cls: string, state: string, count: number) => void;
+
+/**
+ * Takes the scripts' last reply element (common.lua finals_reply: 'carrier class state', count, ...) off
+ * `res` and hands it to `sink`.
+ */
+export function takeFinals(res: unknown[], sink: FinalsSink | undefined): void {
+  const tail = res.pop();
+  if (!sink || !Array.isArray(tail)) return;
+  for (let i = 0; i + 1 < tail.length; i += 2) {
+    const [carrier = '', cls = '', state = ''] = String(tail[i]).split(' ');
+    sink(carrier, cls, state, Number(tail[i + 1]));
+  }
+}
 
 export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
 
@@ -106,6 +124,8 @@ export class QueueStore {
    * nothing of them can have been written: the next recover of this daemon's table requeues them.
    */
   private lostClaims: string[] = [];
+  /** Told of every final outcome this store's script calls decide (app.ts counts them). */
+  onFinals: FinalsSink | undefined;
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
   }
@@ -177,7 +197,9 @@ export class QueueStore {
       }
     }
     args.push(stream);
-    return (await runScript(this.redis, 'ingest', args)) as string[];
+    const res = (await runScript(this.redis, 'ingest', args)) as string[];
+    takeFinals(res, this.onFinals);
+    return res;
   }
 
   /**
@@ -199,6 +221,7 @@ export class QueueStore {
     }
     if (res === -1) return 'lease-lost';
     const arr = res as (Buffer | number)[];
+    takeFinals(arr, this.onFinals);
     const otp = Number(arr[0]);
     const out: Claimed[] = [];
     for (let i = 1; i + 3 < arr.length; i += 4) {
@@ -220,16 +243,22 @@ export class QueueStore {
     const q = this.cfg.queue;
     const now = this.now();
     const args: (string | number)[] = [this.keys.prefix, daemon, now, q.eventsMaxLen, q.retentionMs,
-      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, records.length];
+      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, q.deadMax, records.length];
     for (const r of records) {
       if (r.act === 'ok') {
         const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
         args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
-      } else if (r.act === 'retry' || r.act === 'fail') args.push(r.act, r.id, r.code, r.error);
+      } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
+      else if (r.act === 'fail') {
+        const bad = r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status);
+        args.push(r.act, r.id, r.code, r.error, bad ? '1' : '');
+      }
       else args.push(r.act, r.id);
     }
     args.push(...invalidTail(this.cfg.care));
-    return (await runScript(this.redis, 'settle', args)) as string[];
+    const res = (await runScript(this.redis, 'settle', args)) as string[];
+    takeFinals(res, this.onFinals);
+    return res;
   }
 
   async receipts(list: ReceiptRecord[]): Promise<ReceiptOutcome[]> {
@@ -238,6 +267,7 @@ export class QueueStore {
     for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
     args.push(...invalidTail(this.cfg.care));
     const res = (await runScript(this.redis, 'receipt', args)) as string[];
+    takeFinals(res, this.onFinals);
     return res.map((s) => (s.startsWith('final:')
       ? { status: 'final', latencyMs: Number(s.slice(6)) }
       : { status: s as 'interim' | 'held' | 'dup' }));
@@ -255,6 +285,7 @@ export class QueueStore {
     const res = (await runScript(this.redis, 'recover', [
       this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, prevToken, ...lost,
     ])) as (number | string)[];
+    if (res.length > 5 && res[4] === 0) takeFinals(res, this.onFinals);
     if (res[4] === -2) {
       throw new SmppdError('OLDER_DAEMON', `daemon ${String(res[5])} of an older smppd holds a live lease on this Redis; stop it before `
         + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');

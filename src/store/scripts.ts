@@ -15,7 +15,7 @@ import { Command, type Redis } from 'ioredis';
 import { encodeCommand, respHead, type RespArg, type RespHead } from './resp.js';
 
 export const SCRIPTS = ['ingest', 'claim', 'settle', 'receipt', 'recover', 'lease',
-  'receipt-sweep', 'mo-part', 'mo-sweep', 'dlr-sweep'] as const;
+  'receipt-sweep', 'mo-part', 'mo-sweep', 'dlr-sweep', 'revive-dead', 'purge-dead'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const dir = new URL('./lua/', import.meta.url);

@@ -1,6 +1,7 @@
 /** Everything prepareJob needs, derived once from the Config (per worker thread). */
 import type { CarrierConfig, Config, ConcatMode } from '../config/types.js';
 import { buildRouter, type Route } from '../route/router.js';
+import { expandPrefixes } from '../route/china-prefixes.js';
 import { ConcatRefs } from '../text/concat-ref.js';
 import { quietWindow } from '../care/quiet-hours.js';
 import type { CareRules } from '../care/plan.js';
@@ -61,7 +62,7 @@ function textOptions(c: CarrierConfig): CarrierTextOptions {
 export function buildPrepareContext(cfg: Config, refs: ConcatRefs = new ConcatRefs()): PrepareContext {
   const cc = cfg.routing.countryCode;
   const route = buildRouter(
-    cfg.carriers.map((c) => ({ name: c.name, prefixes: c.prefixes.map((p) => toE164Prefix(p, cc)) })),
+    cfg.carriers.map((c) => ({ name: c.name, prefixes: expandPrefixes(c.prefixes).map((p) => toE164Prefix(p, cc)) })),
     cfg.routing.default,
   );
   return {

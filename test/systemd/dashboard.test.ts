@@ -33,6 +33,22 @@ t.test('the dashboard shows what operators asked for', async (t) => {
   t.equal(new Set(panels.map((p) => (p as { id?: number }).id)).size, panels.length, 'panel ids are unique');
 });
 
+/** Gauges every daemon reads from Redis itself: with N daemons a sum shows them N times. */
+const REDIS_WIDE = ['smppd_queue_depth', 'smppd_queue_oldest_age_seconds', 'smppd_schedule_size', 'smppd_dead_letters'];
+const summed = (expr: string): string[] => REDIS_WIDE.filter((g) => new RegExp(`\\bsum\\b(\\s+by\\s*\\([^)]*\\))?\\s*\\(\\s*${g}\\b`).test(expr));
+
+t.test('the delivery rate of final outcomes has a panel: delivered over every final state but rejected', async (t) => {
+  const rate = exprs.find((e) => /smppd_jobs_final_total\{[^}]*state="delivered"/.test(e.expr) && e.expr.includes('/'));
+  t.ok(rate, 'a panel divides delivered finals by finals');
+  t.match(rate?.expr ?? '', /smppd_jobs_final_total\{[^}]*state!="rejected"/, 'rejected jobs (never at a carrier) are left out of the denominator');
+  t.match(rate?.expr ?? '', /by \(carrier, class\)/, 'by carrier and class');
+});
+
+t.test('Redis-wide gauges are combined over instances with max, never summed', async (t) => {
+  for (const { title, expr } of exprs) t.same(summed(expr), [], `${title}: ${expr}`);
+  t.same(summed('sum by (carrier, class) (smppd_queue_depth{instance=~"$instance"})'), ['smppd_queue_depth'], 'a sum is caught');
+});
+
 const rules = parse(readFileSync(join(ROOT, 'systemd/prometheus/smppd-alerts.yml'), 'utf8')) as {
   groups: { name: string; rules: { alert: string; expr: string; for?: string; labels?: Record<string, string> }[] }[];
 };

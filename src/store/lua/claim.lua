@@ -20,6 +20,7 @@
 --   otpCount, id1, n1, bodies1, meta1, id2, ... (bodies packed as common.lua k_body says; meta the
 --   stored JSON text or ''; the first otpCount jobs are OTP, so the daemon can settle their answers
 --   ahead of bulk ones). The daemon hands n and meta back to settle, which then need not read the job.
+--   Last, the jobs it ended expired (common.lua finals_reply).
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local promote_max = tonumber(ARGV[10])
@@ -150,4 +151,5 @@ local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end
 if #infl_fields > 0 then redis.call('HSET', infl, unpack(infl_fields)) end
 trim_events()
+out[#out + 1] = finals_reply()
 return out

@@ -95,6 +95,22 @@ local function job_event(id, state, now, f)
   return ev
 end
 
+-- Final outcomes this call decided, by carrier, class and state, handed back as the last element of the
+-- reply (finals_reply) so the daemon counts smppd_jobs_final_total without reading anything again. Only a
+-- job's one final transition lands here, so each outcome is counted once (by the daemon whose call made it).
+local finals, finals_order = {}, {}
+local function count_final(car, cls, state)
+  local k = (car or '') .. ' ' .. (cls or '') .. ' ' .. state
+  if not finals[k] then finals[k] = 0; finals_order[#finals_order + 1] = k end
+  finals[k] = finals[k] + 1
+end
+-- Flat: 'carrier class state', count, ... ('' for a carrier or class the job never had).
+local function finals_reply()
+  local out = {}
+  for _, k in ipairs(finals_order) do out[#out + 1] = k; out[#out + 1] = finals[k] end
+  return out
+end
+
 -- End a job's hash: its final state, kept for the retention period only. The caller writes the event.
 -- `pf`, `pv`: a part state written in the same HSET (apply_receipt, a single-part job's last receipt).
 local function end_job(id, state, now, retention, pf, pv)
@@ -107,7 +123,9 @@ end
 -- End a job: state, one event, the hash kept for the retention period only.
 local function finish(id, state, code, err, now, maxlen, retention, extra, pf, pv)
   end_job(id, state, now, retention, pf, pv)
-  local ev = job_event(id, state, now)
+  local f = redis.call('HMGET', k_job(id), 'car', 'n', 'meta', 'cls')
+  count_final(f[1], f[4], state)
+  local ev = job_event(id, state, now, f)
   if code and code ~= '' then ev.code = code end
   if err and err ~= '' then ev.error = err end
   if extra then for k, v in pairs(extra) do ev[k] = v end end
@@ -199,6 +217,14 @@ local function mark_invalid(jk, stat, err)
   if to then redis.call('SET', P .. 'invalid:' .. to, stat .. ' err:' .. err, 'PX', INVALID.ms) end
 end
 
+-- A permanent submit error that says the destination is no number (care.invalidSubmitStatuses, decided
+-- by the daemon): marked as a receipt would mark it, for INVALID.ms.
+local function mark_invalid_submit(jk, err)
+  if INVALID.ms <= 0 then return end
+  local to = redis.call('HGET', jk, 'to')
+  if to then redis.call('SET', P .. 'invalid:' .. to, 'submit ' .. err, 'PX', INVALID.ms) end
+end
+
 -- Apply one delivery receipt to the part it names. Returns 'held' (no mapping yet), 'dup',
 -- 'interim' or 'final', and for 'final' the submit-to-final latency in ms.
 -- Shared by receipt.lua, settle.lua (a receipt that raced its response) and receipt-sweep.lua.
@@ -213,7 +239,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local id, idx = split2(v)
   local jk = k_job(id)
   -- One read of everything this needs (a single-part receipt used to cost eight HGETs).
-  local f = redis.call('HMGET', jk, 'st', 'n', 'p' .. idx, 'ids', 'sub', 'car', 'meta')
+  local f = redis.call('HMGET', jk, 'st', 'n', 'p' .. idx, 'ids', 'sub', 'car', 'meta', 'cls')
   local st = f[1]
   if not st or FINAL[st] then return 'dup' end
   local n = tonumber(f[2])
@@ -255,6 +281,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   if all_ok then
     -- The common end, its event written as text (see json_str): the fields finish() would write.
     end_job(id, 'delivered', now, retention, pf, pv)
+    count_final(f[6], f[8], 'delivered')
     local states = n == 1 and ('[' .. json_str_known(parts[1]) .. ']') or json_strings(parts)
     emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. states ..
       ',"msgIds":' .. ids .. ',"latencyMs":' .. string.format('%d', latency) .. '}', maxlen)

@@ -17,8 +17,8 @@
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
 --   and, last, the key of the stream the entries were read from (XACKed there)
--- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', or an error (and
---   nothing written) when a record is malformed.
+-- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', then the final
+--   outcomes it decided (common.lua finals_reply); or an error (and nothing written) when a record is malformed.
 -- A job whose id is in use gets a `rejected` event DUPLICATE_ID of its own under its entry's default id
 -- (`<entry id>`, or `p:<entry id>` from the priority stream: types.ts defaultJobId) with `duplicateOf`
 -- naming the id it asked for, so that id keeps exactly one final event.
@@ -74,8 +74,9 @@ local function same_entry(id, eid)
   return seen == eid
 end
 
-local function reject_new(id, eid, code, err, to, meta)
+local function reject_new(id, eid, code, err, to, meta, car, cls)
   local jk = k_job(id)
+  count_final(car, cls, 'rejected')
   redis.call('HSET', jk, 'st', 'rejected', 'eid', eid, 'to', to, 'meta', meta, 'ts', now, 'end', now)
   local ev = { id = id, state = 'rejected', at = now, code = code, error = err }
   if meta ~= '' then ev.meta = meta end
@@ -96,7 +97,8 @@ local REFUSALS = {
 -- A second job with an id in use: its own rejected event, under its entry's default id (see the header);
 -- the first job is untouched.
 local default_prefix = string.sub(jobs_key, -13) == 'jobs:priority' and 'p:' or ''
-local function duplicate_id(id, eid, meta)
+local function duplicate_id(id, eid, meta, car, cls)
+  count_final(car, cls, 'rejected')
   local ev = { id = default_prefix .. eid, duplicateOf = id, state = 'rejected', at = now, code = 'DUPLICATE_ID',
     error = REFUSALS.DUPLICATE_ID }
   if meta ~= '' then ev.meta = meta end
@@ -171,9 +173,9 @@ for _ = 1, count do
     if seen == true then
       out[#out + 1] = replayed(id, eid, k_lane(car, cls), n > 0 and lane_entry(id, bodies) or id)
     elseif seen == false then
-      duplicate_id(id, eid, meta)
+      duplicate_id(id, eid, meta, car, cls)
     elseif refused then
-      reject_new(id, eid, refused, REFUSALS[refused], to, meta)
+      reject_new(id, eid, refused, REFUSALS[refused], to, meta, car, cls)
       out[#out + 1] = 'rejected:' .. refused
     else
       if fp ~= '' and dedup_ms > 0 then redis.call('SET', P .. 'dedup:' .. fp, id, 'PX', dedup_ms) end
@@ -213,4 +215,5 @@ end
 for _, lane in ipairs(lane_order) do in_slices(lanes[lane], function(...) redis.call('RPUSH', lane, ...) end) end
 in_slices(acks, function(...) redis.call('XACK', jobs_key, group, ...) end)
 trim_events()
+out[#out + 1] = finals_reply()
 return out

@@ -6,7 +6,8 @@
 -- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
 --       7 limit per carrier, 8 orphansMaxLen, 9 carrier count N, 10..9+N carrier names,
 --       then invalidForMs, invalid err codes..., their count (common.lua load_invalid)
--- Returns: per carrier: carrier, orphaned count, applied count (flat)
+-- Returns: per carrier: carrier, orphaned count, applied count (flat), then the final outcomes it decided
+--   (common.lua finals_reply)
 local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local early_ms, limit, orphans_max = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local orphans = P .. 'orphans'
@@ -40,4 +41,5 @@ for a = 10, 9 + tonumber(ARGV[9]) do
 end
 redis.call('XTRIM', orphans, 'MINID', '~', tostring(now - retention))
 trim_events()
+out[#out + 1] = finals_reply()
 return out

@@ -7,7 +7,8 @@
 -- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 count,
 --       then per receipt: carrier, messageId (canonical), stat, err;
 --       then invalidForMs, invalid err codes..., their count (number hygiene, common.lua load_invalid)
--- Returns: one status per receipt: 'final:<latency ms>' | 'interim' | 'held' | 'dup'
+-- Returns: one status per receipt: 'final:<latency ms>' | 'interim' | 'held' | 'dup', then the final
+--   outcomes it decided (common.lua finals_reply)
 local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
 local count = tonumber(ARGV[6])
 load_invalid()
@@ -25,4 +26,5 @@ for _ = 1, count do
   out[#out + 1] = r
 end
 trim_events()
+out[#out + 1] = finals_reply()
 return out

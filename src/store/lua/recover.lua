@@ -6,8 +6,9 @@
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
--- Returns: { requeued, unknown, resent, peers recovered, -1 if the lease is held by another token (mode peers) };
---   mode start adds { join generation, live peers, 1 if a daemon left within the last rate window else 0 }.
+-- Returns: { requeued, unknown, resent, peers recovered, 0, the final outcomes it decided (common.lua finals_reply) };
+--   mode start puts { join generation, live peers, 1 if a daemon left within the last rate window else 0 }
+--   before the final outcomes (which stay last). { 0, 0, 0, 0, -1 } if the lease is held by another token (mode peers).
 --   Mode start, nothing written: { 0, 0, 0, 0, -2, name } when a daemon of an older storage format holds a live
 --   lease; { 0, 0, 0, 0, -3, expiry ms (Redis clock) } when another token holds this daemon's lease (a crashed
 --   predecessor whose lease has not lapsed yet, or a live daemon with the same instanceId: the caller tells them
@@ -82,5 +83,7 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
   end
 end
 trim_events()
-if mode == 'start' then return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', P .. 'daemons:left') } end
-return { requeued, unknown, resent, peers, 0 }
+if mode == 'start' then
+  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', P .. 'daemons:left'), finals_reply() }
+end
+return { requeued, unknown, resent, peers, 0, finals_reply() }

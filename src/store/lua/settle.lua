@@ -3,7 +3,7 @@
 -- so every job reaches exactly one final state.
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
---       8 retryBaseMs, 9 retryMaxMs, 10 count, then per job one record:
+--       8 retryBaseMs, 9 retryMaxMs, 10 deadMax, 11 count, then per job one record:
 --   'ok', id, n, msgId1..msgIdN, car, idsJson, event
 --                                               -- submitted; an empty msgId = that part failed (the event says why).
 --                                               -- car, idsJson (the accepted ids) and the event's JSON text come
@@ -11,16 +11,23 @@
 --                                               -- (src/store/settle-event.ts)
 --   'requeue', id                               -- never written, or throttled: head of lane, no attempt counted
 --   'retry', id, code, error                    -- transient SMSC error: attempt+1, backoff with jitter, or dead letter
---   'fail', id, code, error                     -- permanent: failed
+--                                               -- (the `dead` zset, its bodies kept in body:<id> for retentionMs so
+--                                               -- `smppd dead retry` can send them again; the oldest beyond deadMax
+--                                               -- are dropped)
+--   'fail', id, code, error, bad                -- permanent: failed; bad '1': the SMSC said the destination is
+--                                               -- not a number (care.invalidSubmitStatuses): marked invalid as a
+--                                               -- receipt would mark it (number hygiene, invalidForMs)
 --   'unknown', id                               -- written, no answer: `unknown`, or requeued when the job asked (resend)
 --   then invalidForMs, invalid err codes..., their count (number hygiene for early receipts, common.lua load_invalid)
 -- A job that ends failed with no part accepted gives its frequency-cap count back (it was never sent).
--- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped'
+-- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped',
+--   then the final outcomes it decided (common.lua finals_reply; early receipts applied here end jobs too)
 local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local count = tonumber(ARGV[10])
+local dead_max, count = tonumber(ARGV[10]), tonumber(ARGV[11])
 local infl = k_inflight(daemon)
-local out, i = {}, 11
+local out, i = {}, 12
+local dead_added = false
 local day = math.floor(now / 86400000)
 -- A mapping bucket is kept retentionMs past the moment its receipts stop being looked up, so a daemon
 -- down that long still finds it and ends its jobs; a submitted job's hash is kept a day longer still.
@@ -118,6 +125,8 @@ for _ = 1, count do
       local att = redis.call('HINCRBY', jk, 'att', 1)
       if att >= max_att then
         redis.call('ZADD', P .. 'dead', now, id)
+        if bodies then redis.call('SET', k_body(id), bodies, 'PX', retention) end
+        dead_added = true
         release_cap(jk)
         finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
         out[#out + 1] = 'failed'
@@ -136,9 +145,10 @@ for _ = 1, count do
       end
     end
   elseif act == 'fail' then
-    local code, err = ARGV[i + 2], ARGV[i + 3]
-    i = i + 4
+    local code, err, bad = ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+    i = i + 5
     if mine then
+      if bad == '1' then mark_invalid_submit(k_job(id), err) end
       release_cap(k_job(id))
       finish(id, 'failed', code, err, now, maxlen, retention)
       out[#out + 1] = 'failed'
@@ -166,5 +176,18 @@ for car, dk in pairs(dlr_key) do
   redis.call('HSETNX', k_dlr_days(car), day, '0')
   redis.call('PEXPIRE', k_dlr_days(car), bucket_ms)
 end
+-- The dead set is bounded: the oldest letters (and their kept bodies) go first.
+if dead_added then
+  local over = redis.call('ZCARD', P .. 'dead') - dead_max
+  if over > 0 then
+    in_slices(redis.call('ZRANGE', P .. 'dead', 0, over - 1), function(...)
+      local ids = { ... }
+      for k = 1, #ids do ids[k] = k_body(ids[k]) end
+      redis.call('DEL', unpack(ids))
+    end)
+    redis.call('ZREMRANGEBYRANK', P .. 'dead', 0, over - 1)
+  end
+end
 trim_events()
+out[#out + 1] = finals_reply()
 return out
