@@ -53,6 +53,21 @@ export class LeaseKeeper {
     this.renewTimer.unref(); this.peerTimer.unref();
   }
 
+  /**
+   * A reload changed queue.leaseMs (the store already writes the new lifetime). The renewal period
+   * follows at once: kept at the old third, a shorter lease would lapse between two renewals and a
+   * peer could take this daemon's in-flight jobs. Renewing now gives the key its new lifetime at once.
+   */
+  setLeaseMs(ms: number): void {
+    if (ms === this.leaseMs) return;
+    this.logger.info({ from: this.leaseMs, to: ms, renewEveryMs: Math.max(200, Math.floor(ms / 3)) }, 'lease time changed');
+    this.leaseMs = ms;
+    if (this.renewTimer === undefined) return; // not started (or released): start() uses the new value
+    clearInterval(this.renewTimer); clearInterval(this.peerTimer);
+    this.start();
+    void this.renew();
+  }
+
   private async renew(): Promise<void> {
     if (this.status === 'lost') { await this.retake(); return; }
     if (this.status !== 'held') return;
@@ -94,6 +109,7 @@ export class LeaseKeeper {
 
   async release(): Promise<void> {
     clearInterval(this.renewTimer); clearInterval(this.peerTimer);
+    this.renewTimer = undefined;
     if (this.status === 'held') {
       try { await this.store.lease(this.daemon, this.token, 'release'); } catch (e) { this.logger.warn({ err: e }, 'lease release failed'); }
     }

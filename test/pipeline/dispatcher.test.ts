@@ -61,7 +61,7 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
     return store.settle('d1', recs);
   }, { maxBatch: 200, retry: true, logger, name: 'settle-otp' });
   dispatcher = new Dispatcher(carrier, {
-    store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: 100, idlePollMs: 20, otpWindowSlots: 0,
+    store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: () => 100, idlePollMs: 20, otpWindowSlots: 0,
     normaliseId: (id) => id,
   });
   t.teardown(async () => {
