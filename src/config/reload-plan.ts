@@ -62,7 +62,5 @@ function valueAt(o: unknown, path: string[]): unknown {
 /** A copy of `o` with `path` set to `value`: only the objects along the path are copied. */
 function withValue(o: Tree, [k, ...rest]: string[], value: unknown): Tree {
   const child = rest.length === 0 ? value : withValue(isTree(o[k!]) ? o[k!] as Tree : {}, rest, value);
-  const out = { ...o };
-  if (child === undefined) delete out[k!]; else out[k!] = child;
-  return out;
+  return { ...o, [k!]: child };
 }
