@@ -85,3 +85,9 @@ export interface JobEvent {
   error?: string;
   meta?: Record<string, unknown>;
 }
+
+/** An MO message as written to the MO stream (field `mo`); `partial` when parts never came. */
+export interface MoEvent {
+  from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean;
+  partial?: boolean;
+}
