@@ -1,6 +1,6 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +10,17 @@ import { removeRedisDir, startRedis } from './helpers/redis-server.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FIXTURE = resolve(ROOT, 'test/fixtures/client-ioredis6');
+
+/**
+ * Package names the JavaScript files under `dir` import (what a fresh node process would load): import
+ * and export statements at the start of a line (an example in a doc comment is none) and import().
+ */
+function packagesImported(dir: string): string[] {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  const names = files.flatMap((f) => [...readFileSync(resolve(dir, f), 'utf8').matchAll(/^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)]
+    .map((m) => (m[1] ?? m[2] ?? m[3])!));
+  return [...new Set(names.filter((n) => !n.startsWith('.')))].sort();
+}
 
 /**
  * The modules `file` loads when it runs: its value imports and re-exports, followed through relative
@@ -64,4 +75,30 @@ t.test('an app on ioredis 6 passes its client to SmppdClient: it type-checks, pu
     t.match(got.id, /^\d+-\d+$/, `${mapping}: push returned the entry id`);
     t.same(got.events.map((e) => e.value), [{ id: got.id, state: 'delivered', at: 1 }], `${mapping}: events() read the stream`);
   }
+});
+
+t.test('the @smppd/client package (client/) builds to plain JavaScript that needs only ioredis, and works in a fresh node', async (t) => {
+  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'client/package.json'), 'utf8')) as Record<string, unknown>;
+  t.equal(pkg.dependencies, undefined, 'no dependencies of its own');
+  t.same(pkg.peerDependencies, { ioredis: '>=5.0.0 <7' }, 'ioredis is the app\'s, 5 or 6');
+  await run(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'client/tsconfig.json')], { cwd: ROOT, timeout: 300_000 });
+  const dist = resolve(ROOT, 'client/dist');
+  const imported = packagesImported(dist);
+  t.same(imported.filter((n) => !n.startsWith('node:') && !builtinModules.includes(n)), ['ioredis'], `imports: ${imported.join(', ')}`);
+
+  const srv = await startRedis();
+  t.teardown(async () => { await srv.stop(); removeRedisDir(srv); });
+  // No tsx, no loader: the built files as an app would load them.
+  const script = `const { SmppdClient } = await import(${JSON.stringify(pathToFileURL(resolve(dist, 'client.js')).href)});
+    const c = new SmppdClient(${JSON.stringify(srv.url)}, { prefix: 'pkg:' });
+    const id = await c.push({ to: '13800138000', text: 'from the package' });
+    console.log(JSON.stringify({ id }));
+    await c.close();`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dist, env: { PATH: process.env.PATH ?? '' }, timeout: 120_000 });
+  const { id } = JSON.parse(stdout) as { id: string };
+  const check = await import('ioredis');
+  const redis = new check.Redis(srv.url);
+  t.teardown(() => redis.disconnect());
+  const entries = await redis.xrange('pkg:jobs', '-', '+');
+  t.same(entries.map(([eid, f]) => [eid, JSON.parse(f[1]!).text]), [[id, 'from the package']], 'the job is in the stream');
 });
