@@ -170,8 +170,8 @@ export class App {
       consumer: cfg.instanceId,
       config: () => this.cfg, metrics: this.metrics, logger: log, streams: [store.keys.jobStreams[i]!], name,
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
-      // stores a batch in well under a second; an adopted replay changes nothing anyway).
-      adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
+      // stores a batch in well under a second; an adopted replay changes nothing anyway). Follows a reloaded leaseMs.
+      adoptIdleMs: () => Math.max(10_000, 2 * this.cfg.queue.leaseMs),
       onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
       // The bulk stream's intake reads quarter batches while OTPs come for any carrier (intake.ts otpActive).
       ...(name === 'main' ? { otpActive: () => this.otpActive() } : {}),
