@@ -53,38 +53,6 @@ t.test('reconfigure swaps the config; close is idempotent and refuses later work
   await t.rejects(pool.prepare(raws(1)), /closed/);
 });
 
-t.test('reconfigure swaps the config; close is idempotent and refuses later work', async (t) => {
-  const lines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l); } });
-  const cfg = testConfig();
-  const pool = new PreparePool(cfg, { threads: 1, logger });
-  const before = await pool.prepare(raws(1));
-  t.equal(before[0].ok && before[0].from, '10690000');
-  // A reload that changes nothing the threads prepare with keeps them, and says nothing about it.
-  t.equal(await pool.reconfigure(testConfig()), false, 'the same config: the same threads');
-  t.equal(await pool.reconfigure({ ...cfg, pool: { threads: 1, batchSize: 10 }, queue: { ...cfg.queue, claimBatch: 3 } }), false, 'batchSize and fields prepare does not read: the same threads');
-  t.same(lines.filter((l) => l.includes('reconfigured')), [], 'no "reconfigured" line');
-  t.equal(await pool.reconfigure(testConfig({ text: { signature: '', optOutLine: '回复TD退订', defaultFrom: '10691111' } })), true, 'new threads for a new text config');
-  t.equal(lines.filter((l) => l.includes('reconfigured')).length, 1);
-  const after = await pool.prepare(raws(1));
-  t.equal(after[0].ok && after[0].from, '10691111');
-  const c1 = pool.close();
-  t.equal(pool.close(), c1, 'the same promise');
-  await c1;
-  await t.rejects(pool.prepare(raws(1)), /closed/);
-});
-
-t.test('a reconfigure that changes nothing the threads use keeps them and logs nothing', async (t) => {
-  const lines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l); } });
-  const cfg = testConfig({ pool: { threads: 1, batchSize: 100 } });
-  const pool = new PreparePool(cfg, { logger });
-  t.teardown(() => pool.close());
-  t.equal(await pool.reconfigure(testConfig({ pool: { threads: 1, batchSize: 100 } })), false, 'the same config');
-  t.equal(await pool.reconfigure({ ...cfg, pool: { threads: 1, batchSize: 10 }, queue: { ...cfg.queue, claimBatch: 3 } }), false, 'only batchSize and a field prepare does not read');
-  t.same(lines.filter((l) => l.includes('reconfigured')), [], 'no "reconfigured" line');
-});
-
 t.test('octets from the pool equal those prepared inline, rejects included', async (t) => {
   const cfg = testConfig();
   const pool = new PreparePool(cfg, { threads: 1 });
