@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config, CarrierConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
+import { planReload } from './config/reload-plan.js';
 import { Metrics } from './obs/metrics.js';
 import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
@@ -15,8 +16,7 @@ import { redisWarnings } from './store/redis-checks.js';
 import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
-import type { PreparePool } from './work/pool.js';
-import { InlinePreparer } from './work/inline-prepare.js';
+import { openPreparer, reconfigurePreparer, type Preparer } from './work/preparer.js';
 import { Carrier } from './carrier/carrier.js';
 import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
@@ -57,7 +57,7 @@ export class App {
   private bulkStore: QueueStore | undefined;
   private store: QueueStore | undefined;
   private lease: LeaseKeeper | undefined;
-  private pool: PreparePool | InlinePreparer | undefined;
+  private pool: Preparer | undefined;
   private intakes: Intake[] = [];
   private settle: Batcher<SettleRecord, string> | undefined;
   private settleOtp: Batcher<SettleRecord, string> | undefined;
@@ -66,6 +66,9 @@ export class App {
   private inbound: Inbound | undefined;
   private obs: ObsServer | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** Early receipts and MO parts: its period follows queue.earlyReceiptMs and moPartialMs (armSweep). */
+  private sweepTimer: { ms: number; timer: NodeJS.Timeout } | undefined;
+  private expiry: ReceiptExpiry | undefined;
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -143,9 +146,7 @@ export class App {
     this.lease.start();
 
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
-    // piscina is loaded only for a pool: about 4 MB of RSS the inline default does without.
-    this.pool = cfg.pool.threads === 0 ? new InlinePreparer(cfg, this.now)
-      : new (await import('./work/pool.js')).PreparePool(cfg, { logger: log, now: this.now });
+    this.pool = await openPreparer(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
     // OTP answers have a settle write of their own: behind a 200-record bulk one, an OTP's `submitted` waited
     // for that whole write first (docs/BENCHMARKS.md, OTP latency).
@@ -171,39 +172,61 @@ export class App {
     // One intake per job stream, so an OTP in the priority stream is stored while a bulk batch from the
     // main stream is still being prepared (measured: docs/BENCHMARKS.md, OTP latency).
     this.intakes = INTAKE_NAMES.map((name, i) => new Intake({
-      store: name === 'priority' ? store : bulkStore, reader: this.readers[i]!, pool: this.pool!, consumer: cfg.instanceId,
+      // Through this.pool at each call: a reload may swap the preparer (pool.threads to or from 0).
+      store: name === 'priority' ? store : bulkStore, reader: this.readers[i]!, pool: { prepare: (raws, over) => this.pool!.prepare(raws, over) },
+      consumer: cfg.instanceId,
       config: () => this.cfg, metrics: this.metrics, logger: log, streams: [store.keys.jobStreams[i]!], name,
       // Entries a dead daemon read but never stored are adopted once idle for two leases (a live daemon
-      // stores a batch in well under a second; an adopted replay changes nothing anyway).
-      adoptIdleMs: Math.max(10_000, 2 * cfg.queue.leaseMs),
+      // stores a batch in well under a second; an adopted replay changes nothing anyway). Follows a reloaded leaseMs.
+      adoptIdleMs: () => Math.max(10_000, 2 * this.cfg.queue.leaseMs),
       onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
       // The bulk stream's intake reads quarter batches while OTPs come for any carrier (intake.ts otpActive).
       ...(name === 'main' ? { otpActive: () => this.otpActive() } : {}),
     }));
     for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
-    // Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs
-    // appear within ~25% of their deadline, at two small scripts per run.
-    const sweepMs = Math.min(30_000, Math.max(1000, Math.min(cfg.queue.earlyReceiptMs, cfg.queue.moPartialMs) / 4));
-    this.timers.push(setInterval(() => void inbound.sweep([...this.slots.keys()]), sweepMs));
-    // Jobs whose receipt can no longer come end `unconfirmed` (receipt-expiry.ts), on the same beat.
-    const expiry = new ReceiptExpiry({ inboundStore: new InboundStore(store, () => this.cfg, this.now), logger: log });
-    this.timers.push(setInterval(() => void expiry.sweep([...this.slots.keys()]), sweepMs));
+    // Jobs whose receipt can no longer come end `unconfirmed` (receipt-expiry.ts), on the sweep's beat.
+    this.expiry = new ReceiptExpiry({ inboundStore: new InboundStore(store, () => this.cfg, this.now), logger: log });
+    this.armSweep();
     this.setStatus('running');
   }
 
   /**
-   * SIGHUP: apply a new validated config without dropping in-flight messages. TPS changes apply in
-   * place; a carrier whose connection settings changed is drained and replaced; carriers are added
-   * and removed; text, routing and care rules reach the pool and the scripts. Returns what changed.
+   * Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs appear
+   * within ~25% of their deadline, at two small scripts per run; jobs past receiptTtlDays on the same
+   * beat. Re-armed when a reload moves the deadlines.
    */
-  async reload(next: Config): Promise<string[]> {
+  private armSweep(): void {
+    const q = this.cfg.queue;
+    const ms = Math.min(30_000, Math.max(1000, Math.min(q.earlyReceiptMs, q.moPartialMs) / 4));
+    if (this.sweepTimer?.ms === ms) return;
+    clearInterval(this.sweepTimer?.timer);
+    this.sweepTimer = {
+      ms,
+      timer: setInterval(() => {
+        const carriers = [...this.slots.keys()];
+        void this.inbound?.sweep(carriers);
+        void this.expiry?.sweep(carriers);
+      }, ms),
+    };
+  }
+
+  /**
+   * SIGHUP: apply a new validated config without dropping in-flight messages. Fields a running daemon
+   * cannot change (config/reload-plan.ts) keep their running values and are named in one warning. TPS
+   * changes apply in place; a carrier whose connection settings changed is drained and replaced;
+   * carriers are added and removed; everything else applies to the next job, claim or renewal.
+   * Returns what changed.
+   */
+  async reload(file: Config): Promise<string[]> {
     if (this.status !== 'running') return [];
+    const plan = planReload(this.cfg, file);
+    const next = plan.config;
+    // The level first, so this reload's own debug lines follow the new one.
+    if (next.log.level !== this.cfg.log.level) this.logger.level = next.log.level;
+    this.logger.debug({ fields: [...plan.needRestart, ...plan.live] }, 'reload: fields changed in the file');
+    if (plan.needRestart.length > 0) this.logger.warn({ fields: plan.needRestart }, 'reload: these settings need a restart');
     const applied: string[] = [];
-    if (next.instanceId !== this.cfg.instanceId || next.redis.url !== this.cfg.redis.url || next.redis.prefix !== this.cfg.redis.prefix) {
-      this.logger.warn('instanceId and redis settings change only with a restart; kept as they were');
-      next = { ...next, instanceId: this.cfg.instanceId, redis: this.cfg.redis };
-    }
     this.metrics.touch(next.carriers.map((c) => c.name));
     this.noteClientCerts(next.carriers);
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
@@ -223,11 +246,13 @@ export class App {
     this.cfg = next;
     this.store!.setConfig(next);
     this.bulkStore?.setConfig(next);
-    await this.pool!.reconfigure(next);
+    this.lease!.setLeaseMs(next.queue.leaseMs);
+    this.armSweep();
+    await reconfigurePreparer(this.pool!, next, { logger: this.logger, now: this.now }, (p) => { this.pool = p; });
     for (const cc of next.carriers) {
       if (!this.slots.has(cc.name)) { this.addCarrier(cc, this.inbound!); if (!applied.includes(`${cc.name} replaced`)) applied.push(`${cc.name} added`); }
     }
-    applied.push('text, routing, care, queue');
+    applied.push(...plan.live);
     return applied;
   }
 
@@ -249,7 +274,7 @@ export class App {
     carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
-      claimBatch: this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
+      claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
     if ((this.lease?.liveDaemons ?? 1) > 1) carrier.setRateLimit(this.tpsShare(cc.tps));
@@ -307,6 +332,7 @@ export class App {
     this.setStatus('stopping');
     for (const t of this.timers) clearInterval(t);
     this.redisProbe?.stop();
+    clearInterval(this.sweepTimer?.timer);
     await Promise.all(this.intakes.map((i) => i.stop()));
     const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;

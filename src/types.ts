@@ -86,3 +86,9 @@ export interface JobEvent {
   meta?: Record<string, unknown>;
   duplicateOf?: string; // a DUPLICATE_ID rejection: the id in use (`id` is then the refused entry's default id)
 }
+
+/** An MO message as written to the MO stream (field `mo`); `partial` when parts never came. */
+export interface MoEvent {
+  from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean;
+  partial?: boolean;
+}

@@ -25,7 +25,10 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
     io.err(line);
     return code;
   }
-  const log = createLogger({ level: args.logLevel ?? cfg.log.level, pretty: args.pretty });
+  // --log-level wins over the file's log.level, at start and at every reload.
+  const withLevel = (c: Config): Config => (args.logLevel === undefined ? c : { ...c, log: { level: args.logLevel } });
+  cfg = withLevel(cfg);
+  const log = createLogger({ level: cfg.log.level, pretty: args.pretty });
   for (const w of warnings) log.warn({ config: args.config }, w);
   const clockOffsetMs = Number(io.env.SMPPD_CLOCK_OFFSET_MS ?? 0);
   if (!Number.isSafeInteger(clockOffsetMs)) {
@@ -49,14 +52,15 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
   hooks.onStarted?.(app, cfg, log);
   // Reloads run one after another: two quick SIGHUPs must not swap carriers under each other.
   let reloading: Promise<void> = Promise.resolve();
+  let drainMs = cfg.shutdown.drainMs;
   const offHup = io.onSignal('SIGHUP', () => {
     reloading = reloading.then(() => loadConfig(args.config, io.env).then((c) => args.adjust?.(c) ?? c).then(
-      (next) => app.reload(next).then((applied) => log.info({ applied }, 'configuration reloaded')),
+      (next) => app.reload(withLevel(next)).then((applied) => { drainMs = next.shutdown.drainMs; log.info({ applied }, 'configuration reloaded'); }),
       (e) => log.error({ err: (e as Error).message }, 'reload refused: the new configuration is invalid; keeping the old one'),
     )).catch((e) => log.error({ err: e }, 'reload failed'));
   });
   const sig = await io.untilSignal();
-  log.info({ signal: sig, drainMs: cfg.shutdown.drainMs }, 'stopping: intake closed, draining in-flight messages');
+  log.info({ signal: sig, drainMs }, 'stopping: intake closed, draining in-flight messages');
   await reloading;
   await app.stop();
   offHup();

@@ -34,7 +34,8 @@ export interface DispatcherDeps {
   metrics: Metrics;
   logger: Logger;
   daemon: string;
-  claimBatch: number;
+  /** Most parts per claim; read at every claim, so a reload applies it to the next one. */
+  claimBatch: () => number;
   idlePollMs: number;
   /** Window slots only OTP may fill (carrier otpWindowSlots). */
   otpWindowSlots: number;
@@ -105,7 +106,7 @@ export class Dispatcher {
       const waitKeep = this.otpQueued ? 0 : keep;
       if (this.carrier.capacity(waitKeep) <= 0) await Promise.race([this.carrier.whenCapacity(waitKeep), this.sleep(this.d.idlePollMs)]);
       if (this.status !== 'running') break;
-      const cap = Math.min(this.carrier.capacity(), this.d.claimBatch);
+      const cap = Math.min(this.carrier.capacity(), this.d.claimBatch());
       if (cap <= 0) continue;
       const rest = Math.min(cap, this.carrier.capacity(keep));
       // The lease may have been given up while this loop waited for capacity (a failed claim elsewhere).

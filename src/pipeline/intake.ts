@@ -45,7 +45,7 @@ export interface IntakeDeps {
   logger: Logger;
   /** Jobs were queued for these carriers; `otp`: the carriers among them that got an OTP job. */
   onQueued: (carriers: Set<string>, otp: Set<string>) => void;
-  adoptIdleMs?: number;
+  adoptIdleMs?: number | (() => number);
   /** The streams this intake serves (default both). The app runs one intake per stream, each with its own
    * blocking connection, so a priority entry is stored while a bulk batch is still being prepared. */
   streams?: string[];
@@ -108,7 +108,8 @@ export class Intake {
 
   /** Entries a dead consumer (another daemon) read and never acknowledged. */
   private async adopt(cfg: Config): Promise<RawJob[]> {
-    const every = this.d.adoptIdleMs ?? 60_000;
+    const a = this.d.adoptIdleMs;
+    const every = typeof a === 'function' ? a() : a ?? 60_000;
     const now = Date.now();
     if (now - this.lastAdopt < every / 2) return [];
     this.lastAdopt = now;

@@ -132,6 +132,21 @@ export class LeaseKeeper {
     this.renewTimer.unref(); this.peerTimer.unref();
   }
 
+  /**
+   * A reload changed queue.leaseMs (the store already writes the new lifetime). The renewal period
+   * follows at once (a third of it, at most a second): kept at the old one, a shorter lease would lapse between two renewals and a
+   * peer could take this daemon's in-flight jobs. Renewing now gives the key its new lifetime at once.
+   */
+  setLeaseMs(ms: number): void {
+    if (ms === this.leaseMs) return;
+    this.logger.info({ from: this.leaseMs, to: ms, renewEveryMs: Math.max(200, Math.min(1000, Math.floor(ms / 3))) }, 'lease time changed');
+    this.leaseMs = ms;
+    if (this.renewTimer === undefined) return; // not started (or released): start() uses the new value
+    clearInterval(this.renewTimer); clearInterval(this.peerTimer);
+    this.start();
+    void this.renew();
+  }
+
   /** One renewal at a time; one asked for meanwhile runs right after. */
   private renew(): Promise<void> {
     if (this.renewing) { this.renewAgain = true; return this.renewing; }
@@ -194,6 +209,7 @@ export class LeaseKeeper {
 
   async release(): Promise<void> {
     clearInterval(this.renewTimer); clearInterval(this.peerTimer); clearInterval(this.joinTimer); clearTimeout(this.joinTimer);
+    this.renewTimer = undefined;
     this.count.close();
     if (this.status === 'held' || this.status === 'joining') {
       try { await this.store.releaseLease(this.daemon, this.token, SHARE_SETTLE_MS); } catch (e) { this.logger.warn({ err: e }, 'lease release failed'); }

@@ -7,11 +7,10 @@ import type { Config } from '../config/types.js';
 import { ErrorCodes } from '../errors.js';
 import { invalidTail, takeFinals, type QueueStore } from './queue-store.js';
 import { runScript } from './scripts.js';
+import type { MoEvent } from '../types.js';
 
-export interface MoEvent {
-  from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean;
-  partial?: boolean;
-}
+// Defined beside the job types, so the typed client (src/client.ts) needs nothing of this file.
+export type { MoEvent };
 
 export interface MoPart { carrier: string; from: string; to: string; ref: number; total: number; seq: number; text: string }
 

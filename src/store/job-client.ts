@@ -1,12 +1,12 @@
 /**
- * The typed client apps use to push jobs and read events and MO (`import { SmppdClient } from 'smppd'`).
- * It writes exactly what the README documents: `XADD <prefix>jobs * job <json>`.
+ * The typed client apps use to push jobs and read events and MO (`import { SmppdClient } from 'smppd/client'`).
+ * It writes exactly what the README documents: `XADD <prefix>jobs * job <json>`. It is typed against
+ * the few Redis methods it calls (ClientRedis), not against one ioredis version, so an app passes the
+ * ioredis 5 or 6 client it already has.
  */
-import type { Redis } from 'ioredis';
-import { createRedis } from './redis.js';
-import type { JobEvent, JobInput } from '../types.js';
+import { createRedis, type Redis } from './redis.js';
+import type { JobEvent, JobInput, MoEvent } from '../types.js';
 import { Keys } from './keys.js';
-import type { MoEvent } from './inbound-store.js';
 
 export type { MoEvent };
 
@@ -14,21 +14,45 @@ export type ListOp = 'add' | 'remove' | 'check';
 
 export interface StreamItem<T> { streamId: string; value: T }
 
+type Entry = [id: string, fields: string[]];
+
+/**
+ * What SmppdClient needs of a Redis client: ioredis 5 and 6 clients both have this shape. Replies it
+ * reads are `unknown` where ioredis 6 may give another shape (RESP3 maps): read() accepts both.
+ */
+export interface ClientRedis {
+  xadd(key: string, id: '*', field: string, value: string): Promise<string | null>;
+  xrevrange(key: string, end: '+', start: '-', countToken: 'COUNT', count: number): Promise<Entry[]>;
+  xread(countToken: 'COUNT', count: number, streamsToken: 'STREAMS', key: string, id: string): Promise<unknown>;
+  xread(countToken: 'COUNT', count: number, blockToken: 'BLOCK', ms: number, streamsToken: 'STREAMS', key: string, id: string): Promise<unknown>;
+  sadd(key: string, member: string): Promise<number>;
+  srem(key: string, member: string): Promise<number>;
+  sismember(key: string, member: string): Promise<number>;
+  pipeline(): ClientPipeline;
+}
+
+export interface ClientPipeline {
+  xadd(key: string, id: '*', field: string, value: string): unknown;
+  exec(): Promise<[error: Error | null, result: unknown][] | null>;
+}
 
 export class SmppdClient {
   readonly keys: Keys;
-  private readonly redis: Redis;
-  private readonly own: boolean;
+  private readonly redis: ClientRedis;
+  /** The connection this client made from a URL (closed by close()); undefined for the caller's own. */
+  private readonly own: Redis | undefined;
 
-  /** `redis` is a URL or an ioredis client the caller owns. */
-  constructor(redis: string | Redis, opts: { prefix?: string } = {}) {
+  /** `redis` is a URL or an ioredis (5 or 6) client the caller owns. */
+  constructor(redis: string | ClientRedis, opts: { prefix?: string } = {}) {
     this.keys = new Keys(opts.prefix ?? 'smppd:');
-    this.own = typeof redis === 'string';
-    // Made like the daemon's own connections (createRedis): no resent writes after a reconnect, and
-    // commands unanswered when the connection drops fail instead of hanging.
-    this.redis = typeof redis === 'string' ? createRedis({ url: redis, prefix: this.keys.prefix }, 'smppd:client') : redis;
-    // A connection we own reports its errors through the failed calls, not as an unhandled 'error' event.
-    if (this.own) this.redis.on('error', () => undefined);
+    if (typeof redis === 'string') {
+      // Made like the daemon's own connections (createRedis): no resent writes after a reconnect, and
+      // commands unanswered when the connection drops fail instead of hanging.
+      this.own = createRedis({ url: redis, prefix: this.keys.prefix }, 'smppd:client');
+      // A connection we own reports its errors through the failed calls, not as an unhandled 'error' event.
+      this.own.on('error', () => undefined);
+    }
+    this.redis = this.own ?? (redis as ClientRedis);
   }
 
   /**
@@ -71,8 +95,7 @@ export class SmppdClient {
     const res = blockMs === undefined
       ? await this.redis.xread('COUNT', count, 'STREAMS', key, from)
       : await this.redis.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', key, from);
-    if (!res) return [];
-    return res[0]![1].map(([streamId, fields]) => ({ streamId, value: JSON.parse(fields[fields.indexOf(field) + 1]!) as T }));
+    return entriesOf(res, key).map(([streamId, fields]) => ({ streamId, value: JSON.parse(fields[fields.indexOf(field) + 1]!) as T }));
   }
 
   /** The opt-out list (marketing to a listed number is rejected OPTED_OUT). */
@@ -89,6 +112,17 @@ export class SmppdClient {
   }
 
   async close(): Promise<void> {
-    if (this.own) await this.redis.quit().catch(() => this.redis.disconnect());
+    const own = this.own;
+    if (own) await own.quit().catch(() => own.disconnect());
   }
+}
+
+/**
+ * The entries of one stream in an XREAD reply: `[[key, entries]]` (RESP2, and ioredis 6's default
+ * mapping) or `{ key: entries }` (ioredis 6 with replyMapping "resp3"); null when nothing came.
+ */
+function entriesOf(res: unknown, key: string): Entry[] {
+  if (res === null || res === undefined) return [];
+  if (Array.isArray(res)) return (res as [string, Entry[]][]).find(([k]) => k === key)?.[1] ?? [];
+  return (res as Record<string, Entry[]>)[key] ?? [];
 }

@@ -37,7 +37,8 @@ export class InlinePreparer {
 
   async reconfigure(cfg: Config): Promise<void> {
     if (this.status !== 'open') throw new Error('prepare pool is closed');
-    this.ctx = buildPrepareContext(cfg);
+    // The concatenation references carry over: a fresh set could reuse one a handset is still assembling.
+    this.ctx = buildPrepareContext(cfg, this.ctx.refs);
   }
 
   /** Nothing is held between calls; safe to call more than once. */

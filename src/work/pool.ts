@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Prepared, RawJob } from '../types.js';
 import type { PrepareTask } from './prepare.js';
+import { prepareKey } from './prepare-context.js';
 
 type PoolStatus = 'open' | 'closing' | 'closed';
 
@@ -22,6 +23,8 @@ export class PreparePool {
   private piscina: Piscina<PrepareTask, Prepared[]>;
   private batchSize: number;
   private readonly threads: number | undefined;
+  /** The threads running and the config they were given (prepareKey): what a reconfigure compares. */
+  private running: { threads: number; key: string };
   private readonly log: Logger;
   private readonly now: () => number;
   private closing: Promise<void> | undefined;
@@ -31,11 +34,14 @@ export class PreparePool {
     this.log = opts.logger ?? pino({ level: 'silent' });
     this.now = opts.now ?? Date.now;
     this.batchSize = Math.max(1, cfg.pool.batchSize);
+    this.running = { threads: this.threadsFor(cfg), key: prepareKey(cfg) };
     this.piscina = this.start(cfg);
   }
 
+  private threadsFor(cfg: Config): number { return Math.max(1, this.threads ?? cfg.pool.threads); }
+
   private start(cfg: Config): Piscina<PrepareTask, Prepared[]> {
-    const threads = Math.max(1, this.threads ?? cfg.pool.threads);
+    const threads = this.threadsFor(cfg);
     return new Piscina<PrepareTask, Prepared[]>({
       filename: WORKER_URL.href,
       minThreads: threads,
@@ -69,14 +75,22 @@ export class PreparePool {
     return this.piscina.utilization;
   }
 
-  /** Swaps in a pool built from `cfg`; the old one finishes its queued batches, then stops. */
-  async reconfigure(cfg: Config): Promise<void> {
+  /**
+   * Applies `cfg`: batchSize at once; when the thread count or what the threads prepare with changed
+   * (they get the config once, at their start), swaps in new threads, and the old ones finish their
+   * queued batches, then stop. Returns whether the threads were replaced.
+   */
+  async reconfigure(cfg: Config): Promise<boolean> {
     if (this.status !== 'open') throw new Error('prepare pool is closed');
+    this.batchSize = Math.max(1, cfg.pool.batchSize);
+    const next = { threads: this.threadsFor(cfg), key: prepareKey(cfg) };
+    if (next.threads === this.running.threads && next.key === this.running.key) return false;
     const old = this.piscina;
     this.piscina = this.start(cfg);
-    this.batchSize = Math.max(1, cfg.pool.batchSize);
-    this.log.info({ threads: this.piscina.options.maxThreads }, 'prepare pool reconfigured');
+    this.log.info({ from: this.running.threads, to: next.threads }, 'prepare pool reconfigured: new threads');
+    this.running = next;
     await old.close();
+    return true;
   }
 
   /** Lets queued batches finish, then stops the threads. Safe to call more than once. */

@@ -59,6 +59,16 @@ function textOptions(c: CarrierConfig): CarrierTextOptions {
   };
 }
 
+/**
+ * The config a prepare context is made of, as one string: two configs with the same key make the same
+ * context, so a reload that changes none of it leaves the pool's threads as they are. Keep it in step
+ * with buildPrepareContext.
+ */
+export function prepareKey(cfg: Config): string {
+  return JSON.stringify([cfg.routing, cfg.text, cfg.care.quietHours, cfg.care.caps, cfg.care.dedupByContent,
+    cfg.carriers.map((c) => [c.name, c.prefixes, textOptions(c)])]);
+}
+
 export function buildPrepareContext(cfg: Config, refs: ConcatRefs = new ConcatRefs()): PrepareContext {
   const cc = cfg.routing.countryCode;
   const route = buildRouter(

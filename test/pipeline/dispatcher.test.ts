@@ -26,7 +26,7 @@ const job = (id: string, cls: JobClass): PreparedOk & { entryId: string } => ({
   fingerprint: '', sendAt: 0, expiresAt: 0, tz: 'Asia/Shanghai', quietHours: 'ignore', resend: false, entryId: `${seq++}-0`,
 });
 
-async function setup(t: any, prefix: string, opts: { commandTimeout?: number; leaseMs?: number } = {}) {
+async function setup(t: any, prefix: string, opts: { commandTimeout?: number; leaseMs?: number; claimBatch?: () => number } = {}) {
   const cfg = buildConfig({
     redis: { url: srv.url, prefix },
     carriers: [{ name: 'cm', host: '127.0.0.1', systemId: 'x' }],
@@ -61,7 +61,7 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
     return store.settle('d1', recs);
   }, { maxBatch: 200, retry: true, logger, name: 'settle-otp' });
   dispatcher = new Dispatcher(carrier, {
-    store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: 100, idlePollMs: 20, otpWindowSlots: 0,
+    store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: opts.claimBatch ?? (() => 100), idlePollMs: 20, otpWindowSlots: 0,
     normaliseId: (id) => id,
   });
   t.teardown(async () => {
@@ -103,4 +103,25 @@ t.test('a claim whose reply is lost is written once after the lease is taken aga
   t.equal(s.smsc.commands('submit_sm').length, 1, 'written exactly once');
   const events = (await s.probe.xrange('b:events', '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { state: string });
   t.notOk(events.some((e) => e.state === 'unknown'), 'no unknown event');
+});
+
+t.test('claimBatch is read at every claim: lowered while running, the next claims take at most the new number', async (t) => {
+  let claimBatch = 100;
+  const s = await setup(t, 'cb:', { claimBatch: () => claimBatch });
+  // Each claim's `cap` (most parts it may take), recorded on the way to the real script.
+  const caps: number[] = [];
+  const claim = s.store.claim.bind(s.store);
+  s.store.claim = (daemon, token, carrier, cap, rest) => { caps.push(cap); return claim(daemon, token, carrier, cap, rest); };
+  await s.store.ingest(Array.from({ length: 6 }, (_, i) => job(`cb-a${i}`, 'transactional')));
+  s.dispatcher.start();
+  await until('the first six submitted', async () => (await Promise.all([0, 1, 2, 3, 4, 5].map((i) => s.state(`cb-a${i}`)))).every((st) => st === 'submitted'), 10_000);
+  t.ok(Math.max(...caps) > 1, `claims took up to ${Math.max(...caps)} parts at claimBatch 100 (the window's 10 free slots)`);
+  claimBatch = 1;
+  const from = caps.length;
+  await s.store.ingest(Array.from({ length: 6 }, (_, i) => job(`cb-b${i}`, 'transactional')));
+  s.dispatcher.wake();
+  await until('the next six submitted', async () => (await Promise.all([0, 1, 2, 3, 4, 5].map((i) => s.state(`cb-b${i}`)))).every((st) => st === 'submitted'), 10_000);
+  const after = caps.slice(from + 1); // the one claim that may have been under way at the change aside
+  t.ok(after.length >= 5, `${after.length} claims for the six`);
+  t.same(after.filter((c) => c > 1), [], 'every later claim took at most one part');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { threadId } from 'node:worker_threads';
+import pino from 'pino';
 import { PreparePool } from '../../src/work/pool.js';
 import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
 import type { RawJob } from '../../src/types.js';
@@ -32,10 +33,18 @@ t.test('overrides route ported numbers inside the worker', async (t) => {
 });
 
 t.test('reconfigure swaps the config; close is idempotent and refuses later work', async (t) => {
-  const pool = new PreparePool(testConfig(), { threads: 1 });
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => { lines.push(l); } });
+  const cfg = testConfig();
+  const pool = new PreparePool(cfg, { threads: 1, logger });
   const before = await pool.prepare(raws(1));
   t.equal(before[0].ok && before[0].from, '10690000');
-  await pool.reconfigure(testConfig({ text: { signature: '', optOutLine: '回复TD退订', defaultFrom: '10691111' } }));
+  // A reload that changes nothing the threads prepare with keeps them, and says nothing about it.
+  t.equal(await pool.reconfigure(testConfig()), false, 'the same config: the same threads');
+  t.equal(await pool.reconfigure({ ...cfg, pool: { threads: 1, batchSize: 10 }, queue: { ...cfg.queue, claimBatch: 3 } }), false, 'batchSize and fields prepare does not read: the same threads');
+  t.same(lines.filter((l) => l.includes('reconfigured')), [], 'no "reconfigured" line');
+  t.equal(await pool.reconfigure(testConfig({ text: { signature: '', optOutLine: '回复TD退订', defaultFrom: '10691111' } })), true, 'new threads for a new text config');
+  t.equal(lines.filter((l) => l.includes('reconfigured')).length, 1);
   const after = await pool.prepare(raws(1));
   t.equal(after[0].ok && after[0].from, '10691111');
   const c1 = pool.close();
