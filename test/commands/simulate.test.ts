@@ -31,6 +31,7 @@ t.test('smppd simulate --cmpp cucc:3.0 serves CMPP 3.0 logins and submits on the
   for (let attempt = 0; ; attempt++) {
     const basePort = randomInt(20_000, 60_000);
     const { io, out, stop } = testIo();
+    t.teardown(stop);
     let ended = false;
     const run = simulate({ basePort, cmpp: 'cucc:3.0' }, io).finally(() => (ended = true));
     await until('the simulator listening or refused', () => out.length > 0 || ended);
@@ -41,6 +42,7 @@ t.test('smppd simulate --cmpp cucc:3.0 serves CMPP 3.0 logins and submits on the
     }
     t.match(out[0], `cucc=127.0.0.1:${basePort + 1} (cmpp 3.0)`);
     const c = await CmppTestClient.connect(basePort + 1, '3.0');
+    t.teardown(() => c.close());
     t.equal((await c.login('123456', 'any')).resp.version, 0x30);
     t.equal((await c.submit()).result, 0);
     c.close();
