@@ -77,7 +77,7 @@ export interface SimCarrierStats {
 
 export interface Simulator {
   ports: Record<string, number>;
-  submits: SimSubmit[]; // every submit_sm received, in order (the newest keepSubmits of them)
+  submits: SimSubmit[]; // every submit_sm and CMPP_SUBMIT received, in order (the newest keepSubmits of them)
   stats(): Record<string, SimCarrierStats>;
   sendMo(carrier: string, mo: { from: string; to: string; text: string }): Promise<void>;
   setBehaviours(carrier: string, b: SimBehaviours): void;

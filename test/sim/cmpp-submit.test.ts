@@ -4,6 +4,7 @@ import { deliverBytes, decodeReport, reportBytes, type CmppDeliver } from '../..
 import { msgIdFromDecimal, unpackMsgId } from '../../src/cmpp/msg-id.js';
 import { encodeSubmit } from '../../src/cmpp/submit.js';
 import { ucs2Encode } from '../../src/text/ucs2.js';
+import { startSimulator } from '../../src/sim/index.js';
 import { until } from '../helpers/until.js';
 import { CmppTestClient, oneIsmg, submitFields } from './fixtures/cmpp-client.js';
 
@@ -155,4 +156,33 @@ t.test('slowMs delays SUBMIT_RESP; garbageAfter sends bytes that do not frame', 
   c2.send((seq) => encodeSubmit('2.0', seq, submitFields()));
   await until('garbage', () => c2.badFraming || c2.undecodable.length > 0);
   t.pass('garbage arrived');
+});
+
+for (const [version, resultHex] of [['2.0', '00'], ['3.0', '00000000']] as const) {
+  t.test(`CMPP ${version}: SUBMIT_RESP is laid out as the specification's table, octet for octet`, async (t) => {
+    const { connected } = await oneIsmg(t, version);
+    const c = await connected();
+    const seq = c.send((s) => encodeSubmit(version, s, submitFields()));
+    const got = await c.waitFor((p) => p.command === 'submit_resp');
+    const { msgId } = got.pdu.body as { msgId: string };
+    const want = [(12 + 8 + resultHex.length / 2).toString(16).padStart(8, '0'), '80000004', seq.toString(16).padStart(8, '0'), msgIdFromDecimal(msgId)!.toString('hex'), resultHex];
+    t.equal(got.raw.toString('hex'), want.join(''));
+  });
+}
+
+t.test('Msg_Ids stay unique across two CMPP carriers of one simulator', async (t) => {
+  const sim = await startSimulator({
+    carriers: [{ name: 'a', port: 0, protocol: 'cmpp' }, { name: 'b', port: 0, protocol: 'cmpp', version: '3.0' }],
+  });
+  const a = await CmppTestClient.connect(sim.ports.a, '2.0');
+  const b = await CmppTestClient.connect(sim.ports.b, '3.0');
+  t.teardown(async () => {
+    a.close();
+    b.close();
+    await sim.close();
+  });
+  await a.login();
+  await b.login();
+  const ids = [(await a.submit()).msgId, (await b.submit()).msgId, (await a.submit()).msgId];
+  t.equal(new Set(ids).size, 3);
 });
