@@ -51,10 +51,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .command('simulate', 'run the built-in three-carrier SMSC simulator (cmcc, cucc, ctcc)', (y) => y.options({
       'base-port': { type: 'number', describe: 'first port (default 2775, then +1, +2)' },
       behaviours: { type: 'string', describe: 'JSON per carrier, e.g. {"cmcc":{"throttlePct":5,"hexIds":true}}' },
+      cmpp: { type: 'string', describe: 'carriers that play a CMPP ISMG instead, name[:2.0|3.0] comma-separated, e.g. cmcc:3.0' },
       pretty: { type: 'boolean', default: false },
     }), async (a) => {
       const { simulate } = await import('./commands/simulate.js');
-      code = await simulate({ basePort: a['base-port'], behaviours: a.behaviours, pretty: a.pretty }, io);
+      code = await simulate({ basePort: a['base-port'], behaviours: a.behaviours, cmpp: a.cmpp, pretty: a.pretty }, io);
     })
     .command('send', 'push one job to the jobs stream', (y) => y.options({
       ...redisOpts,

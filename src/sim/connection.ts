@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import smpp from 'smpp';
 import { BIND_KINDS, Cmd, encode, header, PduReader } from './wire.js';
 import { Status } from './shares.js';
+import { receiptFields, type ReceiptJob, type ReceiptLink } from './receipts.js';
+import type { SimBehaviours } from './types.js';
 
 export type BindKind = 'receiver' | 'transmitter' | 'transceiver';
 export type ConnectionStatus = 'open' | 'bound' | 'closed';
@@ -26,7 +28,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export class SimConnection {
+export class SimConnection implements ReceiptLink {
   status: ConnectionStatus = 'open';
   kind: BindKind | undefined;
   submitsSeen = 0;
@@ -81,6 +83,10 @@ export class SimConnection {
     const timer = setTimeout(() => this.settle(seq, 'timeout'), timeoutMs);
     this.pending.set(seq, { done, timer });
     this.write(mangle(encode(command, { ...fields, sequence_number: seq })));
+  }
+
+  sendReceipt(job: ReceiptJob, b: SimBehaviours, timeoutMs: number, done: (o: RequestOutcome) => void): void {
+    this.request('deliver_sm', receiptFields(job, b, Date.now()), timeoutMs, done);
   }
 
   destroy(reason: string): void {

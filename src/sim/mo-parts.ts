@@ -22,7 +22,7 @@ export interface MoPart {
   shortMessage: Buffer;
 }
 
-function chunk<T>(units: T[][], max: number): T[][] {
+export function chunk<T>(units: T[][], max: number): T[][] {
   const parts: T[][] = [];
   let cur: T[] = [];
   for (const u of units) {

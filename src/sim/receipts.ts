@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { SimConnection } from './connection.js';
+import type { RequestOutcome } from './connection.js';
 import type { TimerSet } from './timers.js';
 import type { SimBehaviours } from './types.js';
 
@@ -60,12 +60,17 @@ export function receiptFields(job: ReceiptJob, b: SimBehaviours, now: number): R
   return fields;
 }
 
+/** A bound receiver as the sender sees it: each protocol writes the receipt in its own form. */
+export interface ReceiptLink {
+  sendReceipt(job: ReceiptJob, b: SimBehaviours, timeoutMs: number, done: (o: RequestOutcome) => void): void;
+}
+
 export class ReceiptSender {
   private waiting: { job: ReceiptJob; attempt: number }[] = [];
   private turn = 0;
 
   constructor(
-    private readonly receivers: () => SimConnection[],
+    private readonly receivers: () => ReceiptLink[],
     private readonly behaviours: () => SimBehaviours,
     private readonly timers: TimerSet,
     private readonly sent: () => void,
@@ -82,7 +87,7 @@ export class ReceiptSender {
     const conn = rx[this.turn++ % rx.length];
     const b = this.behaviours();
     this.sent();
-    conn.request('deliver_sm', receiptFields(job, b, Date.now()), b.receiptAnswerTimeoutMs ?? 5000, (outcome) => {
+    conn.sendReceipt(job, b, b.receiptAnswerTimeoutMs ?? 5000, (outcome) => {
       if (outcome === 0) return;
       const giveUp = this.behaviours().receiptRedelivery === 'give-up';
       if (outcome === 'closed' && !giveUp) {

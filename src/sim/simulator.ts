@@ -1,9 +1,11 @@
 /**
- * The built-in SMSC simulator: several carriers, each an SMSC on its own 127.0.0.1 port, sharing
- * one message-id counter and one list of every submit_sm received.
+ * The built-in SMSC simulator: several carriers, each an SMSC (SMPP) or an ISMG (CMPP) on its own
+ * 127.0.0.1 port, sharing message-id counters and one list of every submit received.
  */
 import pino, { type Logger } from 'pino';
 import { SimCarrier } from './carrier.js';
+import { CmppCarrier } from './cmpp-carrier.js';
+import { CmppIdSource } from './cmpp-ids.js';
 import { IdSource } from './ids.js';
 import { TimerSet } from './timers.js';
 import type { SimBehaviours, SimCarrierOptions, SimCarrierStats, SimSubmit, Simulator } from './types.js';
@@ -31,11 +33,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const submits: SimSubmit[] = [];
   let moRef = Math.floor(Math.random() * 256);
   const keepSubmits = Math.max(1, opts.keepSubmits ?? 200_000);
-  const ctx = { ids: new IdSource(), submits, keepSubmits, timers, logger, nextMoRef: () => (moRef = (moRef + 1) & 0xff) };
-  const carriers = new Map<string, SimCarrier>();
+  const ctx = { ids: new IdSource(), cmppIds: new CmppIdSource(), submits, keepSubmits, timers, logger, nextMoRef: () => (moRef = (moRef + 1) & 0xff) };
+  const carriers = new Map<string, SimCarrier | CmppCarrier>();
   for (const c of opts.carriers) {
     if (carriers.has(c.name)) throw new Error(`simulator: carrier ${c.name} given twice`);
-    carriers.set(c.name, new SimCarrier(c, ctx));
+    carriers.set(c.name, c.protocol === 'cmpp' ? new CmppCarrier(c, ctx) : new SimCarrier(c, ctx));
   }
 
   let status: SimStatus = 'starting';
@@ -63,7 +65,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   }
   setStatus('running');
 
-  const carrier = (name: string): SimCarrier => {
+  const carrier = (name: string): SimCarrier | CmppCarrier => {
     const c = carriers.get(name);
     if (!c) throw new Error(`simulator: no carrier named ${name}`);
     return c;

@@ -37,6 +37,7 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
   const b = h.behaviours;
   const rec: SimSubmit = {
     carrier: h.name,
+    protocol: 'smpp',
     bind: conn.id,
     seq,
     msgId: '',

@@ -31,7 +31,18 @@ export interface SimBehaviours {
   // 'next-bind' (default): a receipt still refused or unanswered after 3 resends, or cut off by its connection
   // closing, is sent again on the next bind; 'give-up': dropped after the 3 resends
   receiptRedelivery?: 'next-bind' | 'give-up';
+  activeTestMs?: number; // CMPP: send ACTIVE_TEST after this long with nothing from the SP; default 180000, 0 = never
 }
+
+/**
+ * A CMPP carrier (protocol 'cmpp') plays the ISMG with the same behaviours, mapped to CMPP:
+ * refuseBinds → CONNECT_RESP Status 5 (other error; a wrong secret is 3, a wrong spId 2); throttlePct and
+ * queueFullPct → SUBMIT_RESP Result 8 (flow control); errorPct → Result 14, a code neither version names,
+ * which is how a gateway reports a temporary fault of its own; rejectPct → Result 13 (invalid
+ * Dest_terminal_Id) in 3.0, 9 (other error; 2.0 names no code for it) in 2.0. Receipts are DELIVERs with
+ * Registered_Delivery 1 and a status report naming the submit's Msg_Id (receiptLowercase lowers its Stat).
+ * hexIds, receiptIdFormat, receiptNoTlv and receiptGarbage have no CMPP meaning and are ignored.
+ */
 
 export interface SimCarrierOptions {
   name: string;
@@ -39,21 +50,26 @@ export interface SimCarrierOptions {
   behaviours?: SimBehaviours;
   systemId?: string; // checked at bind when given
   password?: string; // checked at bind when given
+  protocol?: 'smpp' | 'cmpp'; // default 'smpp'
+  version?: '2.0' | '3.0'; // cmpp only; default '2.0'
+  spId?: string; // cmpp only: the CONNECT's Source_Addr, checked when given (Status 2 otherwise)
+  secret?: string; // cmpp only: when given, AuthenticatorSource is verified (Status 3 otherwise)
 }
 
 export interface SimSubmit {
   carrier: string;
+  protocol: 'smpp' | 'cmpp';
   bind: number; // connection number within the carrier, from 1
   seq: number;
   msgId: string; // '' when the submit got no id (error status, or no answer)
   to: string;
   from: string;
-  esmClass: number;
-  dataCoding: number;
+  esmClass: number; // cmpp: 0x40 when TP_udhi is 1
+  dataCoding: number; // cmpp: Msg_Fmt
   text: string; // decoded, UDH stripped
   udh?: { ref: number; total: number; seq: number };
   answered: boolean;
-  status: number;
+  status: number; // smpp: command_status; cmpp: SUBMIT_RESP Result
   at: number; // epoch ms received
 }
 
@@ -67,7 +83,7 @@ export interface SimCarrierStats {
 
 export interface Simulator {
   ports: Record<string, number>;
-  submits: SimSubmit[]; // every submit_sm received, in order (the newest keepSubmits of them)
+  submits: SimSubmit[]; // every submit_sm and CMPP_SUBMIT received, in order (the newest keepSubmits of them)
   stats(): Record<string, SimCarrierStats>;
   sendMo(carrier: string, mo: { from: string; to: string; text: string }): Promise<void>;
   setBehaviours(carrier: string, b: SimBehaviours): void;
