@@ -1,4 +1,5 @@
 import t from 'tap';
+import { InboundStore } from '../../src/store/inbound-store.js';
 import { GROUP, Keys } from '../../src/store/keys.js';
 import { StreamTrim, olderId } from '../../src/store/stream-trim.js';
 import { startStore } from '../helpers/store.js';
@@ -6,7 +7,7 @@ import { until } from '../helpers/until.js';
 
 // Entry ids like `1000-0` are from 1970 by Redis's clock: older than any retention.
 const HOUR = 3_600_000;
-const { redis } = await startStore(t, { prefix: 'st:' });
+const { redis, store, cfg } = await startStore(t, { prefix: 'st:' });
 
 /** A fresh prefix per test, its job streams' group made as the daemon makes it (from 0). */
 async function fixture(prefix: string, group = true): Promise<{ keys: Keys; trim: StreamTrim }> {
@@ -101,4 +102,12 @@ t.test('events, mo and orphans entries older than retention are trimmed whatever
   t.same(await redis.zrange(keys.dead, 0, -1, 'WITHSCORES'), ['dead-1', '1000'], 'dead letters untouched');
   t.same(await redis.hgetall(keys.job('j1')), { st: 'delivered', to: '+8613800138000' }, 'job hash untouched');
   t.same(await ids(keys.jobs), ['1000-0'], 'an unread job entry is kept however old');
+});
+
+t.test('the early-receipt sweep of a daemon whose clock is days ahead leaves the orphans alone', async (t) => {
+  // SMPPD_CLOCK_OFFSET_MS moves the daemon's clock; trimming orphans by it took every one retention early.
+  const ahead = new InboundStore(store, () => cfg, () => Date.now() + cfg.queue.retentionMs + 2 * 86_400_000);
+  await ahead.orphan({ carrier: 'cmcc', reason: 'unreadable', text: 'id:? stat:DELIVRD' });
+  await ahead.sweepReceipts(['cmcc']);
+  t.equal(await redis.xlen('st:orphans'), 1, 'the orphan written now is kept');
 });
