@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { GROUP, type Keys } from './keys.js';
 
 export interface TrimAges {
-  /** How long an entry of a job stream is kept once the group has stored it (queue.streamRetentionMs). */
+  /** How old (by its id: when it was pushed) a job stream entry may get once the group has stored it (queue.streamRetentionMs). */
   jobStreamMs: number;
   /** How long an entry of events, mo and orphans is kept (queue.retentionMs). */
   outStreamMs: number;
