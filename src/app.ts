@@ -25,6 +25,8 @@ import { Intake } from './pipeline/intake.js';
 import { LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
+import { StreamTrim } from './store/stream-trim.js';
+import { Retention, trimEveryMs } from './pipeline/retention.js';
 
 /** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
 const INTAKE_NAMES = ['priority', 'main'] as const;
@@ -188,6 +190,11 @@ export class App {
     // Jobs whose receipt can no longer come end `unconfirmed` (receipt-expiry.ts), on the sweep's beat.
     this.expiry = new ReceiptExpiry({ inboundStore: new InboundStore(store, () => this.cfg, this.now), logger: log });
     this.armSweep();
+    // No stream entry outlives retention (retention.ts): job streams once stored, events, mo and orphans by age.
+    const ages = () => ({ jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs });
+    const retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log });
+    void retention.run();
+    this.timers.push(setInterval(() => void retention.run(), trimEveryMs(ages())));
     this.setStatus('running');
   }
 

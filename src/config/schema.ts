@@ -135,7 +135,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
     'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs',
-    'maxScheduleDays', 'deadMax']);
+    'maxScheduleDays', 'deadMax', 'streamRetentionMs']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
@@ -186,6 +186,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
     };
   }
 
+  const retention = int(q, 'retentionMs', 'queue', 3 * MS_DAY, 1000, 90 * MS_DAY);
   const cfg: Config = {
     instanceId: str(raw, 'instanceId', '', hostname()),
     redis: {
@@ -215,10 +216,13 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       retryBaseMs: int(q, 'retryBaseMs', 'queue', 2000, 10, 3_600_000),
       retryMaxMs: int(q, 'retryMaxMs', 'queue', 300_000, 10, 86_400_000),
       marketingShare: num(q, 'marketingShare', 'queue', 0.1, 0, 1),
-      retentionMs: int(q, 'retentionMs', 'queue', 3 * MS_DAY, 1000, 90 * MS_DAY),
+      retentionMs: retention,
       earlyReceiptMs: int(q, 'earlyReceiptMs', 'queue', 600_000, 1000, MS_DAY),
       moPartialMs: int(q, 'moPartialMs', 'queue', 600_000, 1000, MS_DAY),
       maxScheduleDays: int(q, 'maxScheduleDays', 'queue', 30, 1, 3650),
+      // A job stream entry is needed only until the job is stored (its hash has what the job said), and
+      // it holds the number and the text: an hour for an operator to look, never past retentionMs.
+      streamRetentionMs: int(q, 'streamRetentionMs', 'queue', Math.min(3_600_000, retention), 1000, retention),
     },
     text: {
       signature: str(t, 'signature', 'text', ''),

@@ -82,10 +82,11 @@ export interface Config {
     retryBaseMs: number;
     retryMaxMs: number;
     marketingShare: number; // minimum share of each claim for marketing when it has work (0..1)
-    retentionMs: number; // how long a final job's hash is kept
+    retentionMs: number; // how long a final job's hash is kept, and entries of events, mo and orphans
     earlyReceiptMs: number; // a receipt without its mapping waits this long, then goes to the orphans stream
     moPartialMs: number; // a concatenated MO still missing parts after this is delivered as partial
     maxScheduleDays: number; // a job's sendAt at most this far ahead, its expiresAt at most this long after sending
+    streamRetentionMs: number; // a job stream entry is kept this long (ms by Redis's clock), never past the group's oldest unstored entry
   };
   text: {
     signature: string; // e.g. "【Acme】", prepended when the text has none; "" = none

@@ -37,6 +37,14 @@ t.test('otpWindowSlots defaults to a tenth of every bind\'s window together', as
   t.equal(buildConfig(raw, {}).carriers[0]!.otpWindowSlots, 0, 'none for a window under 10');
 });
 
+t.test('streamRetentionMs defaults to an hour, or retentionMs when shorter, and may not exceed retentionMs', async (t) => {
+  t.equal(buildConfig(base(), {}).queue.streamRetentionMs, 3_600_000);
+  t.equal(buildConfig({ ...base(), queue: { retentionMs: 60_000 } }, {}).queue.streamRetentionMs, 60_000);
+  t.equal(buildConfig({ ...base(), queue: { streamRetentionMs: 5000 } }, {}).queue.streamRetentionMs, 5000);
+  t.equal(pathOf({ ...base(), queue: { retentionMs: 60_000, streamRetentionMs: 60_001 } }), 'queue.streamRetentionMs',
+    'a job stream entry may not outlive the job\'s record');
+});
+
 t.test('REDIS_URL fills redis.url when the file has none', async (t) => {
   t.equal(buildConfig(base(), { REDIS_URL: 'redis://10.0.0.1:7000' }).redis.url, 'redis://10.0.0.1:7000');
 });

@@ -66,6 +66,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       earlyReceiptMs: 600_000,
       moPartialMs: 600_000,
       maxScheduleDays: 30,
+      streamRetentionMs: 3_600_000,
     },
     text: { signature: '', optOutLine: '回复TD退订', defaultFrom: '10690000' },
     routing: { countryCode: '86', default: 'cmcc' },

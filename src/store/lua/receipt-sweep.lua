@@ -1,6 +1,7 @@
 -- receipt-sweep: bound the early hash. Receipts held longer than earlyReceiptMs get one last try
 -- (their mapping may have arrived by another path) and are otherwise moved to the orphans stream,
--- never dropped. The orphans stream keeps retentionMs of history (XTRIM MINID) and at most maxLen.
+-- never dropped. The orphans stream is capped here at maxLen; its age is bounded by stream-trim.ts, by
+-- Redis's clock: `now` is the daemon's, which may be shifted (SMPPD_CLOCK_OFFSET_MS) and would trim early.
 -- KEYS: none
 -- A receipt applied on that last try marks its number invalid as receipt.lua would (number hygiene).
 -- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
@@ -39,7 +40,6 @@ for a = 10, 9 + tonumber(ARGV[9]) do
   out[#out + 1] = orphaned
   out[#out + 1] = applied
 end
-redis.call('XTRIM', orphans, 'MINID', '~', tostring(now - retention))
 trim_events()
 out[#out + 1] = finals_reply()
 return out
