@@ -30,7 +30,7 @@ export function statusLabel(status: number): string {
 }
 
 /** A job's final states (README, Events); smppd_jobs_final_total counts each job's one final outcome. */
-export const FINAL_STATES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown'] as const;
+export const FINAL_STATES = ['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'unconfirmed'] as const;
 
 export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD', 'other'] as const;
 /** unmatched: no mapping within queue.earlyReceiptMs; unreadable: marked as a receipt but naming no message or state. */

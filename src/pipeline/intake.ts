@@ -19,7 +19,6 @@ import { INGEST_CALL_JOBS, type QueueStore } from '../store/queue-store.js';
  */
 const OTP_BATCH_DIVISOR = 4;
 
-/** Lets the event loop run what is ready (an OTP's read, claim or answer) between chunks of a bulk batch. */
 /**
  * While the override hash is empty, intake looks again at most this often (one HLEN), not per batch:
  * the first override written applies to jobs read up to this long after it. Once the hash holds any
@@ -27,6 +26,7 @@ const OTP_BATCH_DIVISOR = 4;
  */
 export const OVERRIDE_EMPTY_RECHECK_MS = 1000;
 
+/** Lets the event loop run what is ready (an OTP's read, claim or answer) between chunks of a bulk batch. */
 const yieldToLoop = (): Promise<void> => new Promise((res) => setImmediate(res));
 
 export interface PreparePort {

@@ -78,7 +78,6 @@ export class LeaseKeeper {
    */
   async acquire(): Promise<void> {
     let firstExpiryMs: number | undefined;
-    const giveUpAt = Date.now() + 2 * this.leaseMs + 5000;
     for (;;) {
       const token = randomUUID();
       const res = await this.store.recover(this.daemon, token, 'start', this.token);
@@ -89,7 +88,9 @@ export class LeaseKeeper {
         this.setStatus('waiting');
         this.logger.warn({ daemon: this.daemon, leaseMs: this.leaseMs }, 'the lease of this instanceId is held by another process: '
           + 'waiting for it to lapse (a crashed predecessor) or be renewed (a live daemon with the same instanceId)');
-      } else if (expiryMs > firstExpiryMs + RENEWED_SLACK_MS || Date.now() > giveUpAt) {
+      } else if (expiryMs > firstExpiryMs + RENEWED_SLACK_MS) {
+        // Only a renewal proves a live holder. A lease that is not renewed lapses at its expiry, however
+        // long the predecessor's leaseMs was, so waiting for it always ends.
         throw new SmppdError('INSTANCE_IN_USE', `a live daemon holds the lease of instanceId ${this.daemon} on this Redis (it renewed it `
           + 'while this one waited); give each daemon its own instanceId, or stop the other one first');
       }

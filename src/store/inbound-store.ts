@@ -62,6 +62,7 @@ export class InboundStore {
     const q = this.config().queue;
     const res = (await runScript(this.redis, 'dlr-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs,
       q.receiptTtlDays, limit, ErrorCodes.NO_RECEIPT, ...carriers])) as (string | number)[];
+    takeFinals(res, this.store.onFinals);
     const out: UnconfirmedCount[] = [];
     for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), ended: Number(res[i + 1]), more: Number(res[i + 2]) === 1 });
     return out;

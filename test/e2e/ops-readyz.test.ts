@@ -28,7 +28,7 @@ async function readyz(): Promise<{ status: number; body: { ready: boolean; check
 }
 
 /** Polls /readyz until it answers `status`; returns the last answer. */
-async function until(status: number, timeoutMs = 10_000): Promise<Awaited<ReturnType<typeof readyz>>> {
+async function until(status: number, timeoutMs = 30_000): Promise<Awaited<ReturnType<typeof readyz>>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const r = await readyz();

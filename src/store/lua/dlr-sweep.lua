@@ -9,7 +9,8 @@
 -- KEYS: none
 -- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 limit per carrier,
 --       7 the event's error text, 8.. carrier names
--- Returns: per carrier: carrier, jobs ended, 1 when due entries remain (call again soon) else 0 (flat)
+-- Returns: per carrier: carrier, jobs ended, 1 when due entries remain (call again soon) else 0 (flat),
+--   then the final outcomes it decided (common.lua finals_reply)
 local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
 local limit, why = tonumber(ARGV[6]), ARGV[7]
 local due_day = math.floor(now / 86400000) - ttl_days - 1
@@ -75,4 +76,5 @@ for a = 8, #ARGV do
   out[#out + 1] = more
 end
 trim_events()
+out[#out + 1] = finals_reply()
 return out

@@ -7,7 +7,7 @@ local dead = P .. 'dead'
 local removed = 0
 for a = 2, #ARGV do
   if redis.call('ZREM', dead, ARGV[a]) == 1 then
-    drop_bodies(ARGV[a])
+    drop_dead_bodies(ARGV[a])
     removed = removed + 1
   end
 end

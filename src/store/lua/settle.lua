@@ -180,11 +180,7 @@ end
 if dead_added then
   local over = redis.call('ZCARD', P .. 'dead') - dead_max
   if over > 0 then
-    in_slices(redis.call('ZRANGE', P .. 'dead', 0, over - 1), function(...)
-      local ids = { ... }
-      for k = 1, #ids do ids[k] = k_body(ids[k]) end
-      redis.call('DEL', unpack(ids))
-    end)
+    for _, id in ipairs(redis.call('ZRANGE', P .. 'dead', 0, over - 1)) do drop_dead_bodies(id) end
     redis.call('ZREMRANGEBYRANK', P .. 'dead', 0, over - 1)
   end
 end
