@@ -1,11 +1,16 @@
 /**
- * The in-flight window: sequence number -> pending request, with a response deadline per request.
+ * The in-flight window of a session (any protocol): sequence number -> pending request, with a response deadline per request.
  * Every request on a session has the same timeout, so Map insertion order is deadline order and one
  * timer armed on the oldest entry replaces a setTimeout per request (the hot path sends thousands a
  * second per bind).
  */
-import { MAX_SEQUENCE } from './pdu-header.js';
 import type { RequestOutcome } from './outcome.js';
+
+/**
+ * Sequence numbers run 1..0x7FFFFFFF: SMPP 3.4 §3.2's range. CMPP takes any 32-bit Sequence_Id, and the
+ * same rotation keeps both protocols' numbers clear of 0 and of the sign bit some peers mishandle.
+ */
+export const MAX_SEQUENCE = 0x7fffffff;
 
 export interface WindowEntry {
   seq: number;

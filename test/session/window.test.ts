@@ -1,5 +1,5 @@
 import t from 'tap';
-import { InFlightWindow } from '../../src/smpp/window.js';
+import { InFlightWindow } from '../../src/session/window.js';
 import { MAX_SEQUENCE } from '../../src/smpp/pdu-header.js';
 
 t.test('sequence numbers wrap from 0x7FFFFFFF to 1 and skip ones still outstanding', async (t) => {
