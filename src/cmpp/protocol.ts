@@ -4,7 +4,7 @@
  * pairing = a response's Command_Id is its request's with the response bit, requests the ISMG sends =
  * inbound.ts. Responses carry `message_id` as the canonical decimal Msg_Id and `status` as the Result.
  */
-import type { ProtocolPeer, ProtocolResponse, SessionProtocol, Verdict } from '../session/protocol.js';
+import type { ProtocolPeer, ProtocolResponse, ResultClass, SessionProtocol, Verdict } from '../session/protocol.js';
 import { authenticatorSource, connectTimestamp, ismgAuthenticates } from './auth.js';
 import { decodeCmpp } from './codec.js';
 import { encodeConnect, type CmppConnectResp } from './connect.js';
@@ -13,6 +13,7 @@ import {
   commandName, type CmppVersion,
 } from './constants.js';
 import { serveCmppRequest } from './inbound.js';
+import { classifyCmppResult } from './results.js';
 
 const EMPTY = new Uint8Array(0);
 /** A Msg_Id of eight zero octets: no id at all, so no receipt can ever name the message. */
@@ -113,5 +114,9 @@ export class CmppProtocol implements SessionProtocol {
       return { kind: 'unproven', why: 'CMPP_SUBMIT_RESP with Result 0 and a Msg_Id of zeros' };
     }
     return { kind: 'answer', status: res.status };
+  }
+
+  classify(status: number): ResultClass {
+    return classifyCmppResult(this.o.version, status);
   }
 }

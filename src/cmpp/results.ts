@@ -4,9 +4,8 @@
  * the same answer. Results about the exchange rather than the message, and the "other error" the
  * specifications leave unnamed, are transient: the job is tried again, within its attempts.
  */
+import type { ResultClass } from '../session/protocol.js';
 import { SUBMIT_RESULT, submitResultText, type CmppVersion } from './constants.js';
-
-export type ResultClass = 'ok' | 'throttled' | 'transient' | 'permanent';
 
 const PERMANENT = new Set<number>([
   SUBMIT_RESULT.badStructure,

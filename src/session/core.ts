@@ -15,7 +15,7 @@ import { dial, type DialOptions } from './dial.js';
 import { FrameReader } from './frame-reader.js';
 import { KeepAlive } from './keep-alive.js';
 import { InFlightWindow, type WindowEntry } from './window.js';
-import type { ProtocolPeer, ProtocolResponse, SessionProtocol } from './protocol.js';
+import type { ProtocolPeer, ProtocolResponse, ResultClass, SessionProtocol } from './protocol.js';
 import type { RequestItem, RequestOutcome } from './outcome.js';
 
 /** `binding`: the login exchange (SMPP bind, CMPP_CONNECT); `unbinding`: the logout (unbind, TERMINATE). */
@@ -105,6 +105,11 @@ export class SessionCore extends EventEmitter {
   get windowFree(): number {
     if (this._status !== 'bound' || this.blocked) return 0;
     return Math.max(0, this.opts.windowSize - this.window.size);
+  }
+
+  /** What a response's status means for the job, in this session's protocol. */
+  classify(status: number): ResultClass {
+    return this.protocol.classify(status);
   }
 
   /** Connects and logs in. Rejects with SmppdError (BIND_FAILED, RESPONSE_TIMEOUT, CONNECTION_CLOSED, BAD_PDU). */

@@ -27,6 +27,9 @@ export type Verdict =
   /** Not an answer to this request at all: the peer's state and ours disagree. */
   | { kind: 'mismatch'; why: string };
 
+/** What a response's status means for the job (src/pipeline/outcome-policy.ts): every protocol maps onto these. */
+export type ResultClass = 'ok' | 'throttled' | 'transient' | 'permanent';
+
 /** What a protocol may do to its session while it reads a frame. */
 export interface ProtocolPeer {
   /** Writes a response or session PDU (corked until the turn of the event loop is done). */
@@ -63,4 +66,6 @@ export interface SessionProtocol {
   read(frame: Buffer, peer: ProtocolPeer): ProtocolResponse | null;
   /** What `res` proves about the request of `requestCommandId` sent under the same sequence number. */
   judge(res: ProtocolResponse, requestCommandId: number): Verdict;
+  /** What a response's status (SMPP command_status, CMPP Result) means for the job. */
+  classify(status: number): ResultClass;
 }

@@ -3,7 +3,8 @@
  * logout = unbind, pairing = answer.ts, requests the SMSC sends = inbound.ts. The `smpp` package is used
  * only as a PDU codec.
  */
-import type { ProtocolPeer, ProtocolResponse, SessionProtocol, Verdict } from '../session/protocol.js';
+import type { ProtocolPeer, ProtocolResponse, ResultClass, SessionProtocol, Verdict } from '../session/protocol.js';
+import { classifyStatus } from '../pipeline/outcome-policy.js';
 import { judgeAnswer } from './answer.js';
 import { isDelivery, serveDeliver, serveRequest } from './inbound.js';
 import { allowPduBytes, decodePdu, encodePdu } from './pdu-codec.js';
@@ -71,5 +72,9 @@ export class SmppProtocol implements SessionProtocol {
 
   judge(res: ProtocolResponse, requestCommandId: number): Verdict {
     return judgeAnswer(res.pdu as Parameters<typeof judgeAnswer>[0], requestCommandId);
+  }
+
+  classify(status: number): ResultClass {
+    return classifyStatus(status) as ResultClass;
   }
 }

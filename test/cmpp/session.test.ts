@@ -99,6 +99,8 @@ for (const v of VERSIONS) {
     const o = await submit(session, v);
     t.match(o, { kind: 'response', status: 8, pdu: { result: 8 } });
     t.equal(classifyCmppResult(v, (o as { status: number }).status), 'throttled');
+    t.equal(session.classify(8), 'throttled', 'the session reads its Result the same way');
+    t.equal(session.classify(13), v === '3.0' ? 'permanent' : 'transient');
     t.equal(session.status, 'bound');
   });
 
