@@ -209,3 +209,31 @@ t.test('a command an ISMG never sends closes the session with BAD_PDU', async (t
   ismg.conns[0]!.write(frame);
   t.match(await closed, { code: 'BAD_PDU', reason: /unsupported Command_Id 0x00000099/ });
 });
+
+t.test('the shared secret never appears in the logs, even of a refused login', async (t) => {
+  const lines: string[] = [];
+  const { default: pino } = await import('pino');
+  const logger = pino({ level: 'debug' }, { write: (s: string) => lines.push(s) });
+  const { session } = await bound(t, '3.0', {}, { logger });
+  await submit(session, '3.0');
+  await session.close();
+  const refusing = await FakeIsmg.start({ version: '3.0', secret: SECRET, wrongAuthenticator: true });
+  t.teardown(() => refusing.close());
+  await new CmppSession(options('3.0', refusing.port, { logger })).open().catch(() => {});
+  t.ok(lines.some((l) => l.includes('AuthenticatorISMG')), 'the refusal was logged');
+  t.notOk(lines.some((l) => l.includes(SECRET)));
+});
+
+t.test('a burst of submits leaves the socket in one write, and their answers pair by sequence number', async (t) => {
+  const { ismg, session } = await bound(t, '2.0', { onSubmit: (pdu) => ({ result: pdu.seq % 2 === 0 ? 0 : 1 }) }, { windowSize: 8 });
+  const sock = (session as unknown as { socket: any }).socket;
+  const writes = { writev: [] as number[], write: 0 };
+  const writev = sock._writev.bind(sock);
+  const write = sock._write.bind(sock);
+  sock._writev = (chunks: unknown[], cb: () => void) => { writes.writev.push(chunks.length); return writev(chunks, cb); };
+  sock._write = (chunk: unknown, enc: string, cb: () => void) => { writes.write++; return write(chunk, enc, cb); };
+  const outs = await Promise.all(session.requestMany(Array.from({ length: 6 }, () => ({ commandId: CmppCommand.submit, body: submitBody('2.0', SUBMIT) }))));
+  t.same(writes, { writev: [6], write: 0 }, 'one writev of six frames');
+  const seqs = ismg.commands('submit').map((r) => r.pdu.seq);
+  t.same(outs.map((o) => (o as { status: number }).status), seqs.map((s) => (s % 2 === 0 ? 0 : 1)), 'each answer reached its own request');
+});
