@@ -44,7 +44,6 @@ export interface SessionCloseInfo {
 }
 
 const DEFAULT_WRITE_HIGH_WATER_BYTES = 256 * 1024;
-const LATE_SEQS_KEPT = 4096;
 
 const notWritten = (code: ErrorCode): Promise<RequestOutcome> => Promise.resolve({ kind: 'not-written', code });
 
@@ -70,7 +69,6 @@ export class SessionCore extends EventEmitter {
   private openSettle: { resolve(): void; reject(err: Error): void } | null = null;
   private closeInfo: SessionCloseInfo | null = null;
   private socketError: Error | null = null;
-  private readonly lateSeqs = new Set<number>(); // timed out: a late answer is not a protocol error
   private readonly closed: Promise<void>;
   private resolveClosed!: () => void;
   private readonly peer: ProtocolPeer = {
@@ -247,7 +245,7 @@ export class SessionCore extends EventEmitter {
     }
     const entry = this.window.take(seq);
     if (entry === undefined) {
-      if (this.lateSeqs.delete(seq)) {
+      if (this.window.takeLate(seq)) {
         this.log.warn({ seq, status: res.status }, 'response after its timeout');
         this.safeEmit('late-response', { seq, status: res.status, pdu: res.pdu });
         return;
@@ -289,8 +287,6 @@ export class SessionCore extends EventEmitter {
   }
 
   private onTimeout(entry: WindowEntry): void {
-    this.lateSeqs.add(entry.seq);
-    if (this.lateSeqs.size > LATE_SEQS_KEPT) this.lateSeqs.delete(this.lateSeqs.values().next().value!);
     entry.resolve({ kind: 'no-answer', code: 'RESPONSE_TIMEOUT' });
     if (entry.commandId === this.protocol.keepAlive.commandId) {
       this.terminate(`dead link: no answer to ${this.protocol.words.keepAlive}`, 'RESPONSE_TIMEOUT');

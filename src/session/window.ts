@@ -20,8 +20,12 @@ export interface WindowEntry {
   resolve(outcome: RequestOutcome): void;
 }
 
+/** Timed-out sequence numbers remembered, so a late answer to one is told from an unknown one. */
+const LATE_SEQS_KEPT = 4096;
+
 export class InFlightWindow {
   private readonly entries = new Map<number, WindowEntry>();
+  private readonly late = new Set<number>();
   private lastSeq = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Infinity;
@@ -61,6 +65,11 @@ export class InFlightWindow {
     return entry;
   }
 
+  /** True, once, when `seq` timed out here: an answer to it is late, not a protocol error. */
+  takeLate(seq: number): boolean {
+    return this.late.delete(seq);
+  }
+
   /** Removes every entry (session closing) and hands them back. */
   drain(): WindowEntry[] {
     this.disarm();
@@ -92,6 +101,8 @@ export class InFlightWindow {
         return;
       }
       this.entries.delete(entry.seq);
+      this.late.add(entry.seq);
+      if (this.late.size > LATE_SEQS_KEPT) this.late.delete(this.late.values().next().value!);
       this.onTimeout(entry);
     }
   }
