@@ -50,7 +50,7 @@ const notWritten = (code: ErrorCode): Promise<RequestOutcome> => Promise.resolve
 /** Events: 'status' (from, to), 'free', 'deliver' (InboundRequest), 'late-response', 'bad-pdu', 'close' (SessionCloseInfo). */
 export class SessionCore extends EventEmitter {
   readonly name: string;
-  protected readonly log: Logger;
+  private readonly log: Logger;
   private readonly opts: CoreOptions;
   private readonly protocol: SessionProtocol;
   private readonly reader: FrameReader;
