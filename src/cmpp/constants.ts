@@ -110,3 +110,9 @@ export function submitResultText(version: CmppVersion, result: number): string {
 
 /** Stat of a status report that means the handset received the message. */
 export const STAT_DELIVERED = 'DELIVRD';
+
+/**
+ * CMPP_DELIVER_RESP Result smppd sends: 0 once the report or MO is stored; 8 (flow control) when it
+ * cannot be stored now, so the ISMG delivers it again later.
+ */
+export const DELIVER_RESULT = { ok: 0, flowControl: 8 } as const;

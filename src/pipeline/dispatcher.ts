@@ -5,7 +5,7 @@
  * settled by a batcher of their own, so an OTP's `submitted` does not wait behind a bulk settle batch.
  */
 import type { Logger } from 'pino';
-import type { RequestOutcome } from '../smpp/outcome.js';
+import type { RequestOutcome } from '../session/outcome.js';
 import type { Claimed, QueueStore, SettleRecord } from '../store/queue-store.js';
 import { statusLabel, type Metrics } from '../obs/metrics.js';
 import type { LeaseKeeper } from './lease-keeper.js';

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { CarrierConfig } from '../config/types.js';
 import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
-import type { InboundRequest } from '../smpp/outcome.js';
+import type { InboundRequest } from '../session/outcome.js';
 import { receiptFromFields } from '../smpp/receipt.js';
 import { moFromFields, readSm, smText, TruncatedSmError, type SmFields } from '../smpp/mo.js';
 import { normaliseNumber } from '../route/normalise.js';

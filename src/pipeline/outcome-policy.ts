@@ -3,7 +3,7 @@
  * SMSC error class"). Throttling never counts as an attempt; a part that was written but never answered
  * makes the outcome unknown; a part never written is safe to send again.
  */
-import type { RequestOutcome } from '../smpp/outcome.js';
+import type { RequestOutcome } from '../session/outcome.js';
 import type { SettleRecord } from '../store/queue-store.js';
 import type { ClaimedJob } from '../store/settle-event.js';
 import type { SubmitResult } from '../obs/metrics.js';

@@ -3,14 +3,7 @@
  * nothing"). Pure: the session acts on the verdict.
  */
 import { CommandId, RESPONSE_BIT, Status, hex32 } from './pdu-header.js';
-
-export type Verdict =
-  /** An answer: the status the outcome policy reads (a refusal, or acceptance with its message_id). */
-  | { kind: 'answer'; status: number }
-  /** "Accepted" without the message_id receipts name: the SMSC may be delivering it; not proof. */
-  | { kind: 'unproven'; why: string }
-  /** Not an answer to this request at all: the SMSC's state and ours disagree. */
-  | { kind: 'mismatch'; why: string };
+import type { Verdict } from '../session/protocol.js';
 
 interface Response { command: string; command_id: number; command_status: number; message_id?: unknown }
 

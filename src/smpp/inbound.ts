@@ -2,28 +2,18 @@
  * What a session does with a request the SMSC sends: answer keep-alives and unbind, hand
  * deliver_sm / data_sm to the application (serveDeliver: answered later, once persisted), refuse the rest.
  */
-import type { InboundRequest } from './outcome.js';
+import type { InboundRequest } from '../session/outcome.js';
+import type { ProtocolPeer } from '../session/protocol.js';
 import { decodePdu, encodePdu, encodeResponseFor, type DecodedPdu } from './pdu-codec.js';
 import { CommandId, Status, hex32 } from './pdu-header.js';
 
-export interface InboundPeer {
-  write(buf: Buffer): void;
-  /** The SMSC unbound (already answered): close after flushing. */
-  unbound(): void;
-  /** False when nobody listens for deliveries. May throw (a listener's bug). */
-  deliver(req: InboundRequest): boolean;
-  /** A listener threw: the session cannot trust its state any more. */
-  fail(reason: string): void;
-  warn(fields: Record<string, unknown>, msg: string): void;
-}
-
-export function serveRequest(pdu: DecodedPdu, peer: InboundPeer): void {
+export function serveRequest(pdu: DecodedPdu, peer: ProtocolPeer): void {
   const { command, sequence_number: seq } = pdu;
   if (command === 'enquire_link') {
     peer.write(encodeResponseFor(command, seq, Status.ESME_ROK));
   } else if (command === 'unbind') {
     peer.write(encodeResponseFor(command, seq, Status.ESME_ROK));
-    peer.unbound();
+    peer.loggedOut('unbind by SMSC');
   } else if (command !== 'alert_notification') {
     // alert_notification has no response (SMPP 3.4 §4.12.1); anything else we do not serve is refused.
     peer.warn({ command, commandId: hex32(pdu.command_id) }, 'unsupported request, generic_nack');
@@ -41,7 +31,7 @@ export function isDelivery(commandId: number): boolean {
  * (src/smpp/mo.ts readSm), so the package's decode, about 5 µs of the I/O thread per receipt with its
  * guess at the text's coding (a V8 profile of a 50,000-job run with receipts), is skipped.
  */
-export function serveDeliver(frame: Buffer, peer: InboundPeer): void {
+export function serveDeliver(frame: Buffer, peer: ProtocolPeer): void {
   const command = frame.readUInt32BE(4) === CommandId.data_sm ? 'data_sm' : 'deliver_sm';
   const seq = frame.readUInt32BE(12);
   let answered = false;

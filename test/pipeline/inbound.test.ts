@@ -6,7 +6,7 @@ import { Batcher } from '../../src/pipeline/batcher.js';
 import { Inbound } from '../../src/pipeline/inbound.js';
 import { Metrics } from '../../src/obs/metrics.js';
 import { silentLogger } from '../../src/obs/logger.js';
-import type { InboundRequest } from '../../src/smpp/outcome.js';
+import type { InboundRequest } from '../../src/session/outcome.js';
 import { encodePdu } from '../../src/smpp/pdu-codec.js';
 import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';

@@ -94,6 +94,8 @@ t.test('a response carries status, decoded fields and latency', async (t) => {
   t.equal(o.status, 0x58);
   t.equal(o.pdu.command, 'submit_sm_resp');
   t.ok(o.latencyMs >= 0 && o.latencyMs < 1000);
+  t.equal(session.classify(o.status), 'throttled', 'ESME_RTHROTTLED reads as throttled');
+  t.equal(session.classify(0x08), 'transient', 'ESME_RSYSERR: tried again');
 });
 
 t.test('no response within responseTimeoutMs gives no-answer RESPONSE_TIMEOUT and frees the slot', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { InFlightWindow } from '../../src/smpp/window.js';
-import { MAX_SEQUENCE } from '../../src/smpp/pdu-header.js';
+import { InFlightWindow, MAX_SEQUENCE } from '../../src/session/window.js';
+import { until } from '../helpers/until.js';
 
 t.test('sequence numbers wrap from 0x7FFFFFFF to 1 and skip ones still outstanding', async (t) => {
   const w = new InFlightWindow(1000, () => {});
@@ -25,4 +25,15 @@ t.test('entries time out oldest first with one timer, and a taken entry never ti
   t.equal(w.nextDeadlineMs, Infinity, 'timer disarmed when empty');
   void a;
   void c;
+});
+
+t.test('a sequence number that timed out is known as late once; one never sent is not', async (t) => {
+  const timedOut: number[] = [];
+  const w = new InFlightWindow(20, (e) => timedOut.push(e.seq));
+  const seq = w.nextSeq();
+  void w.add(seq, 4);
+  await until('the timeout', () => timedOut.length === 1);
+  t.equal(w.takeLate(seq + 1), false, 'never sent: unknown');
+  t.equal(w.takeLate(seq), true, 'timed out: a late answer');
+  t.equal(w.takeLate(seq), false, 'a second answer to it is unknown');
 });

@@ -1,11 +1,16 @@
 /**
- * The in-flight window: sequence number -> pending request, with a response deadline per request.
+ * The in-flight window of a session (any protocol): sequence number -> pending request, with a response deadline per request.
  * Every request on a session has the same timeout, so Map insertion order is deadline order and one
  * timer armed on the oldest entry replaces a setTimeout per request (the hot path sends thousands a
  * second per bind).
  */
-import { MAX_SEQUENCE } from './pdu-header.js';
 import type { RequestOutcome } from './outcome.js';
+
+/**
+ * Sequence numbers run 1..0x7FFFFFFF: SMPP 3.4 §3.2's range. CMPP takes any 32-bit Sequence_Id, and the
+ * same rotation keeps both protocols' numbers clear of 0 and of the sign bit some peers mishandle.
+ */
+export const MAX_SEQUENCE = 0x7fffffff;
 
 export interface WindowEntry {
   seq: number;
@@ -15,8 +20,12 @@ export interface WindowEntry {
   resolve(outcome: RequestOutcome): void;
 }
 
+/** Timed-out sequence numbers remembered, so a late answer to one is told from an unknown one. */
+const LATE_SEQS_KEPT = 4096;
+
 export class InFlightWindow {
   private readonly entries = new Map<number, WindowEntry>();
+  private readonly late = new Set<number>();
   private lastSeq = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Infinity;
@@ -56,6 +65,11 @@ export class InFlightWindow {
     return entry;
   }
 
+  /** True, once, when `seq` timed out here: an answer to it is late, not a protocol error. */
+  takeLate(seq: number): boolean {
+    return this.late.delete(seq);
+  }
+
   /** Removes every entry (session closing) and hands them back. */
   drain(): WindowEntry[] {
     this.disarm();
@@ -87,6 +101,8 @@ export class InFlightWindow {
         return;
       }
       this.entries.delete(entry.seq);
+      this.late.add(entry.seq);
+      if (this.late.size > LATE_SEQS_KEPT) this.late.delete(this.late.values().next().value!);
       this.onTimeout(entry);
     }
   }

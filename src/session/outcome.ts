@@ -1,8 +1,11 @@
-/** What a request sent on a session comes to. Pure types. */
+/** What a request sent on a session comes to, and what the peer sends us, for every protocol. Pure types. */
 import type { ErrorCode } from '../errors.js';
 
 export type RequestOutcome =
-  /** The SMSC answered (any command_status, including errors and throttling). */
+  /**
+   * The peer answered (any status, including errors and throttling): SMPP's command_status, CMPP's Result.
+   * `pdu` holds the answer's fields; `message_id` is the id receipts will name (CMPP: the canonical decimal).
+   */
   | { kind: 'response'; status: number; pdu: Record<string, any>; latencyMs: number }
   /** The bytes never reached the socket: safe to send again. */
   | { kind: 'not-written'; code: ErrorCode }
@@ -14,11 +17,14 @@ export interface RequestItem {
   body: Uint8Array;
 }
 
-/** A deliver_sm / data_sm from the SMSC. The listener calls respond() once it has persisted it. */
+/**
+ * A delivery from the peer (SMPP deliver_sm / data_sm, CMPP_DELIVER). The listener calls respond() once it
+ * has persisted it: the peer resends what is not answered, so nothing is lost before Redis has it.
+ */
 export interface InboundRequest {
   /** The whole PDU, header included, as it came off the wire: what receipts and MOs are read from. */
   frame: Buffer;
-  /** The same PDU decoded by the `smpp` package, on first use only (logs, diagnostics, tests). */
+  /** The same PDU decoded by the protocol's codec (SMPP: the `smpp` package, on first use only). */
   readonly pdu: Record<string, any>;
   command: string;
   respond(status: number, fields?: Record<string, any>): void;

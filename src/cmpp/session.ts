@@ -1,0 +1,57 @@
+/**
+ * One CMPP 2.0 / 3.0 connection lifetime: the session core (src/session/core.ts) speaking CMPP
+ * (src/cmpp/protocol.ts). A reconnect is a new CmppSession. Requests are CMPP_SUBMIT bodies
+ * (`submitBody`); their outcomes carry the Result as `status` and the Msg_Id as `pdu.message_id`.
+ */
+import pino, { type Logger } from 'pino';
+import { SessionCore } from '../session/core.js';
+import type { DialOptions } from '../session/dial.js';
+import { CMPP_HEADER_BYTES, type CmppVersion } from './constants.js';
+import { CmppProtocol } from './protocol.js';
+import { encodeSubmit, type CmppSubmit } from './submit.js';
+
+export interface CmppSessionOptions extends DialOptions {
+  version: CmppVersion;
+  /** Source_Addr of the CONNECT: the SP's enterprise code. */
+  spId: string;
+  sharedSecret: string;
+  windowSize: number;
+  responseTimeoutMs: number;
+  /** CMPP_ACTIVE_TEST after this much idle time; unanswered within responseTimeoutMs = dead link. */
+  activeTestMs: number;
+  /** One bound for connect + CMPP_CONNECT together. */
+  connectTimeoutMs: number;
+  maxPduBytes?: number;
+  /** Once a frame has begun, the rest must arrive within this; default responseTimeoutMs. */
+  frameTimeoutMs?: number;
+  /** This many requests in a row unanswered (timed out, or accepted with a Msg_Id of zeros) close the session; 0: never. */
+  dropAfterTimeouts?: number;
+  writeHighWaterBytes?: number;
+  name?: string;
+  logger?: Logger;
+  /** The clock of the CONNECT Timestamp; default Date.now. */
+  now?: () => number;
+}
+
+/** A CMPP_SUBMIT without its header, ready for request(CmppCommand.submit, body). */
+export function submitBody(version: CmppVersion, s: CmppSubmit): Buffer {
+  return encodeSubmit(version, 0, s).subarray(CMPP_HEADER_BYTES);
+}
+
+export class CmppSession extends SessionCore {
+  readonly version: CmppVersion;
+
+  constructor(opts: CmppSessionOptions) {
+    const name = opts.name ?? `${opts.spId}@${opts.host}:${opts.port}`;
+    const logger = (opts.logger ?? pino({ level: 'silent' })).child({ session: name, protocol: `CMPP ${opts.version}` });
+    const { host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes } = opts;
+    super(
+      {
+        host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes,
+        keepAliveMs: opts.activeTestMs, loginTimeoutMs: opts.connectTimeoutMs, name, logger,
+      },
+      new CmppProtocol(opts),
+    );
+    this.version = opts.version;
+  }
+}
