@@ -32,7 +32,7 @@ export const ErrorCodes = {
   REDIS_UNAVAILABLE: 'Redis cannot be reached',
   OLDER_DAEMON: 'a daemon of an older smppd version holds a live lease on the same Redis',
   INSTANCE_IN_USE: 'a live daemon with the same instanceId holds its lease on the same Redis',
-  BIND_FAILED: 'the SMSC refused the bind',
+  BIND_FAILED: 'the SMSC refused the bind (or a CMPP ISMG the CONNECT)',
   BAD_PDU: 'the SMSC sent a malformed PDU',
   RESPONSE_TIMEOUT: 'the SMSC did not answer within responseTimeoutMs',
   CONNECTION_CLOSED: 'the connection closed while the request was outstanding',
