@@ -19,7 +19,7 @@ export interface OtpResult {
   aofRewrites: number;
   /** The last fork's pause of Redis's main thread, and the longest any command took in Redis while the OTPs
    *  ran (wall time, its latency monitor). With rewrites on a 2-core host the second was 3-4x the first: the
-   *  fork is a small part of what an OTP waits for at a rewrite (docs/BENCHMARKS.md, tenth round). */
+   *  fork is a small part of what an OTP waits for at a rewrite (docs/BENCHMARKS-HISTORY.md, "Tenth round"). */
   forkMs: number; slowestCommandMs: number;
 }
 
@@ -71,7 +71,7 @@ export async function runOtpLatency(o: { background: number; everyMs?: number; m
     await otpClient.ping();
     // The marketing flood is written as pre-encoded XADDs (lib/xadd-feeder.ts): through an ioredis
     // pipeline it took the bench's thread, which also sends the OTPs and stamps their start, for about
-    // a second of CPU per 50,000 (docs/BENCHMARKS.md, sixth round).
+    // a second of CPU per 50,000 (docs/BENCHMARKS-HISTORY.md, "Sixth round", change 23).
     const flood = encodeXadds('smppd:jobs', jobPayloads(o.background, `${tag}-mkt`, 'marketing'), 1000);
     const flooder = await openFeeder(srv.url);
     const t0 = Date.now();

@@ -112,7 +112,8 @@ export class App {
     // XREADGROUP BLOCK holds a connection: one per job stream (priority, main).
     this.readers = INTAKE_NAMES.map((s) => createRedis(cfg.redis, `smppd:${cfg.instanceId}:intake:${s}`, { maxRetriesPerRequest: null }));
     // Bulk ingest scripts (hundreds of jobs each) get a connection of their own: on the shared one, an OTP's
-    // ingest, claim and settle queued behind every bulk batch already sent (docs/BENCHMARKS.md, OTP latency).
+    // ingest, claim and settle queued behind every bulk batch already sent
+    // (docs/BENCHMARKS-HISTORY.md, "Second round", change 8).
     this.bulkRedis = createRedis(cfg.redis, `smppd:${cfg.instanceId}:ingest`);
     for (const r of [this.redis, ...this.sideConnections().map(([, c]) => c)]) r.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     try {
@@ -147,15 +148,17 @@ export class App {
     await this.lease.acquire();
     this.lease.start();
 
-    // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
+    // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines;
+    // docs/BENCHMARKS-HISTORY.md, "First round", change 1).
     this.pool = await openPreparer(cfg, { logger: log, now: this.now });
     this.settle = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle' });
     // OTP answers have a settle write of their own: behind a 200-record bulk one, an OTP's `submitted` waited
-    // for that whole write first (docs/BENCHMARKS.md, OTP latency).
+    // for that whole write first (docs/BENCHMARKS-HISTORY.md, "Fourth round", change 14).
     this.settleOtp = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle-otp' });
     // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
     // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
-    // settle): with receipts, that path was most of Redis's work per message (docs/BENCHMARKS.md). Bounded:
+    // settle): with receipts, that path was most of Redis's work per message
+    // (docs/BENCHMARKS-HISTORY.md, "Second round", change 6). Bounded:
     // the early path stays correct when a settle is slow.
     const settles = [this.settle, this.settleOtp];
     this.receiptBatcher = new Batcher(async (recs) => {
@@ -172,7 +175,7 @@ export class App {
     for (const cc of cfg.carriers) this.addCarrier(cc, inbound);
 
     // One intake per job stream, so an OTP in the priority stream is stored while a bulk batch from the
-    // main stream is still being prepared (measured: docs/BENCHMARKS.md, OTP latency).
+    // main stream is still being prepared (measured: docs/BENCHMARKS-HISTORY.md, "First round").
     this.intakes = INTAKE_NAMES.map((name, i) => new Intake({
       // Through this.pool at each call: a reload may swap the preparer (pool.threads to or from 0).
       store: name === 'priority' ? store : bulkStore, reader: this.readers[i]!, pool: { prepare: (raws, over) => this.pool!.prepare(raws, over) },

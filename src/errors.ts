@@ -1,6 +1,6 @@
 /**
  * One table of stable error codes. Every `rejected`/`failed` event, every refused config and every
- * closed session carries one of these codes; docs/ERRORS.md is kept in step by test/errors.test.ts.
+ * closed session carries one of these codes; docs/ERRORS.md is kept in step by test/docs/errors-doc.test.ts.
  */
 export const ErrorCodes = {
   // Job rejected at intake (the job never reaches a lane).

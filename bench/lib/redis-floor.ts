@@ -4,7 +4,7 @@
  * two events), pipelined per batch of 100, with no Lua and none of the scripts' checks (lease, care
  * rules, replays, early receipts, multi-part jobs). Set beside the scripts' own figures in the hot-path
  * section, it shows how much of Redis's time per job is the data the contract keeps and how much is
- * the scripts around it (docs/BENCHMARKS.md, ninth round).
+ * the scripts around it (docs/BENCHMARKS-HISTORY.md, "Ninth round", change 41).
  */
 import type { Redis } from 'ioredis';
 

@@ -2,7 +2,8 @@
  * What the client pays to read replies: this process's CPU per stream entry while ioredis reads a
  * 100-entry XRANGE reply of job payloads, over and over. The daemon reads its jobs the same way
  * (XREADGROUP), so the figure follows the version of ioredis installed: 6.0's decoder took about 4× the
- * time of 5.11's parser on such replies (docs/BENCHMARKS.md, ninth round; docs/ARCHITECTURE.md).
+ * time of 5.11's parser on such replies
+ * (docs/BENCHMARKS-HISTORY.md, "Ninth round", change 40; docs/ARCHITECTURE.md).
  */
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';

@@ -2,7 +2,8 @@
  * The rate section's clock on the wire: tshark captures the submit_sm stream to the sink on the
  * loopback, and the kernel's capture timestamps time each one. On a loaded 2-core machine the sink's
  * own stamps (a worker thread's Date.now() when it reads) counted 510–551 in one second in 4 of 5
- * runs in which the capture, taken in the same runs, never saw more than 500 (docs/BENCHMARKS.md):
+ * runs in which the capture, taken in the same runs, never saw more than 500
+ * (docs/BENCHMARKS-HISTORY.md, "Sixth round", change 25):
  * a read that comes late stamps a slice late and squeezes it against the next second. Without tshark
  * the sink's stamps are used, and the output says so.
  */

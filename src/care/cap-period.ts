@@ -1,5 +1,5 @@
 /**
- * Calendar periods for frequency caps (ARCHITECTURE §6): day, ISO week (Monday first) or month of
+ * Calendar periods for frequency caps (docs/CARE.md, "Frequency caps"): day, ISO week (Monday first) or month of
  * the recipient's local calendar. The id names the Redis counter; the end bounds its lifetime.
  */
 import { wallTime, wallToUtc } from './zone-time.js';

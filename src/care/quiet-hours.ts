@@ -1,5 +1,5 @@
 /**
- * Quiet hours (ARCHITECTURE §6): a daily window of the recipient's local time in which marketing is
+ * Quiet hours (docs/CARE.md, "Quiet hours"): a daily window of the recipient's local time in which marketing is
  * not sent but deferred to the first minute after it. The window may wrap midnight (21:00-08:00).
  */
 import { utcOffsetMin, wallTime, wallToUtc } from './zone-time.js';

@@ -41,7 +41,7 @@ export class PacedLimiter {
 /**
  * A quarter more than an even share: a slice that started late (timer, claim round trip) can catch up
  * in the next ones, while the whole-window limit still caps every second. With exactly limit/10 the
- * long-run rate measured 480–485 of 500/s; with the headroom see docs/BENCHMARKS.md.
+ * long-run rate measured 480–485 of 500/s; with the headroom see docs/BENCHMARKS-HISTORY.md, "First round".
  */
 const SLICE_HEADROOM = 1.25;
 

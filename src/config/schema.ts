@@ -152,7 +152,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   const carriers = raw.carriers.map((v, i) => carrier(v, join('carriers', i), env));
   const names = new Set<string>();
   carriers.forEach((cc, i) => {
-    // All parts of one message go over one bind at once (ARCHITECTURE §4), so they must fit its window.
+    // All parts of one message go over one bind at once (docs/ARCHITECTURE.md, "The path of a job"), so they must fit its window.
     if (cc.maxParts > cc.windowSize) fail(join(join('carriers', i), 'maxParts'), `must not exceed windowSize (${cc.windowSize})`);
     if (names.has(cc.name)) fail(join(join('carriers', i), 'name'), `duplicate carrier name ${cc.name}`);
     names.add(cc.name);
@@ -202,7 +202,8 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
     log: { level: oneOf(lg, 'level', 'log', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) },
     pool: { threads: int(p, 'threads', 'pool', 0, 0, 64), batchSize: int(p, 'batchSize', 'pool', 100, 1, 10_000) },
     // intake.batchSize 100 (was 500): an OTP XADDed while marketing streams in waits behind at most one
-    // such read; OTP p99 68-75 -> 35-40 ms, bulk throughput unchanged (docs/BENCHMARKS.md, fifth round, 22).
+    // such read; OTP p99 68-75 -> 35-40 ms, bulk throughput unchanged
+    // (docs/BENCHMARKS-HISTORY.md, "Fifth round", change 22).
     // While OTPs come, the main stream's intake reads a quarter of it (pipeline/intake.ts OTP_BATCH_DIVISOR).
     intake: { batchSize: int(it, 'batchSize', 'intake', 100, 1, 10_000), blockMs: int(it, 'blockMs', 'intake', 1000, 10, 60_000) },
     queue: {

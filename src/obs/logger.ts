@@ -1,6 +1,6 @@
 /**
  * pino JSON to stdout. Phone numbers are masked wherever they appear in a log line's fields or
- * message (ARCHITECTURE §7); password and TLS key fields are censored by path.
+ * message (docs/OPERATIONS.md, "Logs"); password and TLS key fields are censored by path.
  */
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';

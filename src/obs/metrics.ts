@@ -1,5 +1,5 @@
 /**
- * Every metric smppd exports (ARCHITECTURE §7): `smppd_` prefix, base units, `_total` counters,
+ * Every metric smppd exports (docs/OPERATIONS.md, "Metrics"): `smppd_` prefix, base units, `_total` counters,
  * never a phone number or a message id as a label. Known label sets are touched at start so a
  * counter shows 0 rather than nothing. docs/OPERATIONS.md lists them; test/obs/metrics.test.ts checks.
  */

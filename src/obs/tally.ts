@@ -2,7 +2,7 @@
  * Counts for a two-label counter bumped once per message (submits, responses, receipts), kept as plain
  * numbers and added to the prom-client counter when it is collected: each scrape, and each get().
  * prom-client builds a label key string and two objects on every inc(), 0.14–0.15 µs per call
- * (docs/BENCHMARKS.md, eighth round).
+ * (docs/BENCHMARKS-HISTORY.md, "Eighth round", change 38).
  */
 import type client from 'prom-client';
 

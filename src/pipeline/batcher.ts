@@ -1,8 +1,8 @@
 /**
  * Gathers items that arrive in one burst (the responses or receipts of one socket read) and writes
- * them with one call: one Redis round trip per batch, never per message (ARCHITECTURE §9). One write
- * in flight at a time; items arriving meanwhile go in the next. A failed write is retried with backoff
- * when `retry` is set (the scripts are idempotent), otherwise its items' promises reject.
+ * them with one call: one Redis round trip per batch, never per message (docs/ARCHITECTURE.md, "The
+ * path of a job"). One write in flight at a time; items arriving meanwhile go in the next. A failed
+ * write is retried with backoff when `retry` is set (the scripts are idempotent), otherwise its items' promises reject.
  */
 import type { Logger } from 'pino';
 

@@ -1,6 +1,7 @@
 /**
  * The send loop of one carrier: claim a batch, which marks it submitting (S) in Redis, THEN write the
- * PDUs, and settle every answer in batches (ARCHITECTURE §1, §2). It claims no more parts than the
+ * PDUs, and settle every answer in batches (docs/ARCHITECTURE.md,
+ * "The path of a job" and "State of a job (Redis is the truth)"). It claims no more parts than the
  * carrier can put on the wire now (free window slots bounded by the rate budget). OTP answers are
  * settled by a batcher of their own, so an OTP's `submitted` does not wait behind a bulk settle batch.
  */

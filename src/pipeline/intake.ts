@@ -14,8 +14,8 @@ import { INGEST_CALL_JOBS, type QueueStore } from '../store/queue-store.js';
  * While OTPs come, bulk batches are this much smaller, so an OTP's read, store, claim and settle wait behind
  * shorter script calls and event-loop turns. 100,000 marketing jobs XADDed beside an OTP every 10 ms: OTP
  * p99 58–59 ms with whole batches of 100, 37–51 with halves, 26–28 with quarters; the marketing took 7.0–7.1 s
- * instead of 6.2 (docs/BENCHMARKS.md, eighth round). Without OTPs, batches stay whole: a fixed 50 cost
- * 3–6 % of throughput.
+ * instead of 6.2 (docs/BENCHMARKS-HISTORY.md, "Eighth round", change 39).
+ * Without OTPs, batches stay whole: a fixed 50 cost 3–6 % of throughput.
  */
 const OTP_BATCH_DIVISOR = 4;
 
@@ -82,7 +82,8 @@ export class Intake {
     while (this.status === 'running') {
       const cfg = this.d.config();
       // Two batches in hand at least: the next is read and prepared while Redis runs the last one's ingest
-      // (with one, the I/O thread sat idle through every ingest: docs/BENCHMARKS.md).
+      // (with one, the I/O thread sat idle through every ingest:
+      // docs/BENCHMARKS-HISTORY.md, "Second round", change 8).
       const limit = Math.max(2, cfg.pool.threads);
       while (this.inHand.size >= limit) await Promise.race(this.inHand);
       let raws: RawJob[];
@@ -146,8 +147,8 @@ export class Intake {
    * Prepares and ingests a batch in chunks of INGEST_CALL_JOBS, each chunk's script call sent as soon as it
    * is prepared, with a turn of the event loop between chunks. In one piece, while marketing streamed
    * in, a V8 profile showed the thread busy without a break for 45–95 ms at a time, mostly on 500-job
-   * batches, and every OTP step queued behind them (docs/BENCHMARKS.md, OTP latency). The calls are
-   * independent: each XACKs its own entries.
+   * batches, and every OTP step queued behind them (docs/BENCHMARKS-HISTORY.md, "Fourth round", change 15).
+   * The calls are independent: each XACKs its own entries.
    */
   private async processStream(raws: RawJob[], stream: string | undefined): Promise<void> {
     const calls: Promise<string[]>[] = [];

@@ -1,8 +1,8 @@
 /**
  * This daemon's lease in Redis (token + expiry, renewed by heartbeat). A daemon that lost its lease
- * writes no PDU: a peer may already have taken its jobs (ARCHITECTURE §2). It takes the lease again
- * (recovering what it left behind) once its own in-flight work has come back, and only when no other
- * process holds it: two daemons with one instanceId never take the lease from each other.
+ * writes no PDU: a peer may already have taken its jobs (docs/ARCHITECTURE.md, "State of a job (Redis
+ * is the truth)"). It takes the lease again (recovering what it left behind) once its own in-flight work
+ * has come back, and only when no other process holds it: two daemons with one instanceId never take the lease from each other.
  * A daemon that joins sends nothing until its peers have lowered their share of the carriers' TPS.
  */
 import { randomUUID } from 'node:crypto';

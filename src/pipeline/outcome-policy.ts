@@ -1,7 +1,8 @@
 /**
- * What the answer to each part of a message means for the job (ARCHITECTURE §2, issue "retries by
- * SMSC error class"). Throttling never counts as an attempt; a part that was written but never answered
- * makes the outcome unknown; a part never written is safe to send again.
+ * What the answer to each part of a message means for the job (docs/ARCHITECTURE.md, "State of a job
+ * (Redis is the truth)"; docs/RELIABILITY.md, "Throttling: no retry storm"). Throttling never counts as
+ * an attempt; a part that was written but never answered makes the outcome unknown; a part never
+ * written is safe to send again.
  */
 import type { RequestOutcome } from '../session/outcome.js';
 import type { SettleRecord } from '../store/queue-store.js';

@@ -204,7 +204,8 @@ export class SessionCore extends EventEmitter {
   /**
    * Responses and session PDUs. Corked until this turn of the event loop is done: the answers to a burst of
    * receipts are resolved together (one Redis write per batch) and leave in one writev instead of one
-   * write each, which was 8 % of the daemon's CPU with receipts (a V8 profile, docs/BENCHMARKS.md).
+   * write each, which was 8 % of the daemon's CPU with receipts (a V8 profile,
+   * docs/BENCHMARKS-HISTORY.md, "Fourth round", change 17).
    */
   private writeRaw(buf: Buffer): void {
     const sock = this.socket;

@@ -50,8 +50,8 @@ type FieldName = keyof TextFields;
 
 // The keys of a receipt text, as /(?<![A-Za-z0-9_])(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text)\s*:\s*/gi
 // would find them, scanned by hand: matchAll, its match arrays and split() made about 5.7 KB of garbage
-// per receipt, a quarter of the daemon's allocations in a run with receipts (docs/BENCHMARKS.md, eighth
-// round). test/smpp/receipt.test.ts holds that regex and compares the two on generated texts.
+// per receipt, a quarter of the daemon's allocations in a run with receipts (docs/BENCHMARKS-HISTORY.md,
+// "Eighth round", change 37). test/smpp/receipt.test.ts holds that regex and compares the two on generated texts.
 // [name, word, whether "[ _]?date" follows]; tried in this order, as the alternation is.
 const KEYS: [FieldName, string, boolean][] = [
   ['id', 'id', false], ['sub', 'sub', false], ['dlvrd', 'dlvrd', false], ['submitDate', 'submit', true],

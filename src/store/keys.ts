@@ -1,7 +1,8 @@
 /**
  * Every Redis key smppd uses, in one place. Keys of one carrier share the hash tag `{carrier}` so a
  * lane, its schedule and its receipt map can later live on one Redis Cluster slot.
- * The Lua scripts build the same names from the prefix; test/store/keys.test.ts keeps them in step.
+ * The Lua scripts build the same names from the prefix; tests that read what the scripts wrote through
+ * these names keep them in step (test/store/job-bodies.test.ts, test/store/stream-trim.test.ts).
  */
 import type { JobClass } from '../types.js';
 

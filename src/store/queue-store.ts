@@ -58,7 +58,8 @@ function jobField(fields: string[] | null): string {
 /**
  * A script holds Redis for its whole run (ingest: about 20 µs a job on a 2-core test machine), and a
  * priority job's ingest, claim and settle wait behind it. At 100 jobs a call that wait is about 2 ms
- * instead of 10 for a 500-job batch; the extra calls cost under 0.5 µs a job (docs/BENCHMARKS.md).
+ * instead of 10 for a 500-job batch; the extra calls cost under 0.5 µs a job
+ * (docs/BENCHMARKS-HISTORY.md, "Third round", change 10).
  */
 export const INGEST_CALL_JOBS = 100;
 

@@ -1,5 +1,6 @@
 /**
- * Prepare on the I/O thread (`pool.threads: 0`). Measured on 2 cores (docs/BENCHMARKS.md): handing a
+ * Prepare on the I/O thread (`pool.threads: 0`). Measured on 2 cores
+ * (docs/BENCHMARKS-HISTORY.md, "First round", change 1): handing a
  * batch to a piscina thread costs the I/O thread about as much as preparing it (structured clone of the
  * raw jobs out, results back, the garbage of both), and the worker's CPU comes on top; inline, a job
  * costs 3–7 µs once. Same contract as PreparePool: results in order, a job that throws is rejected alone.

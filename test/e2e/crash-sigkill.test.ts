@@ -1,6 +1,6 @@
 /**
- * SIGKILL at random points (ARCHITECTURE §2): a run of a couple of thousand jobs with receipts, the
- * daemon killed and restarted several times, Redis with AOF everysec. At the end every job has exactly
+ * SIGKILL at random points (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)"):
+ * a run of a couple of thousand jobs with receipts, the daemon killed and restarted several times, Redis with AOF everysec. At the end every job has exactly
  * one final event; a job never marked S was never sent twice; duplicates of S jobs stay within the
  * open windows at each kill.
  */

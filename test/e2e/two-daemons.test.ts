@@ -1,6 +1,7 @@
 /**
  * Two daemons (instanceId daemon-a, daemon-b) on one Redis share the work and never send a job twice;
- * when one is SIGKILLed the other recovers its in-flight jobs once its lease expires (ARCHITECTURE §2).
+ * when one is SIGKILLed the other recovers its in-flight jobs once its lease expires
+ * (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)").
  */
 import t from 'tap';
 import { FINAL, readEvents, spawnSmppd, waitForEvents, writeConfig, type Ev } from '../helpers/daemon.js';

@@ -59,7 +59,7 @@ t.test('the unit runs the daemon as an exec service that reloads on SIGHUP and r
 t.test('the unit, npm start and the executable\'s first line start node with the same V8 flags', async (t) => {
   const flags = (cmd: string): string[] => cmd.split(/\s+/).filter((w) => w.startsWith('--') && !w.startsWith('--config'));
   const unit = flags(one('ExecStart') ?? '');
-  t.ok(unit.includes('--max-semi-space-size=4'), 'the young generation is capped (RSS target, docs/BENCHMARKS.md)');
+  t.ok(unit.includes('--max-semi-space-size=4'), 'the young generation is capped (RSS target, docs/BENCHMARKS-HISTORY.md, "Third round", change 11)');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   t.same(flags(pkg.scripts.start!.split(' dist/')[0]!), unit);
   const shebang = readFileSync(join(ROOT, 'src/main.ts'), 'utf8').split('\n')[0]!;
@@ -68,7 +68,7 @@ t.test('the unit, npm start and the executable\'s first line start node with the
 });
 
 t.test('the unit, npm start and the executable\'s first line run node with two malloc arenas', async (t) => {
-  t.ok((svc.get('Environment') ?? []).includes('MALLOC_ARENA_MAX=2'), 'the unit sets it (RSS target, docs/BENCHMARKS.md)');
+  t.ok((svc.get('Environment') ?? []).includes('MALLOC_ARENA_MAX=2'), 'the unit sets it (RSS target, docs/BENCHMARKS-HISTORY.md, "Seventh round", change 30)');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   t.match(pkg.scripts.start!, /^MALLOC_ARENA_MAX=2 node /);
   t.match(readFileSync(join(ROOT, 'src/main.ts'), 'utf8').split('\n')[0]!, /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node /);

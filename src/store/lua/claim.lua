@@ -1,7 +1,8 @@
 -- claim: take up to maxParts message parts of one carrier for this daemon, highest class first, and
 -- mark them submitting (S) in the same call: the daemon writes their PDUs once this reply is in
--- (ARCHITECTURE §2), so no second round trip stands between a claim and the wire. The in-flight value is
--- 'S' .. claim tag, then a space and the job's bodies (common.lua lane_entry): if this reply is lost,
+-- (docs/ARCHITECTURE.md, "The path of a job", dispatcher), so no second round trip stands between a
+-- claim and the wire. The in-flight value is 'S' .. claim tag, then a space and the job's bodies
+-- (common.lua lane_entry): if this reply is lost,
 -- nothing was written, and the daemon's next recover names the tag to put those jobs back at the head
 -- of their lanes instead of ending them `unknown`.
 -- Due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.

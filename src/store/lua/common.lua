@@ -26,8 +26,8 @@ end
 
 -- One event per state change. The stream is capped once per script call (trim_events, the last step of
 -- every script that emits), not by MAXLEN ~ on each XADD: that clause cost about 0.45 µs per event even
--- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS.md, seventh round). `~` lets
--- the stream run over its cap by up to a node anyway; one call's events more changes nothing.
+-- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS-HISTORY.md, "Seventh round").
+-- `~` lets the stream run over its cap by up to a node anyway; one call's events more changes nothing.
 local events_maxlen = nil
 local function emit_json(text, maxlen)
   events_maxlen = maxlen
@@ -134,14 +134,15 @@ end
 
 -- Where a job's ready-to-write bodies (packed as k_body says) are, by state:
 --   queued: in its lane entry, `<id> <bodies>` (lane_entry; ids never hold a space, job-fields.ts), so a
---           job sent at once never has a key of its own: no SET, GET and DEL per job (docs/BENCHMARKS.md,
---           eighth round). A lane entry that is the id alone (promoted from the schedule, or queued by an
---           older version) has them in body:<id>.
+--           job sent at once never has a key of its own: no SET, GET and DEL per job
+--           (docs/BENCHMARKS-HISTORY.md, "Eighth round", change 35). A lane entry that is the id alone
+--           (promoted from the schedule, or queued by an older version) has them in body:<id>.
 --   in flight: in its in-flight value, `<claim mark> <bodies>` (claim.lua moves them there), so a recover
 --           or a requeue can put them back; settle's HDEL drops them with the entry.
 --   scheduled: in body:<id> (keep_bodies).
 -- body:<id> stays out of the job hash: one value over hash-max-listpack-value (64 B) turns a hash into
--- a hashtable for good, ~3x the bytes while the job awaits its receipt (measured: docs/BENCHMARKS.md).
+-- a hashtable for good, ~3x the bytes while the job awaits its receipt (measured:
+-- docs/BENCHMARKS-HISTORY.md, "First round", change 2).
 local function lane_entry(id, bodies)
   if bodies then return id .. ' ' .. bodies end
   return id
@@ -253,7 +254,8 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local prev = f[3]
   if prev and FINAL_STAT[prev] then return 'dup' end
   -- The final state of a job's only part is written with the job's end (one HSET, not two: about 0.5 µs
-  -- per receipt, docs/BENCHMARKS.md seventh round); any other part's state first, as the HMGET below reads it.
+  -- per receipt, docs/BENCHMARKS-HISTORY.md, "Seventh round", change 28);
+  -- any other part's state first, as the HMGET below reads it.
   local single = n == 1 and tonumber(idx) == 1
   local pf, pv = nil, nil
   if single and FINAL_STAT[stat] then pf, pv = 'p1', stat else redis.call('HSET', jk, 'p' .. idx, stat) end

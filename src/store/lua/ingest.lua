@@ -6,7 +6,7 @@
 -- left `queued` is put in its lane now (lanes are pushed after the loop, the XACK last), any other state
 -- and its event were written together, so it too is left as it is.
 -- KEYS: none (names built from the prefix; see keys.ts)
--- Care rules, in this order (ARCHITECTURE §6): blacklist (every class) -> BLACKLISTED; a number marked
+-- Care rules, in this order (docs/CARE.md): blacklist (every class) -> BLACKLISTED; a number marked
 -- invalid by a receipt -> INVALID_NUMBER; opted out (marketing) -> OPTED_OUT; dedup fingerprint seen
 -- within the window -> DUPLICATE; frequency cap (INCR; over the limit it is taken back) -> OVER_CAP.
 -- The dedup fingerprint is set only once every rule passed, so a refused job does not block a retry.
@@ -61,8 +61,8 @@ local function check_args()
 end
 local bad = check_args()
 if bad then return redis.error_reply('ERR ingest: malformed arguments (' .. bad .. '); nothing written') end
--- Per batch, not per job (measured: docs/BENCHMARKS.md): one RPUSH per lane, one XACK, and the
--- blacklist and opt-out sets looked at only when they hold anyone.
+-- Per batch, not per job (measured: docs/BENCHMARKS-HISTORY.md, "Second round", change 4):
+-- one RPUSH per lane, one XACK, and the blacklist and opt-out sets looked at only when they hold anyone.
 local lanes, lane_order, acks = {}, {}, {}
 local no_blacklist = redis.call('SCARD', P .. 'blacklist') == 0
 local no_optout = redis.call('SCARD', P .. 'optout') == 0

@@ -1,7 +1,8 @@
 -- recover: hand back the in-flight jobs of this daemon (at start) and of every peer whose lease is gone.
 -- Never written -> head of its lane: C (claimed by a version that marked submitting in a second call), and
 -- S<tag> of this daemon's claims whose reply it never got (ARGV 9..: it wrote nothing of them). Other S
--- (maybe on the wire) -> `unknown`, or requeued when the job asked to be resent (ARCHITECTURE §2).
+-- (maybe on the wire) -> `unknown`, or requeued when the job asked to be resent
+-- (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)").
 -- Idempotent: the in-flight table is deleted as it is read.
 -- KEYS: none
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),

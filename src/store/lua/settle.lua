@@ -51,7 +51,7 @@ local function flush_dlr()
 end
 
 -- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2 µs per
--- job of Redis's time (docs/BENCHMARKS.md, seventh round).
+-- job of Redis's time (docs/BENCHMARKS-HISTORY.md, "Seventh round", change 31).
 local function submitted(id, ids, car, ids_json, ev)
   local jk = k_job(id)
   local n = #ids
