@@ -71,6 +71,7 @@ export class App {
   /** Early receipts and MO parts: its period follows queue.earlyReceiptMs and moPartialMs (armSweep). */
   private sweepTimer: { ms: number; timer: NodeJS.Timeout } | undefined;
   private expiry: ReceiptExpiry | undefined;
+  private retention: Retention | undefined;
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -192,7 +193,7 @@ export class App {
     this.armSweep();
     // No stream entry outlives retention (retention.ts): job streams once stored, events, mo and orphans by age.
     const ages = () => ({ jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs });
-    const retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log });
+    const retention = (this.retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log }));
     void retention.run();
     this.timers.push(setInterval(() => void retention.run(), trimEveryMs(ages())));
     this.setStatus('running');
@@ -340,6 +341,8 @@ export class App {
     for (const t of this.timers) clearInterval(t);
     this.redisProbe?.stop();
     clearInterval(this.sweepTimer?.timer);
+    // Runs already going end at their next step; Redis is closed only once they have (awaited below).
+    const periodic = [this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()];
     await Promise.all(this.intakes.map((i) => i.stop()));
     const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;
@@ -354,6 +357,7 @@ export class App {
     await drained;
     await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
     await this.receiptBatcher?.drain();
+    await Promise.all(periodic);
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();
