@@ -22,7 +22,7 @@ import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
-import { LeaseKeeper } from './pipeline/lease-keeper.js';
+import { AcquireAborted, LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
@@ -105,7 +105,8 @@ export class App {
 
   get metricsPort(): number { return this.obs?.port ?? 0; }
 
-  async start(): Promise<void> {
+  /** `signal` (a stop asked for meanwhile) ends a wait for the lease: start then throws, nothing bound or claimed. */
+  async start(signal?: AbortSignal): Promise<void> {
     this.setStatus('starting');
     const cfg = this.cfg;
     const log = this.logger;
@@ -145,7 +146,8 @@ export class App {
     this.lease.onLiveDaemons = (n) => {
       for (const s of this.slots.values()) s.carrier.setRateLimit(this.tpsShare(s.cfg.tps));
     };
-    await this.lease.acquire();
+    await this.lease.acquire(signal);
+    if (signal?.aborted) throw new AcquireAborted(); // taken just now: stop() releases it
     this.lease.start();
 
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines; docs/BENCHMARKS.md).
