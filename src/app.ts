@@ -22,7 +22,7 @@ import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
-import { LeaseKeeper } from './pipeline/lease-keeper.js';
+import { AcquireAborted, LeaseKeeper } from './pipeline/lease-keeper.js';
 import { responseId } from './pipeline/receipt-ids.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
@@ -71,6 +71,7 @@ export class App {
   /** Early receipts and MO parts: its period follows queue.earlyReceiptMs and moPartialMs (armSweep). */
   private sweepTimer: { ms: number; timer: NodeJS.Timeout } | undefined;
   private expiry: ReceiptExpiry | undefined;
+  private retention: Retention | undefined;
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -104,7 +105,8 @@ export class App {
 
   get metricsPort(): number { return this.obs?.port ?? 0; }
 
-  async start(): Promise<void> {
+  /** `signal` (a stop asked for meanwhile) ends a wait for the lease: start then throws, nothing bound or claimed. */
+  async start(signal?: AbortSignal): Promise<void> {
     this.setStatus('starting');
     const cfg = this.cfg;
     const log = this.logger;
@@ -145,7 +147,8 @@ export class App {
     this.lease.onLiveDaemons = (n) => {
       for (const s of this.slots.values()) s.carrier.setRateLimit(this.tpsShare(s.cfg.tps));
     };
-    await this.lease.acquire();
+    await this.lease.acquire(signal);
+    if (signal?.aborted) throw new AcquireAborted(); // taken just now: stop() releases it
     this.lease.start();
 
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines;
@@ -195,7 +198,7 @@ export class App {
     this.armSweep();
     // No stream entry outlives retention (retention.ts): job streams once stored, events, mo and orphans by age.
     const ages = () => ({ jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs });
-    const retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log });
+    const retention = (this.retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log }));
     void retention.run();
     this.timers.push(setInterval(() => void retention.run(), trimEveryMs(ages())));
     this.setStatus('running');
@@ -343,6 +346,8 @@ export class App {
     for (const t of this.timers) clearInterval(t);
     this.redisProbe?.stop();
     clearInterval(this.sweepTimer?.timer);
+    // Runs already going end at their next step; Redis is closed only once they have (awaited below).
+    const periodic = [this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()];
     await Promise.all(this.intakes.map((i) => i.stop()));
     const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;
@@ -357,6 +362,7 @@ export class App {
     await drained;
     await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
     await this.receiptBatcher?.drain();
+    await Promise.all(periodic);
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();

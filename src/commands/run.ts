@@ -1,8 +1,12 @@
-/** `smppd run`: the daemon. SIGTERM/SIGINT drain and exit 0; a second one exits at once; SIGHUP reloads. */
+/**
+ * `smppd run`: the daemon. SIGTERM/SIGINT drain and exit 0 (during start, they end a wait for the lease and
+ * exit 0); a second one exits at once; SIGHUP reloads.
+ */
 import { App } from '../app.js';
 import { loadConfig, loadConfigChecked } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SmppdError } from '../errors.js';
+import { AcquireAborted } from '../pipeline/lease-keeper.js';
 import { createLogger, type Logger } from '../obs/logger.js';
 import { exitFor } from './errors.js';
 import { Exit, type Io } from './io.js';
@@ -38,9 +42,20 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
   // A drill and test aid (docs/CARE.md): never set in production.
   if (clockOffsetMs !== 0) log.warn({ clockOffsetMs, clock: new Date(Date.now() + clockOffsetMs).toISOString() }, 'clock offset in effect');
   const app = new App({ config: cfg, logger: log, version: VERSION, clockOffsetMs });
+  // A signal during start ends its waits (a predecessor's lease can take longer than systemd's stop timeout).
+  const signalled = io.untilSignal();
+  const abort = new AbortController();
+  void signalled.then(() => abort.abort());
   try {
-    await app.start();
+    await app.start(abort.signal);
   } catch (e) {
+    if (e instanceof AcquireAborted) {
+      log.info({ signal: await signalled }, 'stopping before start finished: nothing was bound or claimed');
+      await app.stop(0).catch(() => undefined);
+      log.info('stopped');
+      await new Promise<void>((res) => log.flush(() => res()));
+      return Exit.OK;
+    }
     const { code, line } = exitFor(e);
     // A coded error says all in its line; a stack is for the uncoded ones (bugs).
     log.error(e instanceof SmppdError ? { code: e.code } : { err: e }, line);
@@ -59,7 +74,7 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
       (e) => log.error({ err: (e as Error).message }, 'reload refused: the new configuration is invalid; keeping the old one'),
     )).catch((e) => log.error({ err: e }, 'reload failed'));
   });
-  const sig = await io.untilSignal();
+  const sig = await signalled;
   log.info({ signal: sig, drainMs }, 'stopping: intake closed, draining in-flight messages');
   await reloading;
   await app.stop();

@@ -41,7 +41,9 @@ export function keywordForm(text: string): string {
 
 export class Inbound {
   private assembler: MoAssembler;
-  private sweeping = false;
+  /** The sweep going on now: stopSweep() hands it back so the daemon closes Redis only after it. */
+  private sweeping: Promise<void> | undefined;
+  private sweepStopped = false;
   constructor(private d: InboundDeps) {
     this.assembler = new MoAssembler(d.inboundStore);
   }
@@ -117,11 +119,22 @@ export class Inbound {
 
   /**
    * Periodic and cheap (two scripts, bounded work): receipts held past queue.earlyReceiptMs become
-   * orphans, incomplete MOs past queue.moPartialMs are delivered as partial. One run at a time.
+   * orphans, incomplete MOs past queue.moPartialMs are delivered as partial. One run at a time, and
+   * none after stopSweep().
    */
-  async sweep(carriers: string[]): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
+  sweep(carriers: string[]): Promise<void> {
+    if (this.sweepStopped || this.sweeping) return Promise.resolve();
+    this.sweeping = this.sweepOnce(carriers).finally(() => { this.sweeping = undefined; });
+    return this.sweeping;
+  }
+
+  /** No sweep script starts after this; resolves once the one in flight (if any) has answered. */
+  async stopSweep(): Promise<void> {
+    this.sweepStopped = true;
+    await this.sweeping;
+  }
+
+  private async sweepOnce(carriers: string[]): Promise<void> {
     const m = this.d.metrics;
     try {
       for (const c of await this.d.inboundStore.sweepReceipts(carriers)) {
@@ -130,11 +143,10 @@ export class Inbound {
           this.d.logger.warn({ carrier: c.carrier, orphaned: c.orphaned }, 'receipts without a matching message moved to the orphans stream');
         }
       }
+      if (this.sweepStopped) return; // the partial MOs wait for the next daemon's sweep
       for (const c of await this.d.inboundStore.sweepMo(carriers)) { m.moPartial.inc({ carrier: c }); m.mo.inc({ carrier: c }); }
     } catch (err) {
       this.d.logger.warn({ err }, 'receipt/MO sweep failed; next run retries');
-    } finally {
-      this.sweeping = false;
     }
   }
 }

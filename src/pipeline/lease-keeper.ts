@@ -25,7 +25,19 @@ const POLL_MS = 100;
 /** A lease expiry that moved later by more than this was renewed: its holder is alive. */
 const RENEWED_SLACK_MS = 50;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((r) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void { clearTimeout(timer); signal?.removeEventListener('abort', done); r(); }
+  });
+}
+
+/** acquire() gave up because its signal aborted (a stop asked for while the daemon started). */
+export class AcquireAborted extends Error {
+  constructor() { super('stopped while waiting for the lease'); this.name = 'AcquireAborted'; }
+}
 
 export class LeaseKeeper {
   status: LeaseStatus = 'none';
@@ -75,10 +87,12 @@ export class LeaseKeeper {
    * Take the lease and recover what this daemon (and any dead peer) left in flight. When another token
    * holds it, wait: a lease that lapses was a crashed predecessor's (a restart after SIGKILL); one whose
    * expiry moves was renewed by a live daemon with this instanceId, and this one refuses to start.
+   * `signal` ends the wait (AcquireAborted): a predecessor's lease can outlive systemd's stop timeout.
    */
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     let firstExpiryMs: number | undefined;
     for (;;) {
+      if (signal?.aborted) throw new AcquireAborted();
       const token = randomUUID();
       const res = await this.store.recover(this.daemon, token, 'start', this.token);
       if (res[4] !== -3) { this.joined(token, res, firstExpiryMs !== undefined); return; }
@@ -94,7 +108,7 @@ export class LeaseKeeper {
         throw new SmppdError('INSTANCE_IN_USE', `a live daemon holds the lease of instanceId ${this.daemon} on this Redis (it renewed it `
           + 'while this one waited); give each daemon its own instanceId, or stop the other one first');
       }
-      await sleep(POLL_MS);
+      await sleep(POLL_MS, signal);
     }
   }
 

@@ -14,13 +14,25 @@ export function trimEveryMs(ages: TrimAges): number {
 }
 
 export class Retention {
-  private running = false;
+  /** The run going on now: stop() hands it back so the daemon closes Redis only after it. */
+  private current: Promise<StreamTrimmed[]> | undefined;
+  private stopped = false;
   constructor(private d: { trim: StreamTrim; ages: () => TrimAges; logger: Logger }) {}
 
-  /** Returns what this run trimmed ([] when a run was already going or it failed). */
-  async run(): Promise<StreamTrimmed[]> {
-    if (this.running) return [];
-    this.running = true;
+  /** Returns what this run trimmed ([] when a run was already going, it failed, or after stop()). */
+  run(): Promise<StreamTrimmed[]> {
+    if (this.stopped || this.current) return Promise.resolve([]);
+    this.current = this.trimOnce().finally(() => { this.current = undefined; });
+    return this.current;
+  }
+
+  /** No run starts after this; resolves once the one going on (a few small commands) has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.current;
+  }
+
+  private async trimOnce(): Promise<StreamTrimmed[]> {
     try {
       const res = await this.d.trim.trim(this.d.ages());
       const trimmed = res.filter((r) => r.trimmed > 0);
@@ -31,8 +43,6 @@ export class Retention {
     } catch (err) {
       this.d.logger.warn({ err }, 'stream trim failed; next run retries');
       return [];
-    } finally {
-      this.running = false;
     }
   }
 }

@@ -3,6 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { spawnSmppd, writeConfig } from '../helpers/daemon.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 
@@ -48,4 +49,26 @@ t.test('a metrics port another process holds ends the daemon with METRICS_PORT_I
   t.equal((await d.exited).code, 75);
   t.match(d.output(), new RegExp(`smppd: METRICS_PORT_IN_USE: metrics\\.port: 127\\.0\\.0\\.1:${port} is taken by another process`));
   t.notMatch(d.output(), /internal error|\n\s+at |\\n\s+at /, 'no stack trace, on stderr or in the log');
+});
+
+t.test('SIGTERM while start waits for a lapsing lease ends the wait: exit 0, nothing bound, the lease left alone', async (t) => {
+  const srv = await startRedis();
+  const redis = new Redis(srv.url);
+  t.teardown(async () => { redis.disconnect(); await srv.stop(); removeRedisDir(srv); });
+  // A crashed predecessor's lease, live for another minute: start waits for it to lapse.
+  await redis.set('smppd:lease:test-daemon', 'a-crashed-predecessor', 'PX', 60_000);
+  const file = writeConfig({ redisUrl: srv.url, ports: { cmcc: 1 } });
+  const d = spawnSmppd(['run', '--config', file]);
+  await d.waitFor(/waiting for it to lapse/);
+  const sentMs = Date.now();
+  d.kill('SIGTERM');
+  const { code } = await d.exited;
+  const tookMs = Date.now() - sentMs;
+  t.equal(code, 0, 'exit 0');
+  t.ok(tookMs < 20_000, `it stopped in ${tookMs} ms, long before the lease lapses`);
+  t.notMatch(d.output(), /smppd running/, 'it never finished starting');
+  t.notMatch(d.output(), /connecting|binding|"carrier"/, 'no carrier was bound');
+  t.match(d.output(), /stopping before start finished/);
+  t.equal(await redis.get('smppd:lease:test-daemon'), 'a-crashed-predecessor', 'the other lease is untouched');
+  t.ok((await redis.pttl('smppd:lease:test-daemon')) > 20_000);
 });

@@ -96,6 +96,34 @@ t.test('a concatenated MO (SAR TLVs) is joined, decoded by data_coding and opts 
   t.equal(await redis.sismember('in:optout', '+8613900139000'), 1);
 });
 
+t.test('stopSweep() during a sweep resolves once its script has answered, and no other script starts', async (t) => {
+  const calls: string[] = [];
+  let stopped: Promise<void> | undefined;
+  class Counting extends InboundStore {
+    override async sweepReceipts(carriers: string[]): ReturnType<InboundStore['sweepReceipts']> {
+      calls.push('receipts');
+      await Promise.resolve(); // the sweep under way, as the daemon's stop finds it
+      stopped = sweeper.stopSweep().then(() => { calls.push('stopped'); });
+      const res = await super.sweepReceipts(carriers);
+      calls.push('receipts answered');
+      return res;
+    }
+    override async sweepMo(carriers: string[]): ReturnType<InboundStore['sweepMo']> {
+      calls.push('mo');
+      return super.sweepMo(carriers);
+    }
+  }
+  const sweeper = new Inbound({
+    inboundStore: new Counting(store, () => cfg), receipts, metrics, logger: silentLogger,
+    countryCode: () => '86', optOutKeywords: () => [],
+  });
+  await sweeper.sweep(['cmcc']);
+  await stopped;
+  t.same(calls, ['receipts', 'receipts answered', 'stopped'], 'stopped after the script in flight, and the MO sweep never began');
+  await sweeper.sweep(['cmcc']);
+  t.same(calls, ['receipts', 'receipts answered', 'stopped'], 'a sweep asked for after stopSweep() does nothing');
+});
+
 t.test('while Redis is down a receipt is answered ESME_RSYSERR so the SMSC sends it again', async (t) => {
   await submitted('down', ['ff']);
   await srv.stop();

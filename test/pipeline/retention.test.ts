@@ -36,3 +36,18 @@ t.test('one run at a time; a run that fails leaves everything, and a later run t
   t.equal(await redis.xlen('rt:mo'), 1);
   t.match((await retention.run()).find((r) => r.stream === 'rt:mo'), { trimmed: 1 }, 'the next run trims');
 });
+
+t.test('stop() resolves once the run going on has finished, and no run starts after it', async (t) => {
+  const retention = new Retention({
+    trim: new StreamTrim(redis, store.keys), ages: () => ({ jobStreamMs: 1000, outStreamMs: 1000 }), logger: pino({ level: 'silent' }),
+  });
+  await redis.xadd('rt:orphans', '1000-0', 'r', '{}');
+  let finished = false;
+  const run = retention.run().then((r) => { finished = true; return r; });
+  await retention.stop();
+  t.ok(finished, 'the run in flight had finished when stop() resolved');
+  t.match((await run).find((r) => r.stream === 'rt:orphans'), { trimmed: 1 });
+  await redis.xadd('rt:orphans', '1001-0', 'r', '{}');
+  t.same(await retention.run(), [], 'a run asked for after stop() does nothing');
+  t.equal(await redis.xlen('rt:orphans'), 1, 'and trims nothing');
+});

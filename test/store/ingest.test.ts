@@ -95,3 +95,26 @@ t.test('meta is echoed byte for byte in every kind of event', async (t) => {
   t.same(states, ['delivered', 'enroute', 'expired', 'failed', 'rejected', 'scheduled', 'submitted', 'unknown']);
   for (const e of mine) t.ok(e.includes(`"meta":${meta}`), `${(JSON.parse(e) as { state: string }).state}: meta as sent`);
 });
+
+t.test('a DUPLICATE_ID rejection replayed from a call that stopped partway writes no second event', async (t) => {
+  const [first, dup, next] = await entries(3);
+  t.same(await store.ingest([ok('twice', first!)], 'i:jobs'), ['queued']);
+  // A later write of the call fails (its lane is not a list), so the call stops after the rejection's
+  // event and before its XACK, as any Redis error would leave it.
+  await redis.set('i:{cmcc}:lane:marketing', 'not a list');
+  const call = [ok('twice', dup!), ok('after-dup', next!, { class: 'marketing' })];
+  await t.rejects(store.ingest(call, 'i:jobs'), /WRONGTYPE/);
+  t.equal(await pending(), 2, 'both entries still pending, to be read again');
+  await redis.del('i:{cmcc}:lane:marketing');
+  t.same(await store.ingest(call, 'i:jobs'), ['replay', 'queued'], 'the rejection is a replay, the half-written job goes to its lane');
+  t.equal(await pending(), 0);
+  const dups = (await eventTexts()).map((e) => JSON.parse(e) as { id: string; code?: string; duplicateOf?: string })
+    .filter((e) => e.code === 'DUPLICATE_ID');
+  t.same(dups.map((e) => [e.id, e.duplicateOf]), [[dup, 'twice']], 'exactly one DUPLICATE_ID event, under the entry id');
+  t.same(await redis.hmget(`i:job:${dup!}`, 'st', 'dup'), ['rejected', 'twice'], 'the rejection is kept under the entry id');
+  t.ok(await redis.pttl(`i:job:${dup!}`) > 0, 'and expires with retention');
+  t.same(await redis.hget('i:job:twice', 'eid'), first, 'the first job is untouched');
+  const c = await store.claim('d1', 'tok', 'cmcc', 10);
+  await store.settle('d1', (c as { id: string }[]).map((x) => ({ act: 'requeue' as const, id: x.id })));
+  await redis.del('i:{cmcc}:lane:transactional', 'i:{cmcc}:lane:marketing');
+});

@@ -22,6 +22,8 @@
 -- A job whose id is in use gets a `rejected` event DUPLICATE_ID of its own under its entry's default id
 -- (`<entry id>`, or `p:<entry id>` from the priority stream: types.ts defaultJobId) with `duplicateOf`
 -- naming the id it asked for, so that id keeps exactly one final event.
+-- That rejection is recorded under the default id (job hash: st rejected, eid, dup = the id in use), so a
+-- replay of its entry is a 'replay' too.
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
 local now_text = ARGV[3]
@@ -95,11 +97,25 @@ local REFUSALS = {
 }
 
 -- A second job with an id in use: its own rejected event, under its entry's default id (see the header);
--- the first job is untouched.
+-- the first job is untouched. The rejection is recorded as a small job hash under that default id (st
+-- rejected, this entry's id, kept retentionMs like any rejected job), so the replay of a call that
+-- stopped partway finds it and writes no second event. A hash an app job already keeps under that id
+-- (an app may have chosen it as its own id) is left alone: then only the event is written, as before.
 local default_prefix = string.sub(jobs_key, -13) == 'jobs:priority' and 'p:' or ''
 local function duplicate_id(id, eid, meta, car, cls)
+  local did = default_prefix .. eid
+  local seen = same_entry(did, eid)
+  if seen == true then
+    out[#out + 1] = 'replay'
+    return
+  end
   count_final(car, cls, 'rejected')
-  local ev = { id = default_prefix .. eid, duplicateOf = id, state = 'rejected', at = now, code = 'DUPLICATE_ID',
+  if seen == nil then
+    local dk = k_job(did)
+    redis.call('HSET', dk, 'st', 'rejected', 'eid', eid, 'dup', id, 'ts', now, 'end', now)
+    redis.call('PEXPIRE', dk, retention)
+  end
+  local ev = { id = did, duplicateOf = id, state = 'rejected', at = now, code = 'DUPLICATE_ID',
     error = REFUSALS.DUPLICATE_ID }
   if meta ~= '' then ev.meta = meta end
   emit(ev, maxlen)
