@@ -3,20 +3,10 @@ import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import type { CarrierConfig } from '../../src/config/types.js';
+import { maxInWindow } from '../helpers/max-in-window.js';
 
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'rate' });
 
-/** Most events inside any window of windowMs (each window starting at an event). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi]! - sorted[lo]! >= windowMs) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
-}
 
 t.test('at tps 50 over two seconds no one-second window holds more than 50 submits', async (t) => {
   const smsc = await FakeSmsc.start();

@@ -7,6 +7,7 @@ import t from 'tap';
 import { FINAL, waitForEvents, writeConfig } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
+import { maxInWindow } from '../helpers/max-in-window.js';
 
 const TPS = 100;
 const { srv, sim, redis, spawnDaemon } = await startStack(t, { carriers: ['cmcc'], daemon: false });
@@ -16,17 +17,6 @@ const cfg = (id: string): string => writeConfig({
   extra: { instanceId: id, queue: { leaseMs: 15_000 } },
 });
 
-/** Most submits inside any window of windowMs (each window starting at a submit). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi]! - sorted[lo]! >= windowMs) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
-}
 
 t.test(`at tps ${TPS}, no second at the SMSC holds more than ${TPS} submits while a second daemon joins and leaves`, async (t) => {
   const a = spawnDaemon({ config: cfg('rate-a') });
