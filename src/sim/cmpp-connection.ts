@@ -12,7 +12,7 @@ import type { CmppConnect } from '../cmpp/connect.js';
 import { CMPP_HEADER_BYTES, CMPP_MAX_PDU_BYTES, type CmppVersion } from '../cmpp/constants.js';
 import type { CmppSubmit } from '../cmpp/submit.js';
 import { Framer } from '../smpp/framer.js';
-import type { RequestOutcome } from './connection.js';
+import { PendingRequests, type RequestOutcome } from './pending-requests.js';
 import type { ReceiptJob, ReceiptLink } from './receipts.js';
 import type { SimBehaviours } from './types.js';
 
@@ -33,18 +33,12 @@ export interface CmppConnectionHost {
   closed(conn: CmppConnection): void;
 }
 
-interface Pending {
-  done: (outcome: RequestOutcome) => void;
-  timer: NodeJS.Timeout;
-}
-
 export class CmppConnection implements ReceiptLink {
   status: CmppConnectionStatus = 'open';
   submitsSeen = 0;
   garbageSent = false;
   activeTestsSent = 0;
-  private outSeq = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests();
   private readonly framer = new Framer(CMPP_MAX_PDU_BYTES, CMPP_HEADER_BYTES);
   private lastInAt = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -76,11 +70,7 @@ export class CmppConnection implements ReceiptLink {
   /** Sends a request built for its Sequence_Id and reports how it ended; exactly one report per request. */
   request(build: (seq: number) => Buffer, timeoutMs: number, done: (o: RequestOutcome) => void): void {
     if (this.status === 'closed') return done('closed');
-    this.outSeq = this.outSeq >= 0x7fffffff ? 1 : this.outSeq + 1;
-    const seq = this.outSeq;
-    const timer = setTimeout(() => this.settle(seq, 'timeout'), timeoutMs);
-    this.pending.set(seq, { done, timer });
-    this.write(build(seq));
+    this.write(build(this.pending.open(timeoutMs, done)));
   }
 
   sendReceipt(job: ReceiptJob, b: SimBehaviours, timeoutMs: number, done: (o: RequestOutcome) => void): void {
@@ -103,19 +93,11 @@ export class CmppConnection implements ReceiptLink {
     if (to === 'closed') {
       clearTimeout(this.idleTimer);
       this.framer.stop();
-      for (const seq of [...this.pending.keys()]) this.settle(seq, 'closed');
+      this.pending.closeAll();
       this.host.closed(this);
     } else if (to === 'connected') {
       this.host.connected(this);
     }
-  }
-
-  private settle(seq: number, outcome: RequestOutcome): void {
-    const p = this.pending.get(seq);
-    if (!p) return;
-    this.pending.delete(seq);
-    clearTimeout(p.timer);
-    p.done(outcome);
   }
 
   /** Sends ACTIVE_TEST once the SP has been silent for activeTestMs (read each time: behaviours change). */
@@ -160,9 +142,9 @@ export class CmppConnection implements ReceiptLink {
         this.socket.end();
         return;
       case 'deliver_resp':
-        return this.settle(pdu.seq, pdu.body.result);
+        return this.pending.settle(pdu.seq, pdu.body.result);
       case 'active_test_resp':
-        return this.settle(pdu.seq, 0);
+        return this.pending.settle(pdu.seq, 0);
       default:
         return; // a response to nothing, or a DELIVER from the SP: nothing an ISMG answers
     }

@@ -1,20 +1,19 @@
 /**
  * What a simulated ISMG does with one CMPP_SUBMIT: record it, apply the faults in force (drop, never
  * answer, garbage, fault shares, slowness), answer with a fresh Msg_Id and Result, and schedule the
- * status report. The faults and their order are the SMPP side's (submit.ts); only the codes differ.
+ * status report. The faults, their order and the answer's timing are shared with the SMPP side
+ * (submit-flow.ts); only the codes differ.
  */
-import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import { SUBMIT_RESULT, type CmppVersion } from '../cmpp/constants.js';
 import { MSG_ID_BYTES } from '../cmpp/msg-id.js';
 import { encodeSubmitResp, type CmppSubmit } from '../cmpp/submit.js';
 import type { CmppConnection } from './cmpp-connection.js';
 import type { CmppIdSource } from './cmpp-ids.js';
 import { cmppText } from './cmpp-text.js';
-import type { ReceiptJob, ReceiptSender } from './receipts.js';
-import { Status, type FaultShares } from './shares.js';
-import type { TimerSet } from './timers.js';
-import type { SimBehaviours, SimCarrierStats, SimSubmit } from './types.js';
+import type { ReceiptJob } from './receipts.js';
+import { Status } from './shares.js';
+import { answerSubmit, connectionFault, keepSubmit, wantsReceipt, type SubmitFlowHost } from './submit-flow.js';
+import type { SimSubmit } from './types.js';
 import { maskNumber } from './wire.js';
 
 /** Result for a temporary fault of the gateway's own: 14 is the first code neither version names. */
@@ -22,19 +21,9 @@ export const RESULT_TRANSIENT = 14;
 /** Result for a destination refused for good: 3.0 names it (13); 2.0 has only "other error" (9). */
 export const RESULT_REJECT: Record<CmppVersion, number> = { '2.0': 9, '3.0': 13 };
 
-export interface CmppSubmitHost {
-  readonly name: string;
+export interface CmppSubmitHost extends SubmitFlowHost {
   readonly version: CmppVersion;
-  readonly behaviours: SimBehaviours;
-  readonly stats: SimCarrierStats;
-  readonly shares: FaultShares;
   readonly cmppIds: CmppIdSource;
-  readonly submits: SimSubmit[];
-  readonly keepSubmits: number;
-  readonly timers: TimerSet;
-  readonly receipts: ReceiptSender;
-  readonly log: Logger;
-  nextUndeliverable(): boolean;
 }
 
 /** The CMPP Result for the SMPP status the fault shares chose (shares.ts speaks SMPP). */
@@ -57,17 +46,10 @@ export function handleCmppSubmit(h: CmppSubmitHost, conn: CmppConnection, seq: n
     esmClass: s.tpUdhi === 1 ? 0x40 : 0, dataCoding: s.msgFmt, text, answered: false, status: SUBMIT_RESULT.ok, at: Date.now(),
   };
   if (concat) rec.udh = concat;
-  h.submits.push(rec);
-  if (h.submits.length >= 2 * h.keepSubmits) h.submits.splice(0, h.submits.length - h.keepSubmits);
-  h.stats.submits++;
+  keepSubmit(h, rec);
   h.log.debug({ conn: conn.id, seq, to: maskNumber(to), parts: concat?.total ?? 1 }, 'CMPP_SUBMIT received');
 
-  if (b.dropAfter && conn.submitsSeen % b.dropAfter === 0) return conn.destroy(`dropAfter ${b.dropAfter}`);
-  if (b.neverAnswer) return;
-  if (b.garbageAfter && !conn.garbageSent && conn.submitsSeen >= b.garbageAfter) {
-    conn.garbageSent = true;
-    return conn.write(randomBytes(64));
-  }
+  if (connectionFault(b, conn)) return;
 
   const result = cmppResult(h.version, h.shares.next(b));
   let msgId: Buffer = Buffer.alloc(MSG_ID_BYTES); // zero when refused, as gateways answer
@@ -76,23 +58,10 @@ export function handleCmppSubmit(h: CmppSubmitHost, conn: CmppConnection, seq: n
     const id = h.cmppIds.take();
     msgId = id.bytes;
     rec.msgId = id.decimal;
-    const mode = b.receipt ?? 'on-request';
-    if (mode === 'always' || (mode === 'on-request' && s.registeredDelivery === 1)) {
+    if (wantsReceipt(b, s.registeredDelivery === 1)) {
       job = { receiptId: id.decimal, handset: to, sender: s.srcId, text, submittedAt: rec.at, undeliverable: h.nextUndeliverable() };
     }
   }
 
-  const answer = (): void => {
-    if (conn.status === 'closed') return;
-    conn.write(encodeSubmitResp(h.version, seq, msgId, result));
-    rec.answered = true;
-    rec.status = result;
-    if (job && !b.receiptBeforeResp) {
-      const j = job;
-      h.timers.later(b.receiptDelayMs ?? 50, () => h.receipts.send(j));
-    }
-  };
-  if (job && b.receiptBeforeResp) h.receipts.send(job);
-  if (b.slowMs && b.slowMs > 0) h.timers.later(b.slowMs, answer);
-  else answer();
+  answerSubmit(h, b, conn, rec, result, job, () => conn.write(encodeSubmitResp(h.version, seq, msgId, result)));
 }

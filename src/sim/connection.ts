@@ -1,6 +1,6 @@
 /**
  * One client connection to a simulated carrier: framing, bind state, the outgoing request table
- * (deliver_sm awaiting deliver_sm_resp) and the plain answers (enquire_link, unbind, unknown).
+ * (deliver_sm awaiting deliver_sm_resp, pending-requests.ts) and the plain answers (enquire_link, unbind, unknown).
  * What to do with a bind or a submit_sm is the carrier's decision (see carrier.ts).
  */
 import type { Socket } from 'node:net';
@@ -9,12 +9,11 @@ import smpp from 'smpp';
 import { BIND_KINDS, Cmd, encode, header, PduReader } from './wire.js';
 import { Status } from './shares.js';
 import { receiptFields, type ReceiptJob, type ReceiptLink } from './receipts.js';
+import { PendingRequests, type RequestOutcome } from './pending-requests.js';
 import type { SimBehaviours } from './types.js';
 
 export type BindKind = 'receiver' | 'transmitter' | 'transceiver';
 export type ConnectionStatus = 'open' | 'bound' | 'closed';
-/** How an outgoing request ended: the response's command_status, or why there was none. */
-export type RequestOutcome = number | 'timeout' | 'closed';
 
 export interface ConnectionHost {
   bind(conn: SimConnection, kind: BindKind, systemId: string, password: string): number;
@@ -23,19 +22,13 @@ export interface ConnectionHost {
   closed(conn: SimConnection): void;
 }
 
-interface Pending {
-  done: (outcome: RequestOutcome) => void;
-  timer: NodeJS.Timeout;
-}
-
 export class SimConnection implements ReceiptLink {
   status: ConnectionStatus = 'open';
   kind: BindKind | undefined;
   submitsSeen = 0;
   garbageSent = false;
   trickling = false; // a never-ending frame is being written (trickleMs): the stream is stuck on it
-  private outSeq = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests();
   private readonly reader: PduReader;
 
   constructor(
@@ -78,10 +71,7 @@ export class SimConnection implements ReceiptLink {
       done('closed');
       return;
     }
-    this.outSeq = this.outSeq >= 0x7fffffff ? 1 : this.outSeq + 1;
-    const seq = this.outSeq;
-    const timer = setTimeout(() => this.settle(seq, 'timeout'), timeoutMs);
-    this.pending.set(seq, { done, timer });
+    const seq = this.pending.open(timeoutMs, done);
     this.write(mangle(encode(command, { ...fields, sequence_number: seq })));
   }
 
@@ -103,19 +93,11 @@ export class SimConnection implements ReceiptLink {
     this.status = to;
     this.log.debug({ conn: this.id, kind: this.kind }, `connection ${from} -> ${to}`);
     if (to === 'closed') {
-      for (const seq of [...this.pending.keys()]) this.settle(seq, 'closed');
+      this.pending.closeAll();
       this.host.closed(this);
     } else if (to === 'bound') {
       this.host.bound(this);
     }
-  }
-
-  private settle(seq: number, outcome: RequestOutcome): void {
-    const p = this.pending.get(seq);
-    if (!p) return;
-    this.pending.delete(seq);
-    clearTimeout(p.timer);
-    p.done(outcome);
   }
 
   private onPdu(pdu: Buffer): void {
@@ -136,7 +118,7 @@ export class SimConnection implements ReceiptLink {
           return;
         case Cmd.deliver_sm_resp:
         case Cmd.generic_nack:
-          return this.settle(seq, status);
+          return this.pending.settle(seq, status);
         case Cmd.enquire_link_resp:
         case Cmd.unbind_resp:
           return;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RequestOutcome } from './connection.js';
+import type { RequestOutcome } from './pending-requests.js';
 import type { TimerSet } from './timers.js';
 import type { SimBehaviours } from './types.js';
 
