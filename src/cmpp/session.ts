@@ -4,29 +4,21 @@
  * (`submitBody`); their outcomes carry the Result as `status` and the Msg_Id as `pdu.message_id`.
  */
 import pino, { type Logger } from 'pino';
-import { SessionCore } from '../session/core.js';
-import type { DialOptions } from '../session/dial.js';
+import { coreOptions, SessionCore, type SharedSessionOptions } from '../session/core.js';
 import { CMPP_HEADER_BYTES, type CmppVersion } from './constants.js';
 import { CmppProtocol } from './protocol.js';
 import { encodeSubmit, type CmppSubmit } from './submit.js';
 
-export interface CmppSessionOptions extends DialOptions {
+export interface CmppSessionOptions extends SharedSessionOptions {
   version: CmppVersion;
   /** Source_Addr of the CONNECT: the SP's enterprise code. */
   spId: string;
   sharedSecret: string;
-  windowSize: number;
-  responseTimeoutMs: number;
   /** CMPP_ACTIVE_TEST after this much idle time; unanswered within responseTimeoutMs = dead link. */
   activeTestMs: number;
   /** One bound for connect + CMPP_CONNECT together. */
   connectTimeoutMs: number;
   maxPduBytes?: number;
-  /** Once a frame has begun, the rest must arrive within this; default responseTimeoutMs. */
-  frameTimeoutMs?: number;
-  /** This many requests in a row unanswered (timed out, or accepted with a Msg_Id of zeros) close the session; 0: never. */
-  dropAfterTimeouts?: number;
-  writeHighWaterBytes?: number;
   name?: string;
   logger?: Logger;
   /** The clock of the CONNECT Timestamp; default Date.now. */
@@ -44,14 +36,7 @@ export class CmppSession extends SessionCore {
   constructor(opts: CmppSessionOptions) {
     const name = opts.name ?? `${opts.spId}@${opts.host}:${opts.port}`;
     const logger = (opts.logger ?? pino({ level: 'silent' })).child({ session: name, protocol: `CMPP ${opts.version}` });
-    const { host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes } = opts;
-    super(
-      {
-        host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes,
-        keepAliveMs: opts.activeTestMs, loginTimeoutMs: opts.connectTimeoutMs, name, logger,
-      },
-      new CmppProtocol(opts),
-    );
+    super(coreOptions(opts, { keepAliveMs: opts.activeTestMs, loginTimeoutMs: opts.connectTimeoutMs, name, logger }), new CmppProtocol(opts));
     this.version = opts.version;
   }
 }

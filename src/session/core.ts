@@ -21,21 +21,37 @@ import type { RequestItem, RequestOutcome } from './outcome.js';
 /** `binding`: the login exchange (SMPP bind, CMPP_CONNECT); `unbinding`: the logout (unbind, TERMINATE). */
 export type SessionStatus = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closed';
 
-export interface CoreOptions extends DialOptions {
+/** What every protocol's session options share with the core, under the same names. */
+export interface SharedSessionOptions extends DialOptions {
   windowSize: number;
   responseTimeoutMs: number;
-  /** The keep-alive request after this long without an inbound byte; unanswered = dead link. */
-  keepAliveMs: number;
-  /** One bound for connect + login together. */
-  loginTimeoutMs: number;
   /** Once a frame has begun, the rest must arrive within this; default responseTimeoutMs. */
   frameTimeoutMs?: number;
   /** This many requests in a row unanswered (timed out, or accepted without a message id) close the session; 0: never. */
   dropAfterTimeouts?: number;
   /** Above this many bytes queued in user space, requests are refused until 'drain'. */
   writeHighWaterBytes?: number;
+}
+
+/** What each protocol's session names in its own words (enquire_link / ACTIVE_TEST, bind / CONNECT). */
+export interface OwnCoreOptions {
+  /** The keep-alive request after this long without an inbound byte; unanswered = dead link. */
+  keepAliveMs: number;
+  /** One bound for connect + login together. */
+  loginTimeoutMs: number;
   name: string;
   logger: Logger;
+}
+
+export type CoreOptions = SharedSessionOptions & OwnCoreOptions;
+
+/**
+ * The core's options from a protocol session's: only the shared fields are taken, so credentials and
+ * protocol settings stay with the protocol module.
+ */
+export function coreOptions(o: SharedSessionOptions, own: OwnCoreOptions): CoreOptions {
+  const { host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes } = o;
+  return { host, port, tls, tlsCa, tlsCert, tlsKey, windowSize, responseTimeoutMs, frameTimeoutMs, dropAfterTimeouts, writeHighWaterBytes, ...own };
 }
 
 export interface SessionCloseInfo {
