@@ -1,8 +1,9 @@
 /**
  * The requests a simulated carrier's connection has sent and awaits an answer to (an SMPP deliver_sm,
  * a CMPP DELIVER or ACTIVE_TEST), by sequence number. Each ends exactly once: answered, timed out,
- * or cut off by the connection closing. Both protocols number them the same way (1 .. 0x7fffffff).
+ * or cut off by the connection closing. Both protocols number them as the daemon's sessions do.
  */
+import { MAX_SEQUENCE } from '../session/window.js';
 
 /** How an outgoing request ended: the response's status (command_status, Result), or why there was none. */
 export type RequestOutcome = number | 'timeout' | 'closed';
@@ -18,7 +19,7 @@ export class PendingRequests {
 
   /** Takes the next sequence number for a request whose end `done` hears; it times out after timeoutMs. */
   open(timeoutMs: number, done: (o: RequestOutcome) => void): number {
-    this.outSeq = this.outSeq >= 0x7fffffff ? 1 : this.outSeq + 1;
+    this.outSeq = this.outSeq >= MAX_SEQUENCE ? 1 : this.outSeq + 1;
     const seq = this.outSeq;
     const timer = setTimeout(() => this.settle(seq, 'timeout'), timeoutMs);
     this.pending.set(seq, { done, timer });

@@ -3,8 +3,6 @@
  * `frame()` is the hot path: bodies are encoded off the I/O thread, which only numbers and writes them.
  */
 export const HEADER_BYTES = 16;
-/** Sequence numbers run 1..0x7FFFFFFF (SMPP 3.4 §3.2: 0x00000001 to 0x7FFFFFFF). */
-export const MAX_SEQUENCE = 0x7fffffff;
 /** Bit set in command_id of every response PDU. */
 export const RESPONSE_BIT = 0x80000000;
 
