@@ -47,6 +47,7 @@ export abstract class CarrierBase<C extends CarrierLink> {
   readonly shares = new FaultShares();
   readonly receipts: ReceiptSender;
   readonly log: Logger;
+  readonly heldAnswers: Array<() => void> = [];
   protected readonly connections = new Set<C>();
   protected abstract readonly server: Listener;
   /** Logins tried since the behaviours were last set: refuseBinds counts them. */
@@ -93,6 +94,7 @@ export abstract class CarrierBase<C extends CarrierLink> {
     this.behaviours = { ...b };
     this.shares.reset();
     this.bindAttempts = 0; // refuseBinds counts from now
+    if (!b.holdAnswers) for (const answer of this.heldAnswers.splice(0)) answer();
   }
 
   receivers(): C[] {

@@ -23,6 +23,8 @@ export interface SubmitFlowHost {
   readonly timers: TimerSet;
   readonly receipts: ReceiptSender;
   readonly log: Logger;
+  /** Answers that came due while holdAnswers was set, written in order when it is cleared. */
+  readonly heldAnswers: Array<() => void>;
   /** Whether the next receipt reports UNDELIV (receiptStat). */
   nextUndeliverable(): boolean;
 }
@@ -75,6 +77,11 @@ export function answerSubmit(
 ): void {
   const answer = (): void => {
     if (conn.status === 'closed') return;
+    // Read live, not from `b`: the hold is set and cleared while answers are already scheduled.
+    if (h.behaviours.holdAnswers) {
+      h.heldAnswers.push(answer);
+      return;
+    }
     write();
     rec.answered = true;
     rec.status = status;

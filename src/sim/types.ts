@@ -3,6 +3,7 @@
 /** One named behaviour per fault; all off by default. Shares are percentages (0..100). */
 export interface SimBehaviours {
   slowMs?: number; // delay every submit_sm_resp by this many ms
+  holdAnswers?: boolean; // submit answers that come due are kept back; written in order once behaviours are set without it
   throttlePct?: number; // answer this share of submit_sm with ESME_RTHROTTLED (0x58)
   queueFullPct?: number; // ... with ESME_RMSGQFUL (0x14)
   errorPct?: number; // ... with ESME_RSYSERR (0x08) (transient)

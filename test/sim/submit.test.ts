@@ -1,4 +1,5 @@
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { oneCarrier, sleep } from './fixtures/helpers.js';
 
 t.test('throttlePct 30 answers exactly 3 in 10 submits with ESME_RTHROTTLED', async (t) => {
@@ -71,6 +72,19 @@ t.test('slowMs delays every response by at least that long', async (t) => {
   const start = Date.now();
   t.equal((await c.submit()).command_status, 0);
   t.ok(Date.now() - start >= 75, `took ${Date.now() - start} ms`);
+});
+
+t.test('holdAnswers keeps answers back until the behaviours are set without it, then writes them in order', async (t) => {
+  const { sim, bound } = await oneCarrier(t, { holdAnswers: true });
+  const c = await bound();
+  const first = c.submit({}, 10_000);
+  const second = c.submit({}, 10_000);
+  await until('both submits at the SMSC', () => sim.submits.length === 2);
+  t.same(sim.submits.map((s) => s.answered), [false, false], 'nothing answered while held');
+  sim.setBehaviours('sim', {});
+  const answers = await Promise.all([first, second]);
+  t.same(answers.map((a) => a.command_status), [0, 0]);
+  t.same(sim.submits.map((s) => s.answered), [true, true]);
 });
 
 t.test('hexIds answer with upper-case hex ids', async (t) => {
