@@ -92,3 +92,24 @@ export interface MoEvent {
   from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean;
   partial?: boolean;
 }
+
+/** The protocols a channel speaks (docs/CHANNELS.md). */
+export type Protocol = 'smpp' | 'cmpp';
+
+/** A channel as a message's bodies are looked up for it. */
+export interface ChannelRef {
+  readonly name: string;
+  readonly protocol: Protocol;
+}
+
+/**
+ * What a carrier needs of one message: how many parts it has, and its part bodies as a given channel
+ * writes them. A job is prepared before anyone knows which of its carrier's channels will carry it, so it
+ * may hold one set of bodies per channel (src/store/bodies.ts); a channel it was not prepared for gets null.
+ */
+export interface MessageBodies {
+  /** Parts of the message: the same on every channel (segmented once for all of them). */
+  readonly parts: number;
+  /** The part bodies (without the PDU header) as `channel` writes them; null when not prepared for it. */
+  forChannel(channel: ChannelRef): readonly Uint8Array[] | null;
+}

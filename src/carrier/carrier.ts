@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { CarrierConfig } from '../config/types.js';
 import type { ErrorCode } from '../errors.js';
+import type { ChannelRef, MessageBodies } from '../types.js';
 import { CommandId } from '../smpp/pdu-header.js';
 import type { InboundRequest, RequestItem, RequestOutcome } from '../smpp/session.js';
 import { CarrierBind, type BindHooks, type BindRole } from './carrier-bind.js';
@@ -26,6 +27,8 @@ const DEFAULT_RATE_GUARD_MS = 15;
 
 export class Carrier extends EventEmitter {
   readonly name: string;
+  /** The one channel of this carrier: its SMPP line (bodies are looked up for it). */
+  readonly channel: ChannelRef;
   private readonly cfg: CarrierConfig;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -47,6 +50,7 @@ export class Carrier extends EventEmitter {
     super();
     this.cfg = cfg;
     this.name = cfg.name;
+    this.channel = { name: cfg.name, protocol: 'smpp' };
     this.now = opts.now ?? (() => performance.now());
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ carrier: cfg.name });
     const rateWindowMs = 1000 + (opts.rateGuardMs ?? DEFAULT_RATE_GUARD_MS);
@@ -107,25 +111,26 @@ export class Carrier extends EventEmitter {
     this.poke();
   }
 
-  sendMany(messages: Uint8Array[][]): Promise<RequestOutcome[]>[] {
+  sendMany(messages: readonly MessageBodies[]): Promise<RequestOutcome[]>[] {
     const results: Promise<RequestOutcome[]>[] = new Array(messages.length);
     const batches = new Map<CarrierBind, { items: RequestItem[]; spans: [msg: number, from: number, count: number][] }>();
     const planned = new Map<CarrierBind, number>();
     let carrierLeft = this.limiter.available();
     for (let m = 0; m < messages.length; m++) {
-      const parts = messages[m]!;
-      const bind = carrierLeft >= parts.length ? this.pick(parts.length, planned) : null;
-      if (bind === null) {
+      const msg = messages[m]!;
+      const bodies = msg.forChannel(this.channel);
+      const bind = bodies !== null && carrierLeft >= msg.parts ? this.pick(msg.parts, planned) : null;
+      if (bind === null || bodies === null) {
         const code: ErrorCode = this.bindsUp() === 0 ? 'NOT_BOUND' : 'WINDOW_FULL';
-        results[m] = Promise.resolve(parts.map(() => ({ kind: 'not-written', code }) as RequestOutcome));
+        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code }) as RequestOutcome));
         continue;
       }
-      carrierLeft -= parts.length;
-      planned.set(bind, (planned.get(bind) ?? 0) + parts.length);
+      carrierLeft -= msg.parts;
+      planned.set(bind, (planned.get(bind) ?? 0) + msg.parts);
       let batch = batches.get(bind);
       if (batch === undefined) batches.set(bind, (batch = { items: [], spans: [] }));
-      batch.spans.push([m, batch.items.length, parts.length]);
-      for (const body of parts) batch.items.push({ commandId: CommandId.submit_sm, body });
+      batch.spans.push([m, batch.items.length, msg.parts]);
+      for (const body of bodies) batch.items.push({ commandId: CommandId.submit_sm, body });
     }
     for (const [bind, batch] of batches) {
       this.limiter.take(batch.items.length);

@@ -6,6 +6,7 @@
  * settled by a batcher of their own, so an OTP's `submitted` does not wait behind a bulk settle batch.
  */
 import type { Logger } from 'pino';
+import type { MessageBodies } from '../types.js';
 import type { RequestOutcome } from '../session/outcome.js';
 import type { Claimed, QueueStore, SettleRecord } from '../store/queue-store.js';
 import { statusLabel, type Metrics } from '../obs/metrics.js';
@@ -18,7 +19,7 @@ export interface CarrierPort {
   readonly name: string;
   capacity(keepSlots?: number): number;
   whenCapacity(keepSlots?: number): Promise<void>;
-  sendMany(messages: Uint8Array[][]): Promise<RequestOutcome[]>[];
+  sendMany(messages: MessageBodies[]): Promise<RequestOutcome[]>[];
 }
 
 /** How long after the last OTP its window slots stay kept. */
@@ -148,7 +149,7 @@ export class Dispatcher {
   private send(claimed: Claimed[]): void {
     const { metrics } = this.d;
     this.inFlight += claimed.length;
-    const promises = this.carrier.sendMany(claimed.map((c) => c.parts));
+    const promises = this.carrier.sendMany(claimed.map((c) => c.bodies));
     promises.forEach((p, i) => {
       const { id, otp, job } = claimed[i]!;
       void p.then((outcomes) => {

@@ -1,9 +1,10 @@
 /**
  * Typed access to the queue: every multi-key change is one Lua script (lua/), one round trip per batch.
  */
+import { smppBodies } from './bodies.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
-import type { JobClass, Prepared, RawJob } from '../types.js';
+import type { JobClass, MessageBodies, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
 import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
@@ -15,7 +16,7 @@ import { submittedEvent, type ClaimedJob } from './settle-event.js';
  * A job claimed and marked submitting; `otp`: of class otp (its answer is settled ahead of bulk ones);
  * `job`: what its `submitted` event needs, handed back in its settle record (settle-event.ts).
  */
-export interface Claimed { id: string; parts: Buffer[]; otp: boolean; job: ClaimedJob }
+export interface Claimed { id: string; bodies: MessageBodies; otp: boolean; job: ClaimedJob }
 
 export type SettleRecord =
   | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob }
@@ -228,7 +229,7 @@ export class QueueStore {
     for (let i = 1; i + 3 < arr.length; i += 4) {
       const n = Number(arr[i + 1]);
       out.push({
-        id: arr[i]!.toString(), parts: unpackBodies(arr[i + 2] as Buffer, n), otp: out.length < otp,
+        id: arr[i]!.toString(), bodies: smppBodies(unpackBodies(arr[i + 2] as Buffer, n)), otp: out.length < otp,
         job: { carrier, parts: n, meta: arr[i + 3]!.toString() },
       });
     }

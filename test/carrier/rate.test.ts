@@ -1,4 +1,5 @@
 import t from 'tap';
+import { smpp } from '../helpers/bodies.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
@@ -33,7 +34,7 @@ t.test('at tps 50 over two seconds no one-second window holds more than 50 submi
     await carrier.whenCapacity();
     const n = Math.min(carrier.capacity(), total - writtenAt.length);
     const at = performance.now();
-    pending.push(...carrier.sendMany(Array.from({ length: n }, () => [body])));
+    pending.push(...carrier.sendMany(smpp(Array.from({ length: n }, () => [body]))));
     for (let i = 0; i < n; i++) writtenAt.push(at); // sendMany writes synchronously
   }
   const outcomes = await Promise.all(pending);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { smppParts } from '../helpers/bodies.js';
 import { packBodies, unpackBodies, type Claimed } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
@@ -28,7 +29,7 @@ t.test('a queued job carries its bodies in its lane entry, then in its in-flight
   t.equal(await redis.exists(store.keys.body('big')), 0, 'no body key');
   t.equal(await redis.object('ENCODING', store.keys.job('big')), 'listpack', 'the job hash holds no long value');
   const claimed = await claimAll();
-  const parts = claimed[0]!.parts;
+  const parts = smppParts(claimed[0]!);
   t.ok(parts[0]!.equals(bodies[0]!) && parts[1]!.equals(bodies[1]!), 'claim returns the bodies byte for byte, in order');
   const held = await inFlight('big');
   t.ok(held !== null && held.subarray(held.indexOf(0x20) + 1).equals(packed), 'the in-flight value holds them after the claim mark');
@@ -44,11 +45,11 @@ t.test('a requeued one-part job goes back to the head of its lane with its body,
   t.same(await store.ingest([one]), ['queued']);
   t.ok(same(await redis.lindexBuffer(lane, 0), entry('one', Buffer.from('0001020304', 'hex'))), 'the body as it is');
   let claimed = await claimAll();
-  t.same(claimed.map((c) => [c.id, c.parts.map((p) => p.toString('hex'))]), [['one', ['0001020304']]]);
+  t.same(claimed.map((c) => [c.id, smppParts(c).map((p) => p.toString('hex'))]), [['one', ['0001020304']]]);
   t.same(await store.settle('d1', [{ act: 'requeue', id: 'one' }]), ['queued']);
   t.ok(same(await redis.lindexBuffer(lane, 0), entry('one', Buffer.from('0001020304', 'hex'))), 'back at the head with its body');
   claimed = await claimAll();
-  t.same(claimed.map((c) => [c.id, c.parts.map((p) => p.toString('hex'))]), [['one', ['0001020304']]], 'claimed again, same body');
+  t.same(claimed.map((c) => [c.id, smppParts(c).map((p) => p.toString('hex'))]), [['one', ['0001020304']]], 'claimed again, same body');
   await store.settle('d1', [{ act: 'fail', id: 'one', code: 'X', error: 'x' }]);
 });
 
@@ -58,7 +59,7 @@ t.test('a scheduled job keeps its bodies in body:<id> until its claim moves them
   await new Promise((r) => setTimeout(r, 60));
   const claimed = await claimAll();
   t.same(claimed.map((c) => c.id), ['later'], 'promoted and claimed');
-  t.ok(claimed[0]!.parts[0]!.equals(bodies[0]!) && claimed[0]!.parts[1]!.equals(bodies[1]!), 'every part');
+  t.ok(smppParts(claimed[0]!)[0]!.equals(bodies[0]!) && smppParts(claimed[0]!)[1]!.equals(bodies[1]!), 'every part');
   t.equal(await redis.exists(store.keys.body('later')), 0, 'body:<id> gone once claimed');
   const held = await inFlight('later');
   t.ok(held !== null && held.subarray(held.indexOf(0x20) + 1).equals(packed), 'in the in-flight value instead');
@@ -78,7 +79,7 @@ t.test('a recovered claim whose reply was lost puts the job back in its lane wit
   t.same((await store.recover('d1', 'tok', 'start')).slice(0, 1), [1], 'one job requeued');
   t.ok(same(await redis.lindexBuffer(lane, 0), entry('lost', packed)), 'at the head of its lane, bodies in the entry');
   const claimed = await claimAll();
-  t.ok(claimed[0]!.id === 'lost' && claimed[0]!.parts[1]!.equals(bodies[1]!), 'claimed again with every part');
+  t.ok(claimed[0]!.id === 'lost' && smppParts(claimed[0]!)[1]!.equals(bodies[1]!), 'claimed again with every part');
   await store.settle('d1', [{ act: 'fail', id: 'lost', code: 'X', error: 'x' }]);
 });
 
@@ -90,7 +91,7 @@ t.test('a job queued by an older version, its id alone in the lane and its bodie
   const claimed = await claimAll();
   t.equal(claimed.length, 1);
   t.equal(claimed[0]!.id, 'old');
-  t.ok(claimed[0]!.parts.length === 2 && claimed[0]!.parts[0]!.equals(bodies[0]!) && claimed[0]!.parts[1]!.equals(bodies[1]!),
+  t.ok(smppParts(claimed[0]!).length === 2 && smppParts(claimed[0]!)[0]!.equals(bodies[0]!) && smppParts(claimed[0]!)[1]!.equals(bodies[1]!),
     'both parts, byte for byte');
   t.equal(await redis.exists(store.keys.body('old')), 0, 'moved to the in-flight value');
   t.same(await store.settle('d1', [{ act: 'requeue', id: 'old' }]), ['queued']);
@@ -108,7 +109,7 @@ t.test('an older version\'s in-flight entry, the claim mark alone, is requeued w
   t.same((await store.recover('d1', 'tok', 'start')).slice(0, 1), [1]);
   t.equal((await redis.lindexBuffer(lane, 0))!.toString(), 'olderc', 'the id alone: the bodies are in body:<id>');
   const claimed = await claimAll();
-  t.ok(claimed[0]!.id === 'olderc' && claimed[0]!.parts[0]!.equals(bodies[0]!), 'claimed with its bodies');
+  t.ok(claimed[0]!.id === 'olderc' && smppParts(claimed[0]!)[0]!.equals(bodies[0]!), 'claimed with its bodies');
   await store.settle('d1', [{ act: 'fail', id: 'olderc', code: 'X', error: 'x' }]);
 });
 

@@ -1,3 +1,4 @@
+import { smppParts } from '../helpers/bodies.js';
 import t from 'tap';
 import { type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
 import { submittedEvent } from '../../src/store/settle-event.js';
@@ -39,7 +40,7 @@ t.test('the claim hands back each job’s carrier, part count and meta', async (
   const c = await claimAll();
   t.same(c.get('c1')!.job, { carrier: 'cmcc', parts: 1, meta: '{"order":1}' });
   t.same(c.get('c2')!.job, { carrier: 'cmcc', parts: 2, meta: '' });
-  t.equal(c.get('c2')!.parts[1]!.toString(), 'body-c2-1', 'the bodies are still split right');
+  t.equal(smppParts(c.get('c2')!)[1]!.toString(), 'body-c2-1', 'the bodies are still split right');
   await store.settle('d1', [...c.values()].map((x) => ({ act: 'requeue' as const, id: x.id })));
 });
 
