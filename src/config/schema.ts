@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { tlsCa, tlsClientCert } from './tls-files.js';
+import { withOneChannel } from './channels.js';
 import type { CarrierConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
 import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
@@ -77,8 +78,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
   if (!/^[a-z0-9_-]{1,32}$/.test(name)) fail(join(path, 'name'), 'must be 1-32 of a-z 0-9 _ -');
   const binds = int(v, 'binds', path, 1, 1, 64);
   const windowSize = int(v, 'windowSize', path, 10, 1, 1000);
-  return {
-    name,
+  const flat = {
     host: str(v, 'host', path),
     port: int(v, 'port', path, 2775, 1, 65535),
     tls: bool(v, 'tls', path, false),
@@ -115,6 +115,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     optOut: oneOf(v, 'optOut', path, 'append', ['append', 'reject'] as const),
     idFormat: oneOf(v, 'idFormat', path, 'as-sent', ['as-sent', 'decimal', 'hex'] as const),
   };
+  return withOneChannel({ name, ...flat });
 }
 
 const TOP_KEYS = ['instanceId', 'redis', 'metrics', 'log', 'pool', 'intake', 'queue', 'text', 'routing', 'care', 'shutdown', 'carriers'] as const;

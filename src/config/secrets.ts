@@ -7,13 +7,16 @@ import { describeCert } from './tls-files.js';
 import type { Config } from './types.js';
 
 /** Passwords and passphrases: masked when printed, and warned about when plaintext in a file others can read. */
-export const PASSWORD_PATHS = ['redis.password', 'redis.sentinelPassword', 'carriers[].password', 'carriers[].tlsKeyPassphrase'] as const;
+export const PASSWORD_PATHS = [
+  'redis.password', 'redis.sentinelPassword', 'carriers[].password', 'carriers[].tlsKeyPassphrase',
+  'carriers[].channels[].password', 'carriers[].channels[].tlsKeyPassphrase',
+] as const;
 
 /**
  * Masked when printed. A Redis user name is half of a credential and names the account to attack, so it
  * is masked too; tlsKey is the decrypted private key (resolved config only).
  */
-export const MASKED_PATHS = [...PASSWORD_PATHS, 'redis.username', 'carriers[].tlsKey'] as const;
+export const MASKED_PATHS = [...PASSWORD_PATHS, 'redis.username', 'carriers[].tlsKey', 'carriers[].channels[].tlsKey'] as const;
 
 const MASK = '***';
 
@@ -64,17 +67,21 @@ function masked<T>(root: T): T {
   return copy;
 }
 
+/** A CA bundle is no secret, but a page of base64 says less than how many certificates it holds. */
+function describeTls<T extends { tlsCa?: string; tlsCert?: string }>(c: T): T {
+  return {
+    ...c,
+    ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
+    ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(c.tlsCert) }),
+  };
+}
+
 /** The config as it may be shown (check-config --print): secrets masked, the URL's credentials too. */
 export function redactConfig(cfg: Config): unknown {
   const m = masked(cfg);
   return {
     ...m,
     redis: { ...m.redis, url: redactUrl(m.redis.url) },
-    // A CA bundle is no secret, but a page of base64 says less than how many certificates it holds.
-    carriers: m.carriers.map((c) => ({
-      ...c,
-      ...(c.tlsCa === undefined ? {} : { tlsCa: `PEM, ${c.tlsCa.split('-----BEGIN CERTIFICATE-----').length - 1} certificate(s)` }),
-      ...(c.tlsCert === undefined ? {} : { tlsCert: describeCert(c.tlsCert) }),
-    })),
+    carriers: m.carriers.map((c) => ({ ...describeTls(c), channels: c.channels.map(describeTls) })),
   };
 }

@@ -2,7 +2,7 @@
  * The validated, resolved configuration (secrets already read from env/file).
  * Defaults and the YAML spelling are documented next to the validator in schema.ts.
  */
-import type { JobClass } from '../types.js';
+import type { JobClass, Protocol } from '../types.js';
 
 export type BindType = 'transceiver' | 'transmitter+receiver';
 /** How long texts are split: 8-bit-ref UDH (default), 16-bit-ref UDH, SAR TLVs, or one message_payload. */
@@ -10,8 +10,26 @@ export type ConcatMode = 'udh8' | 'udh16' | 'sar' | 'payload';
 /** How the SMSC writes message ids in receipts relative to submit_sm_resp. */
 export type IdFormat = 'as-sent' | 'decimal' | 'hex';
 
-export interface CarrierConfig {
-  name: string;
+/** CMPP 2.0 / 3.0 fields of a channel (docs/CHANNELS.md); its Source_Addr is `systemId`, its shared secret `password`. */
+export interface CmppChannelOptions {
+  version: '2.0' | '3.0';
+  spNumber: string; // Src_Id: the SP's service number (e.g. 1065712345); a job's `from` digits are appended as its extension
+  serviceId: string; // Service_Id, up to 10 characters
+  feeUserType: number; // Fee_UserType 0..3
+  feeTerminalId: string; // Fee_terminal_Id when feeUserType is 3
+  feeType: string; // FeeType, 2 characters ("01" free ... "05")
+  feeCode: string; // FeeCode, up to 6 characters
+  msgLevel: number; // Msg_level 0..9
+  tpPid: number; // TP_pId
+  linkId: string; // LinkID (3.0 only), up to 20 characters
+}
+
+/** One way to reach a carrier: a protocol, a peer, its logins and how its PDUs are written. */
+export interface ChannelConfig {
+  name: string; // unique among all channels; a carrier's only channel built from the carrier-level form is named as the carrier
+  protocol: Protocol;
+  priority: number; // 1 = first; a higher number takes traffic only while every lower one cannot
+  weight: number; // share among the channels of the same priority
   host: string;
   port: number;
   tls: boolean;
@@ -21,24 +39,22 @@ export interface CarrierConfig {
   tlsCert?: string;
   /** PEM private key of tlsCert, decrypted (tlsKeyFile, tlsKeyPassphrase); never printed or logged. */
   tlsKey?: string;
-  systemId: string;
-  password: string;
+  systemId: string; // SMPP system_id; CMPP Source_Addr (the SP's enterprise code)
+  password: string; // SMPP password; CMPP shared secret
   systemType: string;
   bindType: BindType;
   binds: number; // sessions to keep open
   windowSize: number; // outstanding requests per session
-  otpWindowSlots: number; // window slots (all binds) only OTP may fill; default windowSize × binds / 10
-  tps: number; // carrier-wide submit_sm per second (all binds, all daemons)
+  tps: number; // submits per second over this channel (all binds, all daemons)
   bindTps: number; // per session; 0 = tps / binds
   responseTimeoutMs: number;
-  enquireLinkMs: number;
+  enquireLinkMs: number; // keep-alive (SMPP enquire_link, CMPP ACTIVE_TEST) after this much idle time
   bindTimeoutMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
-  throttlePauseMs: number; // first pause after ESME_RTHROTTLED / ESME_RMSGQFUL; doubles up to reconnectMaxMs
+  throttlePauseMs: number; // first pause after a throttling answer; doubles up to reconnectMaxMs
   slowResponseMs: number; // response latency above this slows the bind down
   dropAfterTimeouts: number; // this many requests in a row unanswered close the session (it rebinds); 0 = never
-  prefixes: string[]; // national number prefixes routed here, e.g. "134" (China: after +86)
   sourceTon: number;
   sourceNpi: number;
   destTon: number;
@@ -47,10 +63,23 @@ export interface CarrierConfig {
   dataCodingGsm: number; // data_coding for GSM 03.38 text, 0x00 by default
   dataCodingUcs2: number; // 0x08
   concat: ConcatMode;
+  idFormat: IdFormat;
+  cmpp?: CmppChannelOptions; // present when protocol is 'cmpp'
+}
+
+/** The channel fields a carrier-level config may hold (its channels' defaults, or its only channel). */
+export type ChannelFields = Omit<ChannelConfig, 'name' | 'protocol' | 'priority' | 'weight' | 'cmpp'>;
+
+/** A routing target: the numbers it serves, how its texts are cut, and its channels in priority order. */
+export interface CarrierConfig extends ChannelFields {
+  name: string;
+  prefixes: string[]; // national number prefixes routed here, e.g. "134" (China: after +86)
+  otpWindowSlots: number; // window slots (all binds) only OTP may fill; default windowSize × binds / 10
   maxParts: number;
   signatureReserve: number; // characters the carrier appends itself (its own signature)
   optOut: 'append' | 'reject';
-  idFormat: IdFormat;
+  /** Never empty; ordered by priority. The flat ChannelFields above are the first channel's. */
+  channels: ChannelConfig[];
 }
 
 export interface RedisConfig {

@@ -1,3 +1,4 @@
+import { withOneChannel } from '../../src/config/channels.js';
 import t from 'tap';
 import { smpp } from '../helpers/bodies.js';
 import { FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
@@ -8,14 +9,14 @@ import type { CarrierConfig } from '../../src/config/types.js';
 const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: `part ${n}` });
 
 function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig {
-  return {
+  return withOneChannel({
     name: 'cm', host: '127.0.0.1', port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
     bindType: 'transceiver', binds: 1, windowSize: 10, otpWindowSlots: 0, tps: 1000, bindTps: 0, responseTimeoutMs: 1000,
     enquireLinkMs: 5000, bindTimeoutMs: 2000, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 150,
     slowResponseMs: 1000, dropAfterTimeouts: 3, prefixes: [], sourceTon: 0, sourceNpi: 0, destTon: 1, destNpi: 1, registeredDelivery: 1,
     dataCodingGsm: 0, dataCodingUcs2: 8, concat: 'udh8', maxParts: 10, signatureReserve: 0, optOut: 'append',
     idFormat: 'as-sent', ...over,
-  };
+  });
 }
 
 async function started(t: any, smscOpts: FakeSmscOptions = {}, over: Partial<CarrierConfig> = {}) {

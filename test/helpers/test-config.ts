@@ -1,9 +1,10 @@
 /** A complete, valid Config for tests: three carriers on 127.0.0.1 with the default China prefixes. */
+import { withOneChannel } from '../../src/config/channels.js';
 import type { CarrierConfig, Config } from '../../src/config/types.js';
 import { CHINA_PREFIXES } from '../../src/route/china-prefixes.js';
 
 export function testCarrier(name: string, port: number, prefixes: string[], over: Partial<CarrierConfig> = {}): CarrierConfig {
-  return {
+  return withOneChannel({
     name,
     host: '127.0.0.1',
     port,
@@ -39,7 +40,7 @@ export function testCarrier(name: string, port: number, prefixes: string[], over
     optOut: 'append',
     idFormat: 'as-sent',
     ...over,
-  };
+  });
 }
 
 /** `overrides` replaces top-level sections (shallowly merged) and, with `carriers`, the carrier list. */
