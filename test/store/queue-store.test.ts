@@ -1,3 +1,4 @@
+import { smppParts } from '../helpers/bodies.js';
 import t from 'tap';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
@@ -30,7 +31,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   t.same(await store.ingest([again]), ['replay'], 'replaying the same stream entry changes nothing');
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.equal((claimed as any[]).length, 1);
-  t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
+  t.equal(smppParts((claimed as any[])[0])[0]!.toString(), 'body-a');
   t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1 body-a', 'the claim marks it submitting, tagged with the claim, its body after');
   t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'], job: jobOf(claimed, 'a') }]), ['submitted']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
