@@ -3,6 +3,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { smppParts } from '../helpers/bodies.js';
 import { startStore } from '../helpers/store.js';
 
 let clock = 1_700_000_000_000;
@@ -30,7 +31,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   t.same(await store.ingest([again]), ['replay'], 'replaying the same stream entry changes nothing');
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.equal((claimed as any[]).length, 1);
-  t.equal((claimed as any[])[0].parts[0].toString(), 'body-a');
+  t.equal(smppParts((claimed as any[])[0])[0]!.toString(), 'body-a');
   t.equal(await redis.hget('t:inflight:d1', 'a'), 'S1 body-a', 'the claim marks it submitting, tagged with the claim, its body after');
   t.same(await store.settle('d1', [{ act: 'ok', id: 'a', msgIds: ['m-1'], job: jobOf(claimed, 'a') }]), ['submitted']);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
