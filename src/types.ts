@@ -36,8 +36,17 @@ export function defaultJobId(raw: { entryId: string; stream?: string }): string 
   return raw.stream?.endsWith('jobs:priority') ? `p:${raw.entryId}` : raw.entryId;
 }
 
-/** What the worker pool hands back per job. Buffers are ready-to-write submit_sm bodies (no header). */
+/** What the worker pool hands back per job. Buffers are ready-to-write PDU bodies (no header). */
 export type Prepared = PreparedOk | PreparedRejected;
+
+/** The interface version a set of bodies is written for: 0x34 SMPP 3.4, 0x20 CMPP 2.0, 0x30 CMPP 3.0. */
+export type BodyForm = 0x34 | 0x20 | 0x30;
+
+/** Channels of the job's carrier that write one run of its part bodies (src/work/channel-text.ts). */
+export interface PreparedChannels {
+  names: string[];
+  form: BodyForm;
+}
 
 export interface PreparedOk {
   ok: true;
@@ -46,7 +55,13 @@ export interface PreparedOk {
   from: string;
   carrier: string;
   class: JobClass;
-  parts: Uint8Array[]; // submit_sm bodies, one per part; the I/O thread adds the 16-byte header
+  /**
+   * PDU bodies without their header. Without `channels`: SMPP submit_sm bodies, one per part, for the
+   * carrier's only channel (named as the carrier). With it: one run of part bodies per entry of
+   * `channels`, in its order, each run as long as the part count (store/bodies.ts preparedParts).
+   */
+  parts: Uint8Array[];
+  channels?: PreparedChannels[];
   fingerprint: string; // dedup fingerprint ('' when the job asks for none)
   sendAt: number; // epoch ms, 0 = now
   expiresAt: number; // epoch ms, 0 = never

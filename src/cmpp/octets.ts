@@ -11,8 +11,7 @@ export class OctetWriter {
     this.buf = Buffer.alloc(size);
   }
   u8(v: number): this {
-    this.buf.writeUInt8(v & 0xff, this.at);
-    this.at += 1;
+    this.buf[this.at++] = v & 0xff;
     return this;
   }
   u32(v: number): this {
@@ -20,9 +19,13 @@ export class OctetWriter {
     this.at += 4;
     return this;
   }
-  /** ASCII text, cut to `width` and NUL-padded (Buffer.alloc already zeroed the rest). */
+  /**
+   * ASCII text, cut to `width` and NUL-padded (Buffer.alloc already zeroed the rest); one octet per UTF-16
+   * unit as latin1 writes it. A loop: the fields are short, and Buffer.write costs more than it saves.
+   */
   text(v: string, width: number): this {
-    this.buf.write(v.slice(0, width), this.at, width, 'latin1');
+    const n = Math.min(v.length, width);
+    for (let i = 0; i < n; i++) this.buf[this.at + i] = v.charCodeAt(i) & 0xff;
     this.at += width;
     return this;
   }

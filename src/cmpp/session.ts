@@ -1,13 +1,12 @@
 /**
  * One CMPP 2.0 / 3.0 connection lifetime: the session core (src/session/core.ts) speaking CMPP
  * (src/cmpp/protocol.ts). A reconnect is a new CmppSession. Requests are CMPP_SUBMIT bodies
- * (`submitBody`); their outcomes carry the Result as `status` and the Msg_Id as `pdu.message_id`.
+ * (submit.ts `submitBody`); their outcomes carry the Result as `status` and the Msg_Id as `pdu.message_id`.
  */
 import pino, { type Logger } from 'pino';
 import { coreOptions, SessionCore, type SharedSessionOptions } from '../session/core.js';
-import { CMPP_HEADER_BYTES, type CmppVersion } from './constants.js';
+import type { CmppVersion } from './constants.js';
 import { CmppProtocol } from './protocol.js';
-import { encodeSubmit, type CmppSubmit } from './submit.js';
 
 export interface CmppSessionOptions extends SharedSessionOptions {
   version: CmppVersion;
@@ -23,11 +22,6 @@ export interface CmppSessionOptions extends SharedSessionOptions {
   logger?: Logger;
   /** The clock of the CONNECT Timestamp; default Date.now. */
   now?: () => number;
-}
-
-/** A CMPP_SUBMIT without its header, ready for request(CmppCommand.submit, body). */
-export function submitBody(version: CmppVersion, s: CmppSubmit): Buffer {
-  return encodeSubmit(version, 0, s).subarray(CMPP_HEADER_BYTES);
 }
 
 export class CmppSession extends SessionCore {

@@ -83,6 +83,11 @@ export function encodeSubmit(v: CmppVersion, seq: number, s: CmppSubmit): Buffer
   return w.buf;
 }
 
+/** A CMPP_SUBMIT without its header, ready for request(CmppCommand.submit, body): what prepare stores. */
+export function submitBody(v: CmppVersion, s: CmppSubmit): Buffer {
+  return encodeSubmit(v, 0, s).subarray(CMPP_HEADER_BYTES);
+}
+
 export function decodeSubmit(v: CmppVersion, r: OctetReader): CmppSubmit {
   const l = LAYOUT[v];
   const msgId = r.bytes(MSG_ID_BYTES);

@@ -1,11 +1,12 @@
 /**
  * Typed access to the queue: every multi-key change is one Lua script (lua/), one round trip per batch.
  */
-import { smppBodies } from './bodies.js';
+import { packChannelBodies, preparedParts, storedBodies } from './bodies.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { JobClass, MessageBodies, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
+
 import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -69,27 +70,6 @@ export function invalidTail(care: Config['care']): (string | number)[] {
   return [care.invalidForMs, ...care.invalidErrorCodes, care.invalidErrorCodes.length];
 }
 
-const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
-
-/**
- * A job's PDU bodies as one value (common.lua k_body): the body itself for one part, else each part behind
- * its length in 2 octets. One argument per job; a queued job carries it in its lane entry.
- */
-export function packBodies(parts: Uint8Array[]): Buffer {
-  if (parts.length === 1) return buf(parts[0]!);
-  let size = 0;
-  for (const p of parts) size += 2 + p.byteLength;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of parts) {
-    if (p.byteLength > 0xffff) throw new Error(`a PDU body of ${p.byteLength} octets cannot be stored`);
-    out.writeUInt16BE(p.byteLength, at);
-    out.set(p, at + 2);
-    at += 2 + p.byteLength;
-  }
-  return out;
-}
-
 /**
  * The job's `qo` (claim.lua zone_offset): the zone's offset at the send time, then its changes within a
  * year as `minute,offset` pairs; '' when quiet hours do not apply.
@@ -104,17 +84,6 @@ export function laneEntryId(entry: Buffer | null): string {
   if (!entry) return '';
   const space = entry.indexOf(0x20);
   return entry.toString('latin1', 0, space < 0 ? entry.length : space);
-}
-
-export function unpackBodies(packed: Buffer, n: number): Buffer[] {
-  if (n === 1) return [packed];
-  const parts: Buffer[] = [];
-  for (let at = 0; at + 2 <= packed.length && parts.length < n;) {
-    const len = packed.readUInt16BE(at);
-    parts.push(packed.subarray(at + 2, at + 2 + len));
-    at += 2 + len;
-  }
-  return parts;
 }
 
 export class QueueStore {
@@ -193,7 +162,7 @@ export class QueueStore {
       if (j.ok) {
         args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
           j.resend ? '1' : '0', meta, zoneOffsets(j), j.deferred ?? '',
-          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, j.parts.length, packBodies(j.parts));
+          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, preparedParts(j), packChannelBodies(j));
       } else {
         args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
       }
@@ -229,7 +198,7 @@ export class QueueStore {
     for (let i = 1; i + 3 < arr.length; i += 4) {
       const n = Number(arr[i + 1]);
       out.push({
-        id: arr[i]!.toString(), bodies: smppBodies(unpackBodies(arr[i + 2] as Buffer, n)), otp: out.length < otp,
+        id: arr[i]!.toString(), bodies: storedBodies(arr[i + 2] as Buffer, n), otp: out.length < otp,
         job: { carrier, parts: n, meta: arr[i + 3]!.toString() },
       });
     }

@@ -37,6 +37,12 @@ function septetOf(code: number): number {
   return code < 128 ? ASCII[code] : (LOOKUP.get(code) ?? -1);
 }
 
+/** Septets the UTF-16 code unit `code` takes: 1, 2 (an extension character), or -1 when it is not GSM. */
+export function gsmSeptetsOf(code: number): number {
+  const s = septetOf(code);
+  return s < 0 ? -1 : s > 0xff ? 2 : 1;
+}
+
 /** True when every character of `text` is in the default alphabet or its extension table. */
 export function isGsm(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (septetOf(text.charCodeAt(i)) < 0) return false;

@@ -47,6 +47,16 @@ const SINGLE = { gsm: 160, ucs2: 140 } as const;
 const PER_PART_8 = { gsm: 153, ucs2: 134 } as const; // 6-octet UDH: 7 septets / 3 units lost
 const PER_PART_16 = { gsm: 152, ucs2: 132 } as const; // 7-octet UDH: 8 septets / 4 units lost
 
+/** Octets of `alphabet` one part holds: alone (`single`), or as one of several under `concat`. */
+export function smppBudget(alphabet: Alphabet, concat: ConcatMode): { single: number; perPart: number } {
+  return { single: SINGLE[alphabet], perPart: (concat === 'udh16' ? PER_PART_16 : PER_PART_8)[alphabet] };
+}
+
+/** The reference bits `concat` needs for a message of several parts; 0: none (one message_payload). */
+export function refBits(concat: ConcatMode): 0 | 8 | 16 {
+  return concat === 'payload' ? 0 : concat === 'udh8' ? 8 : 16;
+}
+
 /** Segments `text`; returns 'TOO_MANY_PARTS' rather than ever truncating. */
 export function segmentText(text: string, opts: SegmentOptions): Segmented | 'TOO_MANY_PARTS' {
   const gsm = gsmEncode(text);
@@ -61,14 +71,22 @@ export function segmentText(text: string, opts: SegmentOptions): Segmented | 'TO
   const perPart = (opts.concat === 'udh16' ? PER_PART_16 : PER_PART_8)[alphabet];
   const chunks = split(octets, alphabet, perPart, reserve);
   if (chunks.length > opts.maxParts || chunks.length > 255) return 'TOO_MANY_PARTS';
+  const bits = refBits(opts.concat);
+  const ref = bits === 0 ? 0 : opts.refs.next(opts.dest, bits);
+  return { alphabet, billedParts: chunks.length, ...concatParts(chunks, octets, opts.concat, ref) };
+}
 
-  if (opts.concat === 'payload') {
-    const tlvs = [{ tag: TLV_MESSAGE_PAYLOAD, value: octets }];
-    return { alphabet, esmClass: 0, parts: [{ shortMessage: new Uint8Array(0), tlvs }], billedParts: chunks.length };
+/**
+ * The parts of a message cut into `chunks` (the octets of each, `whole` all of them) as `concat` writes
+ * them: behind a UDH, with SAR TLVs, or as one message_payload the SMSC splits. `ref` fits the mode's
+ * reference (refBits).
+ */
+export function concatParts(chunks: Uint8Array[], whole: Uint8Array, concat: ConcatMode, ref: number): { esmClass: number; parts: Segment[] } {
+  if (concat === 'payload') {
+    return { esmClass: 0, parts: [{ shortMessage: new Uint8Array(0), tlvs: [{ tag: TLV_MESSAGE_PAYLOAD, value: whole }] }] };
   }
   const total = chunks.length;
-  if (opts.concat === 'sar') {
-    const ref = opts.refs.next(opts.dest, 16);
+  if (concat === 'sar') {
     const refOctets = Uint8Array.of(ref >>> 8, ref & 0xff);
     const parts = chunks.map((c, i) => ({
       shortMessage: c,
@@ -78,10 +96,9 @@ export function segmentText(text: string, opts: SegmentOptions): Segmented | 'TO
         { tag: TLV_SAR_SEGMENT_SEQNUM, value: Uint8Array.of(i + 1) },
       ],
     }));
-    return { alphabet, esmClass: 0, parts, billedParts: total };
+    return { esmClass: 0, parts };
   }
-  const wide = opts.concat === 'udh16';
-  const ref = opts.refs.next(opts.dest, wide ? 16 : 8);
+  const wide = concat === 'udh16';
   const parts = chunks.map((c, i) => {
     const udh = wide
       ? [0x06, 0x08, 0x04, ref >>> 8, ref & 0xff, total, i + 1]
@@ -91,7 +108,7 @@ export function segmentText(text: string, opts: SegmentOptions): Segmented | 'TO
     sm.set(c, udh.length);
     return { shortMessage: sm };
   });
-  return { alphabet, esmClass: ESM_UDHI, parts, billedParts: total };
+  return { esmClass: ESM_UDHI, parts };
 }
 
 /** Greedy split at character boundaries; the last part keeps `reserve` octets free. */

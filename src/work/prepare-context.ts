@@ -1,23 +1,21 @@
 /** Everything prepareJob needs, derived once from the Config (per worker thread). */
-import type { CarrierConfig, Config, ConcatMode } from '../config/types.js';
+import type { CarrierConfig, Config } from '../config/types.js';
+import { bodySets, untaggedSmpp, type BodySet, type SmppText } from './channel-text.js';
 import { buildRouter, type Route } from '../route/router.js';
 import { expandPrefixes } from '../route/china-prefixes.js';
 import { ConcatRefs } from '../text/concat-ref.js';
 import { quietWindow } from '../care/quiet-hours.js';
 import type { CareRules } from '../care/plan.js';
 
+/** How a carrier's texts are cut and written: carrier-wide limits, and each channel's fields (channel-text.ts). */
 export interface CarrierTextOptions {
-  sourceTon: number;
-  sourceNpi: number;
-  destTon: number;
-  destNpi: number;
-  registeredDelivery: number;
-  dataCodingGsm: number;
-  dataCodingUcs2: number;
-  concat: ConcatMode;
   maxParts: number;
   signatureReserve: number;
   optOut: 'append' | 'reject';
+  /** Channels grouped by the bodies they write, in priority order. */
+  sets: BodySet[];
+  /** The only channel is SMPP and named as the carrier: segmented and stored as before channels (untagged). */
+  untagged: SmppText | null;
 }
 
 export interface PrepareContext {
@@ -44,19 +42,8 @@ export function toE164Prefix(prefix: string, countryCode: string): string {
 }
 
 function textOptions(c: CarrierConfig): CarrierTextOptions {
-  return {
-    sourceTon: c.sourceTon,
-    sourceNpi: c.sourceNpi,
-    destTon: c.destTon,
-    destNpi: c.destNpi,
-    registeredDelivery: c.registeredDelivery,
-    dataCodingGsm: c.dataCodingGsm,
-    dataCodingUcs2: c.dataCodingUcs2,
-    concat: c.concat,
-    maxParts: c.maxParts,
-    signatureReserve: c.signatureReserve,
-    optOut: c.optOut,
-  };
+  const sets = bodySets(c);
+  return { maxParts: c.maxParts, signatureReserve: c.signatureReserve, optOut: c.optOut, sets, untagged: untaggedSmpp(c, sets) };
 }
 
 /**

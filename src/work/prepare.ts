@@ -1,10 +1,10 @@
 /**
- * One job from raw stream entry to ready-to-write submit_sm bodies. Pure CPU, run in the pool:
- * parse, validate, normalise, route, China rules, segment, encode, fingerprint.
+ * One job from raw stream entry to ready-to-write PDU bodies for its carrier's channels. Pure CPU, run in
+ * the pool: parse, validate, normalise, route, China rules, segment, encode, fingerprint.
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';
-import { defaultJobId, type Prepared, type PreparedRejected, type RawJob } from '../types.js';
+import { defaultJobId, type Prepared, type PreparedChannels, type PreparedRejected, type RawJob } from '../types.js';
 import { normaliseNumber } from '../route/normalise.js';
 import { zoneForNumber } from '../route/country-tz.js';
 import { applyChinaRules } from '../text/china-rules.js';
@@ -12,6 +12,7 @@ import { segmentText } from '../text/segment.js';
 import { encodeSubmitSmBody } from '../smpp/submit-encoder.js';
 import { isFieldError, parseJob, type ValidJob } from './job-fields.js';
 import { formatAbsoluteTime } from './smpp-time.js';
+import { cutForChannels, encodeForChannels } from './prepare-channels.js';
 import { planCare } from '../care/plan.js';
 import type { PrepareContext } from './prepare-context.js';
 
@@ -77,7 +78,11 @@ export function prepareJob(
   }
 
   const dest = to.slice(1);
-  const seg = segmentText(text, { concat: opts.concat, maxParts: opts.maxParts, reserve: opts.signatureReserve, refs: ctx.refs, dest });
+  // A carrier with one SMPP channel named as itself (the common case) segments as before channels.
+  const smpp = opts.untagged;
+  const seg = smpp === null
+    ? cutForChannels(text, opts, ctx.refs, dest)
+    : segmentText(text, { concat: smpp.concat, maxParts: opts.maxParts, reserve: opts.signatureReserve, refs: ctx.refs, dest });
   if (seg === 'TOO_MANY_PARTS') return reject(job, 'TOO_MANY_PARTS', `the text needs more than ${opts.maxParts} parts`, to);
 
   const tz = job.tz ?? zoneForNumber(to, ctx.defaultTz);
@@ -90,24 +95,32 @@ export function prepareJob(
 
   const from = job.from ?? ctx.defaultFrom;
   const validityPeriod = job.expiresAt === 0 ? '' : formatAbsoluteTime(job.expiresAt);
-  const dataCoding = seg.alphabet === 'gsm' ? opts.dataCodingGsm : opts.dataCodingUcs2;
-  const parts: Uint8Array[] = new Array(seg.parts.length);
-  for (let i = 0; i < seg.parts.length; i++) {
-    const p = seg.parts[i];
-    parts[i] = encodeSubmitSmBody({
-      sourceTon: opts.sourceTon,
-      sourceNpi: opts.sourceNpi,
-      source: from,
-      destTon: opts.destTon,
-      destNpi: opts.destNpi,
-      dest,
-      esmClass: seg.esmClass,
-      validityPeriod,
-      registeredDelivery: opts.registeredDelivery,
-      dataCoding,
-      shortMessage: p.shortMessage,
-      ...(p.tlvs ? { tlvs: p.tlvs } : {}),
-    });
+  let parts: Uint8Array[];
+  let channels: PreparedChannels[] | undefined;
+  if ('bounds' in seg) {
+    const atTime = care.sendAt > now ? formatAbsoluteTime(care.sendAt) : '';
+    ({ parts, channels } = encodeForChannels(text, seg, opts.sets, { jobFrom: job.from, from, to, validityPeriod, atTime }));
+  } else {
+    const o = smpp!;
+    const dataCoding = seg.alphabet === 'gsm' ? o.dataCodingGsm : o.dataCodingUcs2;
+    parts = new Array(seg.parts.length);
+    for (let i = 0; i < seg.parts.length; i++) {
+      const p = seg.parts[i];
+      parts[i] = encodeSubmitSmBody({
+        sourceTon: o.sourceTon,
+        sourceNpi: o.sourceNpi,
+        source: from,
+        destTon: o.destTon,
+        destNpi: o.destNpi,
+        dest,
+        esmClass: seg.esmClass,
+        validityPeriod,
+        registeredDelivery: o.registeredDelivery,
+        dataCoding,
+        shortMessage: p.shortMessage,
+        ...(p.tlvs ? { tlvs: p.tlvs } : {}),
+      });
+    }
   }
 
   return {
@@ -118,6 +131,7 @@ export function prepareJob(
     carrier,
     class: job.class,
     parts,
+    ...(channels ? { channels } : {}),
     fingerprint: fingerprint(job, to, ctx.dedupByContent),
     sendAt: care.sendAt,
     expiresAt: job.expiresAt,

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { CmppSession, submitBody, type CmppSessionOptions } from '../../src/cmpp/session.js';
+import { CmppSession, type CmppSessionOptions } from '../../src/cmpp/session.js';
+import { submitBody } from '../../src/cmpp/submit.js';
 import { authenticatorSource, connectTimestamp } from '../../src/cmpp/auth.js';
 import { encodeActiveTestResp, encodeEmpty } from '../../src/cmpp/codec.js';
 import { CmppCommand, type CmppVersion } from '../../src/cmpp/constants.js';

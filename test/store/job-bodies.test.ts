@@ -1,6 +1,7 @@
 import t from 'tap';
 import { smppParts } from '../helpers/bodies.js';
-import { packBodies, unpackBodies, type Claimed } from '../../src/store/queue-store.js';
+import { packBodies, unpackBodies } from '../../src/store/bodies.js';
+import type { Claimed } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';

@@ -15,10 +15,21 @@ t.test('a daemon does not start beside a live daemon of an older version, and wr
   t.equal(await redis.hget(store.keys.format, 'new'), null, 'no format written');
 });
 
+t.test('a daemon of storage format 2 counts as older: it would send tagged bodies as submit_sm', async (t) => {
+  await redis.sadd(store.keys.daemons, 'f2');
+  await redis.hset(store.keys.format, 'f2', '2');
+  await redis.set(store.keys.lease('f2'), 'f2-token', 'PX', 60_000);
+  const err = await store.recover('new', 'tok', 'start').then(() => null, (e: unknown) => e);
+  t.match(err, { code: 'OLDER_DAEMON', message: /daemon f2 of an older smppd/ });
+  await redis.del(store.keys.lease('f2'));
+  await redis.srem(store.keys.daemons, 'f2');
+  await redis.hdel(store.keys.format, 'f2');
+});
+
 t.test('it starts once the older daemon is gone, and beside a daemon of its own version', async (t) => {
   await redis.del(store.keys.lease('old'));
   t.same((await store.recover('new', 'tok', 'start')).slice(0, 4), [0, 0, 0, 1], 'the dead older daemon is recovered as a peer');
-  t.equal(await redis.hget(store.keys.format, 'new'), '2');
+  t.equal(await redis.hget(store.keys.format, 'new'), '3');
   t.equal(await redis.hget(store.keys.format, 'old'), null);
   t.same(await store.recover('peer', 'tok2', 'start').then((r) => r[4]), 0, 'a second daemon of this version starts beside the first');
 });

@@ -4,6 +4,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { smppParts } from '../helpers/bodies.js';
 import { startStore } from '../helpers/store.js';
 
 let clock = 1_700_000_000_000;

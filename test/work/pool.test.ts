@@ -5,6 +5,7 @@ import { PreparePool } from '../../src/work/pool.js';
 import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
 import type { RawJob } from '../../src/types.js';
 import { testConfig } from '../helpers/test-config.js';
+import { twoChannelCarrier } from '../helpers/two-channels.js';
 
 const raws = (n: number): RawJob[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -23,6 +24,20 @@ t.test('the pool prepares a batch through real worker threads, in order', async 
   t.ok(first.ok && first.parts[0] instanceof Uint8Array && first.parts[0].length > 30, 'parts come back as octets');
   t.ok(pool.utilization() >= 0 && pool.utilization() <= 1);
   t.equal(threadId, 0, 'the test itself runs on the main thread');
+});
+
+t.test('a job prepared on a worker thread for a two-channel carrier comes back with every channel\'s bodies', async (t) => {
+  const cfg = testConfig({ carriers: [twoChannelCarrier()], routing: { countryCode: '86', default: 'cmcc' } });
+  const pool = new PreparePool(cfg, { threads: 1 });
+  t.teardown(() => pool.close());
+  const [p] = await pool.prepare(raws(1));
+  const inline = prepareJob(raws(1)[0]!, buildPrepareContext(cfg), Date.now());
+  t.ok(p?.ok && inline.ok);
+  if (!p?.ok || !inline.ok) return;
+  t.same(p.channels, [{ names: ['cmcc-cmpp'], form: 0x30 }, { names: ['cmcc-smpp'], form: 0x34 }], 'the channels of each run of bodies');
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  t.equal(p.parts.length, 2, 'one CMPP and one SMPP body');
+  t.same(p.parts.map(hex), inline.parts.map(hex), 'moved whole, byte for byte');
 });
 
 t.test('overrides route ported numbers inside the worker', async (t) => {

@@ -2,8 +2,9 @@
 -- Every script takes the key prefix as ARGV[1]; key names mirror src/store/keys.ts.
 local P = ARGV[1]
 local function k_job(id) return P .. 'job:' .. id end
--- The ready-to-write PDU bodies of a job, one string: the body itself when the job has one part, else
--- each part behind its length (2 octets, big-endian). Node packs and splits it (queue-store.ts).
+-- The ready-to-write PDU bodies of a job, one opaque string: untagged (the body itself when the job has one
+-- part, else each part behind its length, 2 octets, big-endian) or tagged by channel. Node packs and reads
+-- it (src/store/bodies.ts); no script looks inside.
 local function k_body(id) return P .. 'body:' .. id end
 local function k_lane(c, cls) return P .. '{' .. c .. '}:lane:' .. cls end
 local function k_sched(c) return P .. '{' .. c .. '}:sched' end

@@ -18,9 +18,10 @@
 --   with that generation (lease.lua `daemons:seen`): each peer has lowered its share of the carriers' TPS first.
 -- Storage format 2: lane entries and in-flight values carry job bodies (common.lua lane_entry). A daemon of an
 -- older version reads a lane entry as a job id, finds no such job and drops the entry as stale: the job would
--- never be sent. So a daemon of format 2 does not start beside one of an older format (docs/OPERATIONS.md,
--- Upgrading); each daemon's format is kept in the `format` hash.
-local FORMAT = '2'
+-- never be sent. Format 3: the bodies of a carrier with channels are tagged by channel (src/store/bodies.ts);
+-- a daemon of format 2 would write them to its SMSC as submit_sm bodies. So a daemon does not start beside
+-- one of an older format (docs/OPERATIONS.md, Upgrading); each daemon's format is kept in the `format` hash.
+local FORMAT = '3'
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local maxlen, retention, mode = ARGV[6], ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
