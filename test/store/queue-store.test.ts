@@ -1,4 +1,3 @@
-import { smppParts } from '../helpers/bodies.js';
 import t from 'tap';
 import { createRedis } from '../../src/store/redis.js';
 import { QueueStore } from '../../src/store/queue-store.js';
