@@ -75,7 +75,7 @@ export class App {
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
-  constructor(private opts: AppOptions) {
+  constructor(opts: AppOptions) {
     this.cfg = opts.config;
     this.logger = opts.logger;
     const offsetMs = opts.clockOffsetMs ?? 0;
