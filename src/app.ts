@@ -23,16 +23,15 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { AcquireAborted, LeaseKeeper } from './pipeline/lease-keeper.js';
+import { otpComing } from './pipeline/otp-signal.js';
 import { responseId } from './pipeline/receipt-ids.js';
+import { receiptBatcher } from './pipeline/receipts-after-settles.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
 import { Retention, trimEveryMs } from './pipeline/retention.js';
 
 /** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
 const INTAKE_NAMES = ['priority', 'main'] as const;
-
-/** How long a receipt batch waits for the settles before it (see the receipt batcher in start()). */
-const RECEIPT_SETTLE_WAIT_MS = 1000;
 
 export type AppStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -136,11 +135,9 @@ export class App {
     await store.ensureGroup();
     store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
-    if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
-      this.obs = new ObsServer(this.metrics, () => this.readiness());
-      await this.obs.listen(cfg.metrics.host, cfg.metrics.port);
-      log.info({ host: cfg.metrics.host, port: this.obs.port }, 'metrics listening');
-    }
+    this.obs = new ObsServer(this.metrics, () => this.readiness());
+    await this.obs.listen(cfg.metrics.host, cfg.metrics.port);
+    log.info({ host: cfg.metrics.host, port: this.obs.port }, 'metrics listening');
 
     const inFlight = (): number => [...this.slots.values()].reduce((n, s) => n + s.dispatcher.inFlight, 0);
     this.lease = new LeaseKeeper(store, cfg.instanceId, cfg.queue.leaseMs, inFlight, log, this.metrics);
@@ -158,18 +155,8 @@ export class App {
     // OTP answers have a settle write of their own: behind a 200-record bulk one, an OTP's `submitted` waited
     // for that whole write first (docs/BENCHMARKS-HISTORY.md, "Fourth round", change 14).
     this.settleOtp = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle-otp' });
-    // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
-    // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
-    // settle): with receipts, that path was most of Redis's work per message
-    // (docs/BENCHMARKS-HISTORY.md, "Second round", change 6). Bounded:
-    // the early path stays correct when a settle is slow.
-    const settles = [this.settle, this.settleOtp];
-    this.receiptBatcher = new Batcher(async (recs) => {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(settles.map((b) => b.writtenThrough())), new Promise((r) => { timer = setTimeout(r, RECEIPT_SETTLE_WAIT_MS); })]);
-      clearTimeout(timer);
-      return store.receipts(recs);
-    }, { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
+    // Receipts wait (bounded) for the settles before them, so they find their mapping (receipts-after-settles.ts).
+    this.receiptBatcher = receiptBatcher({ write: (recs) => store.receipts(recs), settles: [this.settle, this.settleOtp], logger: log });
     const inbound = (this.inbound = new Inbound({
       inboundStore: new InboundStore(store, () => this.cfg, this.now), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
       countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords, now: this.now,
@@ -189,7 +176,7 @@ export class App {
       adoptIdleMs: () => Math.max(10_000, 2 * this.cfg.queue.leaseMs),
       onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
       // The bulk stream's intake reads quarter batches while OTPs come for any carrier (intake.ts otpActive).
-      ...(name === 'main' ? { otpActive: () => this.otpActive() } : {}),
+      ...(name === 'main' ? { otpActive: () => otpComing(this.slots.values()) } : {}),
     }));
     for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
@@ -267,12 +254,6 @@ export class App {
     }
     applied.push(...plan.live);
     return applied;
-  }
-
-  /** OTPs come for some carrier (each dispatcher keeps the rule: Dispatcher.otpActive). */
-  private otpActive(): boolean {
-    for (const slot of this.slots.values()) if (slot.dispatcher.otpActive) return true;
-    return false;
   }
 
   private addCarrier(cc: CarrierConfig, inbound: Inbound): void {
