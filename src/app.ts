@@ -1,7 +1,7 @@
 /**
  * The only place that wires objects together. Start order: Redis, lease (recovering what was left in
  * flight), metrics, pool, carriers, dispatchers, intake. Stop order is the reverse, and hands back
- * everything in flight before Redis is closed.
+ * everything in flight before Redis is closed; each stop step runs whatever the ones before it did.
  */
 import type { Logger } from 'pino';
 import type { Config, CarrierConfig } from './config/types.js';
@@ -29,6 +29,7 @@ import { receiptBatcher } from './pipeline/receipts-after-settles.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
 import { Retention, trimEveryMs } from './pipeline/retention.js';
+import { allOf, runStopSteps } from './stop-steps.js';
 
 /** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
 const INTAKE_NAMES = ['priority', 'main'] as const;
@@ -328,27 +329,39 @@ export class App {
     this.redisProbe?.stop();
     clearInterval(this.sweepTimer?.timer);
     // Runs already going end at their next step; Redis is closed only once they have (awaited below).
-    const periodic = [this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()];
-    await Promise.all(this.intakes.map((i) => i.stop()));
-    const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([
-      drained.then(() => false),
-      new Promise<boolean>((res) => { timer = setTimeout(() => res(true), deadlineMs); }),
-    ]);
-    clearTimeout(timer);
-    if (late) this.logger.warn({ deadlineMs }, 'drain deadline reached: closing sessions, in-flight requests are handed back');
-    // Closing a carrier unbinds its sessions; whatever is still in flight comes back as an outcome and is settled.
-    await Promise.all([...this.slots.values()].map((s) => s.carrier.close()));
-    await drained;
-    await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
-    await this.receiptBatcher?.drain();
-    await Promise.all(periodic);
-    await this.lease?.release();
-    await this.pool?.close();
-    await this.obs?.close();
-    await Promise.all(this.sideConnections().map(([, r]) => r.quit().catch(() => r.disconnect())));
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
-    this.setStatus('stopped');
+    const periodic = allOf([this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()]);
+    periodic.catch(() => undefined); // its failure is reported by its step, not as an unhandled rejection
+    const slots = [...this.slots.values()];
+    let drained: Promise<void> = Promise.resolve();
+    // Every step runs whatever the ones before it did (stop-steps.ts); Redis is closed last.
+    try {
+      await runStopSteps([
+        ['intakes', () => allOf(this.intakes.map((i) => i.stop()))],
+        ['drain', async () => {
+          drained = allOf(slots.map((s) => s.dispatcher.stop()));
+          drained.catch(() => undefined); // reported by the dispatchers step
+          let timer: NodeJS.Timeout | undefined;
+          const late = await Promise.race([
+            drained.then(() => false, () => false),
+            new Promise<boolean>((res) => { timer = setTimeout(() => res(true), deadlineMs); }),
+          ]);
+          clearTimeout(timer);
+          if (late) this.logger.warn({ deadlineMs }, 'drain deadline reached: closing sessions, in-flight requests are handed back');
+        }],
+        // Closing a carrier unbinds its sessions; whatever is still in flight comes back as an outcome and is settled.
+        ['carriers', () => allOf(slots.map((s) => s.carrier.close()))],
+        ['dispatchers', () => drained],
+        ['settles', () => allOf([this.settle?.drain(), this.settleOtp?.drain()])],
+        ['receipts', () => this.receiptBatcher?.drain()],
+        ['periodic runs', () => periodic],
+        ['lease', () => this.lease?.release()],
+        ['pool', () => this.pool?.close()],
+        ['metrics server', () => this.obs?.close()],
+        ['redis side connections', () => allOf(this.sideConnections().map(([, r]) => r.quit().catch(() => r.disconnect())))],
+        ['redis', () => this.redis?.quit().catch(() => this.redis?.disconnect())],
+      ], this.logger);
+    } finally {
+      this.setStatus('stopped');
+    }
   }
 }
