@@ -93,6 +93,7 @@ export async function runKannel(o: KannelOptions): Promise<KannelResult> {
 
 /** `bearerbox -v`-style version line, for the report. */
 export function kannelVersion(): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
   const r = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'kannel'], { encoding: 'utf8' });
   return r.status === 0 ? `kannel ${r.stdout.trim()}` : 'kannel';
 }

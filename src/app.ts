@@ -1,7 +1,7 @@
 /**
  * The only place that wires objects together. Start order: Redis, lease (recovering what was left in
  * flight), metrics, pool, carriers, dispatchers, intake. Stop order is the reverse, and hands back
- * everything in flight before Redis is closed.
+ * everything in flight before Redis is closed; each stop step runs whatever the ones before it did.
  */
 import type { Logger } from 'pino';
 import type { Config, CarrierConfig } from './config/types.js';
@@ -23,16 +23,16 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { AcquireAborted, LeaseKeeper } from './pipeline/lease-keeper.js';
+import { otpComing } from './pipeline/otp-signal.js';
 import { responseId } from './pipeline/receipt-ids.js';
+import { receiptBatcher } from './pipeline/receipts-after-settles.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
 import { Retention, trimEveryMs } from './pipeline/retention.js';
+import { allOf, runStopSteps } from './stop-steps.js';
 
 /** One intake per job stream, in the order of Keys.jobStreams; each has a blocking connection of its own. */
 const INTAKE_NAMES = ['priority', 'main'] as const;
-
-/** How long a receipt batch waits for the settles before it (see the receipt batcher in start()). */
-const RECEIPT_SETTLE_WAIT_MS = 1000;
 
 export type AppStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -75,7 +75,7 @@ export class App {
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
 
-  constructor(private opts: AppOptions) {
+  constructor(opts: AppOptions) {
     this.cfg = opts.config;
     this.logger = opts.logger;
     const offsetMs = opts.clockOffsetMs ?? 0;
@@ -136,11 +136,9 @@ export class App {
     await store.ensureGroup();
     store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
-    if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
-      this.obs = new ObsServer(this.metrics, () => this.readiness());
-      await this.obs.listen(cfg.metrics.host, cfg.metrics.port);
-      log.info({ host: cfg.metrics.host, port: this.obs.port }, 'metrics listening');
-    }
+    this.obs = new ObsServer(this.metrics, () => this.readiness());
+    await this.obs.listen(cfg.metrics.host, cfg.metrics.port);
+    log.info({ host: cfg.metrics.host, port: this.obs.port }, 'metrics listening');
 
     const inFlight = (): number => [...this.slots.values()].reduce((n, s) => n + s.dispatcher.inFlight, 0);
     this.lease = new LeaseKeeper(store, cfg.instanceId, cfg.queue.leaseMs, inFlight, log, this.metrics);
@@ -158,18 +156,8 @@ export class App {
     // OTP answers have a settle write of their own: behind a 200-record bulk one, an OTP's `submitted` waited
     // for that whole write first (docs/BENCHMARKS-HISTORY.md, "Fourth round", change 14).
     this.settleOtp = new Batcher((recs) => store.settle(cfg.instanceId, recs), { maxBatch: 200, retry: true, logger: log, name: 'settle-otp' });
-    // A receipt often arrives right behind its submit_sm_resp. Writing it only once the responses before it
-    // are settled lets it find its mapping, instead of taking the early-receipt path (hold, then apply from
-    // settle): with receipts, that path was most of Redis's work per message
-    // (docs/BENCHMARKS-HISTORY.md, "Second round", change 6). Bounded:
-    // the early path stays correct when a settle is slow.
-    const settles = [this.settle, this.settleOtp];
-    this.receiptBatcher = new Batcher(async (recs) => {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(settles.map((b) => b.writtenThrough())), new Promise((r) => { timer = setTimeout(r, RECEIPT_SETTLE_WAIT_MS); })]);
-      clearTimeout(timer);
-      return store.receipts(recs);
-    }, { maxBatch: 200, retry: false, logger: log, name: 'receipts' });
+    // Receipts wait (bounded) for the settles before them, so they find their mapping (receipts-after-settles.ts).
+    this.receiptBatcher = receiptBatcher({ write: (recs) => store.receipts(recs), settles: [this.settle, this.settleOtp], logger: log });
     const inbound = (this.inbound = new Inbound({
       inboundStore: new InboundStore(store, () => this.cfg, this.now), receipts: this.receiptBatcher, metrics: this.metrics, logger: log,
       countryCode: () => this.cfg.routing.countryCode, optOutKeywords: () => this.cfg.care.optOutKeywords, now: this.now,
@@ -189,7 +177,7 @@ export class App {
       adoptIdleMs: () => Math.max(10_000, 2 * this.cfg.queue.leaseMs),
       onQueued: (carriers, otp) => { for (const c of carriers) this.slots.get(c)?.dispatcher.wake(otp.has(c)); },
       // The bulk stream's intake reads quarter batches while OTPs come for any carrier (intake.ts otpActive).
-      ...(name === 'main' ? { otpActive: () => this.otpActive() } : {}),
+      ...(name === 'main' ? { otpActive: () => otpComing(this.slots.values()) } : {}),
     }));
     for (const intake of this.intakes) intake.start();
     this.timers.push(setInterval(() => void this.refreshGauges(), 5000));
@@ -269,12 +257,6 @@ export class App {
     return applied;
   }
 
-  /** OTPs come for some carrier (each dispatcher keeps the rule: Dispatcher.otpActive). */
-  private otpActive(): boolean {
-    for (const slot of this.slots.values()) if (slot.dispatcher.otpActive) return true;
-    return false;
-  }
-
   private addCarrier(cc: CarrierConfig, inbound: Inbound): void {
     const log = this.logger; // the carrier and the dispatcher add `carrier` to their own lines
     const carrier = new Carrier(cc, { logger: log });
@@ -347,27 +329,39 @@ export class App {
     this.redisProbe?.stop();
     clearInterval(this.sweepTimer?.timer);
     // Runs already going end at their next step; Redis is closed only once they have (awaited below).
-    const periodic = [this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()];
-    await Promise.all(this.intakes.map((i) => i.stop()));
-    const drained = Promise.all([...this.slots.values()].map((s) => s.dispatcher.stop()));
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([
-      drained.then(() => false),
-      new Promise<boolean>((res) => { timer = setTimeout(() => res(true), deadlineMs); }),
-    ]);
-    clearTimeout(timer);
-    if (late) this.logger.warn({ deadlineMs }, 'drain deadline reached: closing sessions, in-flight requests are handed back');
-    // Closing a carrier unbinds its sessions; whatever is still in flight comes back as an outcome and is settled.
-    await Promise.all([...this.slots.values()].map((s) => s.carrier.close()));
-    await drained;
-    await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
-    await this.receiptBatcher?.drain();
-    await Promise.all(periodic);
-    await this.lease?.release();
-    await this.pool?.close();
-    await this.obs?.close();
-    await Promise.all(this.sideConnections().map(([, r]) => r.quit().catch(() => r.disconnect())));
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
-    this.setStatus('stopped');
+    const periodic = allOf([this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()]);
+    periodic.catch(() => undefined); // its failure is reported by its step, not as an unhandled rejection
+    const slots = [...this.slots.values()];
+    let drained: Promise<void> = Promise.resolve();
+    // Every step runs whatever the ones before it did (stop-steps.ts); Redis is closed last.
+    try {
+      await runStopSteps([
+        ['intakes', () => allOf(this.intakes.map((i) => i.stop()))],
+        ['drain', async () => {
+          drained = allOf(slots.map((s) => s.dispatcher.stop()));
+          drained.catch(() => undefined); // reported by the dispatchers step
+          let timer: NodeJS.Timeout | undefined;
+          const late = await Promise.race([
+            drained.then(() => false, () => false),
+            new Promise<boolean>((res) => { timer = setTimeout(() => res(true), deadlineMs); }),
+          ]);
+          clearTimeout(timer);
+          if (late) this.logger.warn({ deadlineMs }, 'drain deadline reached: closing sessions, in-flight requests are handed back');
+        }],
+        // Closing a carrier unbinds its sessions; whatever is still in flight comes back as an outcome and is settled.
+        ['carriers', () => allOf(slots.map((s) => s.carrier.close()))],
+        ['dispatchers', () => drained],
+        ['settles', () => allOf([this.settle?.drain(), this.settleOtp?.drain()])],
+        ['receipts', () => this.receiptBatcher?.drain()],
+        ['periodic runs', () => periodic],
+        ['lease', () => this.lease?.release()],
+        ['pool', () => this.pool?.close()],
+        ['metrics server', () => this.obs?.close()],
+        ['redis side connections', () => allOf(this.sideConnections().map(([, r]) => r.quit().catch(() => r.disconnect())))],
+        ['redis', () => this.redis?.quit().catch(() => this.redis?.disconnect())],
+      ], this.logger);
+    } finally {
+      this.setStatus('stopped');
+    }
   }
 }

@@ -44,5 +44,5 @@ export function nextAllowedMs(ms: number, tz: string, w: QuietWindow): number | 
   const t = wallTime(tz, ms);
   const tomorrow = w.startMin > w.endMin && min >= w.startMin;
   const at = wallToUtc(tz, t.year, t.month, t.day + (tomorrow ? 1 : 0), Math.floor(w.endMin / 60), w.endMin % 60);
-  return at > ms ? at : ms;
+  return Math.max(at, ms);
 }

@@ -29,7 +29,6 @@ export class Carrier extends EventEmitter {
   readonly name: string;
   /** The one channel of this carrier: its SMPP line (bodies are looked up for it). */
   readonly channel: ChannelRef;
-  private readonly cfg: CarrierConfig;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly limiter: PacedLimiter;
@@ -48,7 +47,6 @@ export class Carrier extends EventEmitter {
    */
   constructor(cfg: CarrierConfig, opts: CarrierOptions = {}) {
     super();
-    this.cfg = cfg;
     this.name = cfg.name;
     this.channel = { name: cfg.name, protocol: 'smpp' };
     this.now = opts.now ?? (() => performance.now());

@@ -1,6 +1,6 @@
 /** CMPP_CONNECT and CMPP_CONNECT_RESP (same layout in 2.0 and 3.0 but for the width of Status). */
 import { CmppCommand, CMPP_HEADER_BYTES } from './constants.js';
-import { OctetReader, OctetWriter } from './octets.js';
+import { type OctetReader, OctetWriter } from './octets.js';
 import { writeCmppHeader } from './header.js';
 
 export interface CmppConnect {

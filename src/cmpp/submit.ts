@@ -4,7 +4,7 @@
  * LinkID where 2.0 has 8 reserved octets.
  */
 import { CmppCommand, CMPP_HEADER_BYTES, LAYOUT, type CmppVersion } from './constants.js';
-import { OctetReader, OctetWriter } from './octets.js';
+import { type OctetReader, OctetWriter } from './octets.js';
 import { writeCmppHeader } from './header.js';
 import { MSG_ID_BYTES, msgIdToDecimal } from './msg-id.js';
 

@@ -11,7 +11,7 @@ import { SmppdClient } from '../store/job-client.js';
 import type { Config } from '../config/types.js';
 import type { JobInput } from '../types.js';
 import { redactUrl } from '../config/load.js';
-import { demoStateDir, ensureDemoRedis } from './demo-redis.js';
+import { demoStateDir, ensureDemoRedis, type DemoRedis } from './demo-redis.js';
 import { exitFor } from './errors.js';
 import { commandName } from './invocation.js';
 import { Exit, type Io } from './io.js';
@@ -51,8 +51,8 @@ export async function demo(args: { config: string; pretty?: boolean; basePort?: 
     return Exit.USAGE;
   }
   const say = (l: string): void => io.out(`demo: ${l}`);
-  let redis;
-  let sim;
+  let redis: DemoRedis | undefined;
+  let sim: Simulator;
   try {
     redis = await ensureDemoRedis(io.env, demoStateDir(io.env), say);
     sim = await startDemoSimulator(basePort, say);

@@ -77,9 +77,11 @@ export async function runDaemon(args: RunArgs, io: Io, hooks: { onStarted?: (app
   const sig = await signalled;
   log.info({ signal: sig, drainMs }, 'stopping: intake closed, draining in-flight messages');
   await reloading;
-  await app.stop();
+  // Every stop step runs even when one fails; each failure is logged with its step's name.
+  const failed = await app.stop().then(() => false, () => true);
   offHup();
-  log.info('stopped');
+  if (failed) log.error('stopped, but stop steps failed (named above)');
+  else log.info('stopped');
   await new Promise<void>((res) => log.flush(() => res()));
-  return Exit.OK;
+  return failed ? Exit.SOFTWARE : Exit.OK;
 }

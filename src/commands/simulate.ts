@@ -1,6 +1,6 @@
 /** `smppd simulate`: the built-in three-carrier SMSC simulator (any of them a CMPP ISMG), until SIGTERM/SIGINT. */
 import { startSimulator, DEFAULT_SIM_CARRIERS } from '../sim/index.js';
-import type { SimBehaviours } from '../sim/index.js';
+import type { SimBehaviours, Simulator } from '../sim/index.js';
 import { createLogger } from '../obs/logger.js';
 import { SmppdError } from '../errors.js';
 import { exitFor } from './errors.js';
@@ -48,7 +48,7 @@ export async function simulate(args: SimulateArgs, io: Io): Promise<number> {
     ...c, port: args.basePort === undefined ? c.port : args.basePort + i, behaviours: behaviours[c.name],
     ...(cmpp[c.name] ? { protocol: 'cmpp' as const, version: cmpp[c.name] } : {}),
   }));
-  let sim;
+  let sim: Simulator;
   try {
     sim = await startSimulator({ carriers, logger });
   } catch (e) {

@@ -1,13 +1,13 @@
 /** `smppd status`: lanes (depth, oldest age), schedule, daemons (lease, in flight), dead letters. */
 import { loadConfig, redactUrl } from '../config/load.js';
-import { createRedis, connectRedis } from '../store/redis.js';
+import { createRedis, connectRedis, type Redis } from '../store/redis.js';
 import { QueueStore } from '../store/queue-store.js';
 import { exitFor } from './errors.js';
 import { Exit, type Io } from './io.js';
 
 /** `redis`: this Redis (credentials in the URL, as `send` takes them) instead of the config's. */
 export async function status(args: { config: string; json?: boolean; redis?: string }, io: Io): Promise<number> {
-  let redis;
+  let redis: Redis | undefined;
   try {
     const cfg = await loadConfig(args.config, io.env);
     if (args.redis !== undefined) {

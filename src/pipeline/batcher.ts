@@ -60,12 +60,12 @@ export class Batcher<T, R> {
       try {
         const results = await this.write(batch.map((e) => e.item));
         failures = 0;
-        batch.forEach((e, i) => e.resolve(results[i]!));
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
         this.markDone(batch.length);
       } catch (err) {
         failures++;
         if (!this.opts.retry || this.closed) {
-          batch.forEach((e) => e.reject(err));
+          for (const e of batch) e.reject(err);
           this.markDone(batch.length);
           continue;
         }

@@ -97,7 +97,7 @@ export class Inbound {
   }
 
   private async mo(carrier: CarrierConfig, req: InboundRequest, f: SmFields): Promise<void> {
-    let mo;
+    let mo: ReturnType<typeof moFromFields>;
     try {
       mo = moFromFields(f);
     } catch (err) {

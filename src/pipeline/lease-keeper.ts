@@ -175,7 +175,7 @@ export class LeaseKeeper {
   private async renewOnce(): Promise<void> {
     if (this.status === 'lost') { await this.retake(); return; }
     if (this.status !== 'held' && this.status !== 'joining') return;
-    const joining = this.joinGen > 0 ? this.joinGen : 0;
+    const joining = Math.max(this.joinGen, 0);
     try {
       const r = await this.store.renewLease(this.daemon, this.token, this.appliedGen, joining);
       if (r === 0) { this.lost(); return; }

@@ -42,7 +42,7 @@ export class Framer {
   push(chunk: Buffer, onFrame: (pdu: Buffer) => void): string | null {
     if (this.failure !== null) return this.failure;
     if (this.stopped) return null;
-    let buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    const buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     this.pending = null;
     let offset = 0;
     while (!this.stopped && buf.length - offset >= 4) {

@@ -116,11 +116,9 @@ export function readSm(pdu: Buffer): SmFields {
   let s: string;
   [s, at] = cstring(pdu, at); // service_type
   at += 2; // source ton, npi
-  let from: string;
-  [from, at] = cstring(pdu, at);
-  at += 2;
-  let to: string;
-  [to, at] = cstring(pdu, at);
+  const [from, fromEnd] = cstring(pdu, at);
+  const [to, toEnd] = cstring(pdu, fromEnd + 2); // after dest ton, npi
+  at = toEnd;
   const esmClass = pdu[at++] ?? 0;
   let registeredDelivery = 0;
   let dataCoding = 0;

@@ -104,7 +104,7 @@ function keyAt(text: string, p: number): number {
 }
 
 /** The value of `name` running from `from` to `to`: `text` trimmed, any other field its first word. */
-function valueOf(text: string, name: FieldName, from: number, to: number): string {
+function fieldValue(text: string, name: FieldName, from: number, to: number): string {
   let a = from, b = to;
   while (a < b && isSpace(text.charCodeAt(a))) a++;
   if (name === 'text') {
@@ -128,11 +128,11 @@ export function parseReceiptText(text: string): TextFields {
       ? keyAt(text, p) : -1;
     if (start < 0) { p++; continue; }
     // The first occurrence wins: a later one is inside text:.
-    if (name !== undefined && out[name] === undefined) out[name] = valueOf(text, name, from, p);
+    if (name !== undefined && out[name] === undefined) out[name] = fieldValue(text, name, from, p);
     name = keyName;
     from = p = start;
   }
-  if (name !== undefined && out[name] === undefined) out[name] = valueOf(text, name, from, text.length);
+  if (name !== undefined && out[name] === undefined) out[name] = fieldValue(text, name, from, text.length);
   return out;
 }
 

@@ -29,6 +29,7 @@ export const MAX_TEXT_CHARS = 10_000;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const SOURCE_ADDR = /^[\x20-\x7e]{1,20}$/; // SMPP 3.4 §5.2.8: C-Octet String of up to 21 with NUL
 // Control characters other than \t \n \r, including C1 and DEL: no handset shows them sensibly.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CLASSES: ReadonlySet<string> = new Set(['otp', 'transactional', 'marketing']);

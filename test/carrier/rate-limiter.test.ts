@@ -27,7 +27,7 @@ t.test('tokens come back one by one, each a window after it was spent', async (t
 });
 
 t.test('setLimit() keeps recent spends so lowering the limit cannot open a burst', async (t) => {
-  let now = 0;
+  const now = 0;
   const rl = new RateLimiter(10, () => now, 1000);
   rl.take(8);
   rl.setLimit(4);

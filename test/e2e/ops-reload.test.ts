@@ -28,7 +28,7 @@ t.test('a valid reload changes TPS, removes and adds carriers, and drops no mess
   const ids = Array.from({ length: 200 }, (_, i) => `rl-${i}`);
   const p = redis.pipeline();
   // Even ids to cmcc (138…), odd to cucc (130…).
-  ids.forEach((id, i) => p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `13${i % 2 ? '0' : '8'}0013${String(i).padStart(4, '0')}`, text: `reload run ${i}` })));
+  ids.forEach((id, i) => { p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `13${i % 2 ? '0' : '8'}0013${String(i).padStart(4, '0')}`, text: `reload run ${i}` })); });
   await p.exec();
   await waitForEvents(redis, (e) => e.filter((x) => x.id.startsWith('rl-') && x.state === 'submitted').length >= 20);
 
@@ -63,7 +63,7 @@ t.test('the added carrier sends, and the lowered TPS holds', async (t) => {
   await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: 'to-ctcc', to: '13312345678', text: 'via the new carrier' }));
   const ids = Array.from({ length: 60 }, (_, i) => `slow-${i}`);
   const p = redis.pipeline();
-  ids.forEach((id, i) => p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `1390013${String(i).padStart(4, '0')}`, text: `paced ${i}` })));
+  ids.forEach((id, i) => { p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `1390013${String(i).padStart(4, '0')}`, text: `paced ${i}` })); });
   await p.exec();
   const evs = await waitForEvents(redis, (e) => e.some((x) => x.id === 'to-ctcc' && x.state === 'delivered') && e.filter((x) => x.id.startsWith('slow-') && x.state === 'delivered').length >= 60, 30_000);
   t.equal(evs.find((e) => e.id === 'to-ctcc' && e.state === 'delivered')!.carrier, 'ctcc');

@@ -32,7 +32,7 @@ t.test('SIGTERM during a run of a few hundred jobs exits 0 within drainMs and le
   const d = await start();
   const ids = Array.from({ length: N }, (_, i) => `stop-${i}`);
   const p = redis.pipeline();
-  ids.forEach((id, i) => p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `1${i % 2 ? '38' : '30'}0013${String(i).padStart(4, '0')}`, text: `shutdown run ${i}` })));
+  ids.forEach((id, i) => { p.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id, to: `1${i % 2 ? '38' : '30'}0013${String(i).padStart(4, '0')}`, text: `shutdown run ${i}` })); });
   await p.exec();
   await waitForEvents(redis, (e) => e.filter((x) => x.state === 'submitted').length >= 60);
   const t0 = Date.now();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -5,7 +5,7 @@ import type { CmppDeliver } from '../../src/cmpp/deliver.js';
 import { encodeSubmit } from '../../src/cmpp/submit.js';
 import { splitUdh } from '../../src/smpp/mo.js';
 import { ucs2Decode } from '../../src/text/ucs2.js';
-import { CmppTestClient, oneIsmg, SECRET, SP_ID, submitFields } from './fixtures/cmpp-client.js';
+import { type CmppTestClient, oneIsmg, SECRET, SP_ID, submitFields } from './fixtures/cmpp-client.js';
 
 for (const [version, statusBytes, octet] of [['2.0', 1, 0x20], ['3.0', 4, 0x30]] as const) {
   t.test(`a CMPP ${version} CONNECT with the right secret is accepted and the ISMG's authenticator verifies`, async (t) => {

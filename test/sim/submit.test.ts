@@ -1,6 +1,6 @@
 import t from 'tap';
 import { until } from '../helpers/until.js';
-import { oneCarrier, sleep } from './fixtures/helpers.js';
+import { oneCarrier } from './fixtures/helpers.js';
 
 t.test('throttlePct 30 answers exactly 3 in 10 submits with ESME_RTHROTTLED', async (t) => {
   const { sim, bound } = await oneCarrier(t, { throttlePct: 30 });

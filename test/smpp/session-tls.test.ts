@@ -1,5 +1,5 @@
 import t from 'tap';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { SmppSession, type SessionOptions } from '../../src/smpp/session.js';
 import { CommandId } from '../../src/smpp/pdu-header.js';

@@ -20,7 +20,7 @@ type Got = Claimed[];
 const lane = store.keys.lane('cmcc', 'transactional');
 const packed = Buffer.concat([Buffer.from([0, 160]), bodies[0]!, Buffer.from([0, 150]), bodies[1]!]);
 const entry = (id: string, b: Buffer): Buffer => Buffer.concat([Buffer.from(`${id} `), b]);
-const same = (a: Buffer | null, b: Buffer): boolean => a !== null && a.equals(b);
+const same = (a: Buffer | null, b: Buffer): boolean => a?.equals(b) ?? false;
 const inFlight = async (id: string): Promise<Buffer | null> => redis.hgetBuffer(store.keys.inflight('d1'), id);
 const claimAll = async (): Promise<Got> => (await store.claim('d1', 'tok', 'cmcc', 10)) as Got;
 
@@ -33,7 +33,7 @@ t.test('a queued job carries its bodies in its lane entry, then in its in-flight
   const parts = smppParts(claimed[0]!);
   t.ok(parts[0]!.equals(bodies[0]!) && parts[1]!.equals(bodies[1]!), 'claim returns the bodies byte for byte, in order');
   const held = await inFlight('big');
-  t.ok(held !== null && held.subarray(held.indexOf(0x20) + 1).equals(packed), 'the in-flight value holds them after the claim mark');
+  t.ok(held?.subarray(held.indexOf(0x20) + 1).equals(packed), 'the in-flight value holds them after the claim mark');
   t.match(held!.subarray(0, held!.indexOf(0x20)).toString(), /^S\d+$/);
   await store.settle('d1', [{ act: 'ok', id: 'big', msgIds: ['m1', 'm2'], job: jobOf(claimed, 'big') }]);
   t.equal(await inFlight('big'), null, 'gone with the in-flight entry once submitted');
@@ -63,7 +63,7 @@ t.test('a scheduled job keeps its bodies in body:<id> until its claim moves them
   t.ok(smppParts(claimed[0]!)[0]!.equals(bodies[0]!) && smppParts(claimed[0]!)[1]!.equals(bodies[1]!), 'every part');
   t.equal(await redis.exists(store.keys.body('later')), 0, 'body:<id> gone once claimed');
   const held = await inFlight('later');
-  t.ok(held !== null && held.subarray(held.indexOf(0x20) + 1).equals(packed), 'in the in-flight value instead');
+  t.ok(held?.subarray(held.indexOf(0x20) + 1).equals(packed), 'in the in-flight value instead');
   t.same(await store.settle('d1', [{ act: 'retry', id: 'later', code: '0x58', error: 'throttled' }]), ['scheduled']);
   t.ok(same(await redis.getBuffer(store.keys.body('later')), packed), 'a retry puts them back in body:<id> with the job in the schedule');
   t.equal(await inFlight('later'), null);

@@ -1,6 +1,6 @@
 import { smppParts } from '../helpers/bodies.js';
 import t from 'tap';
-import { type Claimed, type SettleRecord } from '../../src/store/queue-store.js';
+import type { Claimed, SettleRecord } from '../../src/store/queue-store.js';
 import { submittedEvent } from '../../src/store/settle-event.js';
 import { preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
