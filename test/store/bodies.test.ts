@@ -19,7 +19,7 @@ function prepare(cfg: Config, id: string, text: string): PreparedOk & { entryId:
   if (!p.ok) throw new Error(`rejected ${p.code}`);
   return { ...p, entryId: `${id.length}-0` };
 }
-const hex = (u: readonly Uint8Array[] | null): string[] | null => u && u.map((b) => Buffer.from(b).toString('hex'));
+const hex = (u: readonly Uint8Array[] | null): string[] | null => u?.map((b) => Buffer.from(b).toString('hex')) ?? null;
 const CMPP = { name: 'cmcc-cmpp', protocol: 'cmpp' } as const;
 const SMPP = { name: 'cmcc-smpp', protocol: 'smpp' } as const;
 
