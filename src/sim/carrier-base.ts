@@ -134,6 +134,13 @@ export abstract class CarrierBase<C extends CarrierLink> {
     };
   }
 
+  /** Destroys every open connection (a carrier's gateway going away); the port keeps listening. */
+  disconnect(): number {
+    const open = [...this.connections];
+    for (const c of open) c.destroy('disconnected by the operator');
+    return open.length;
+  }
+
   /** Stops listening and destroys every connection. */
   close(): Promise<void> {
     for (const c of [...this.connections]) c.destroy('simulator closing');

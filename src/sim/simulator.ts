@@ -79,6 +79,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     },
     sendMo: (name, mo) => carrier(name).sendMo(mo),
     setBehaviours: (name: string, b: SimBehaviours) => carrier(name).setBehaviours(b),
+    disconnect: (name: string) => carrier(name).disconnect(),
     close,
   };
 }

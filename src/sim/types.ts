@@ -88,5 +88,7 @@ export interface Simulator {
   stats(): Record<string, SimCarrierStats>;
   sendMo(carrier: string, mo: { from: string; to: string; text: string }): Promise<void>;
   setBehaviours(carrier: string, b: SimBehaviours): void;
+  /** Drops every connection of the carrier now (its listener stays); how many there were. */
+  disconnect(carrier: string): number;
   close(): Promise<void>;
 }

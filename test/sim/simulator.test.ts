@@ -2,6 +2,7 @@ import t from 'tap';
 import { DEFAULT_SIM_CARRIERS, startSimulator } from '../../src/sim/index.js';
 import { parseReceipt } from '../../src/smpp/receipt.js';
 import { TestClient } from './fixtures/client.js';
+import { until } from '../helpers/until.js';
 import { oneCarrier } from './fixtures/helpers.js';
 
 t.test('a bound transceiver gets a message id and then a receipt naming the same id', async (t) => {
@@ -95,4 +96,14 @@ t.test('keepSubmits bounds the submits list, dropping the oldest', async (t) => 
   t.ok(sim.submits.length <= 4, `kept ${sim.submits.length}`);
   t.equal(sim.submits[sim.submits.length - 1].msgId, ids[4], 'the newest is kept');
   t.equal(sim.stats().k.submits, 5, 'the counter still counts all');
+});
+
+t.test('disconnect drops every connection of a carrier and keeps listening', async (t) => {
+  const { sim, bound } = await oneCarrier(t);
+  const a = await bound();
+  const b = await bound();
+  t.equal(sim.disconnect('sim'), 2, 'both connections dropped');
+  await until('both clients see the close', () => a.closed && b.closed);
+  const again = await bound();
+  t.equal((await again.submit()).command_status, 0, 'a new bind is served');
 });
