@@ -9,7 +9,7 @@ import { MSG_ID_BYTES } from '../cmpp/msg-id.js';
 import { encodeSubmitResp, type CmppSubmit } from '../cmpp/submit.js';
 import type { CmppConnection } from './cmpp-connection.js';
 import type { CmppIdSource } from './cmpp-ids.js';
-import { cmppText } from './cmpp-text.js';
+import { cmppText } from '../cmpp/text.js';
 import type { ReceiptJob } from './receipts.js';
 import { Status } from './shares.js';
 import { answerSubmit, connectionFault, keepSubmit, wantsReceipt, type SubmitFlowHost } from './submit-flow.js';

@@ -3,7 +3,7 @@
  * (drop, never answer, garbage, hostile answers, fault shares, slowness), answer, and schedule the receipt.
  * The steps CMPP takes too (record, connection faults, answer and receipt timing) are in submit-flow.ts.
  */
-import { readSm, smText } from '../smpp/mo.js';
+import { readSm, smText } from '../smpp/sm-fields.js';
 import type { SimConnection } from './connection.js';
 import type { IdSource } from './ids.js';
 import { hostileAnswer } from './hostile.js';

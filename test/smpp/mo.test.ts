@@ -1,6 +1,9 @@
 import t from 'tap';
 import smpp from 'smpp';
-import { decodeMo, decodeText, gsmToString, readSm, splitUdh } from '../../src/smpp/mo.js';
+import { decodeMo } from '../../src/smpp/mo.js';
+import { decodeText, readSm } from '../../src/smpp/sm-fields.js';
+import { gsmDecode } from '../../src/text/gsm.js';
+import { splitUdh } from '../../src/text/udh.js';
 
 /** A whole deliver_sm (header included) with the given fields; short_message stays raw octets. */
 function deliver(fields: Record<string, unknown>): Buffer {
@@ -19,9 +22,9 @@ t.test('a golden deliver_sm with an 8-bit UDH and GSM escape decodes from its by
 t.test('GSM default alphabet with every extension character decodes, one septet per octet', async (t) => {
   // "^{}\[~]|€" then "@£$" then "Ω" and a form feed
   const octets = Buffer.from('1b141b281b291b2f1b3c1b3d1b3e1b401b6500010215' + '1b0a', 'hex');
-  t.equal(gsmToString(octets), '^{}\\[~]|€@£$Ω\f');
+  t.equal(gsmDecode(octets), '^{}\\[~]|€@£$Ω\f');
   t.equal(decodeMo(deliver({ short_message: octets })).text, '^{}\\[~]|€@£$Ω\f');
-  t.equal(gsmToString(Buffer.from('1b41', 'hex')), 'A', 'an unknown extension shows the default character');
+  t.equal(gsmDecode(Buffer.from('1b41', 'hex')), 'A', 'an unknown extension shows the default character');
 });
 
 t.test('UCS2 keeps surrogate pairs (emoji) intact', async (t) => {
