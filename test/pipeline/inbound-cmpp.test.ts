@@ -9,7 +9,7 @@ import { Metrics } from '../../src/obs/metrics.js';
 import { silentLogger } from '../../src/obs/logger.js';
 import type { ChannelConfig } from '../../src/config/types.js';
 import { decodeCmpp } from '../../src/cmpp/codec.js';
-import { MsgFmt, type CmppVersion } from '../../src/cmpp/constants.js';
+import { CmppCommand, MsgFmt, type CmppVersion } from '../../src/cmpp/constants.js';
 import { encodeDeliver, encodeReport } from '../../src/cmpp/deliver.js';
 import { serveCmppRequest } from '../../src/cmpp/inbound.js';
 import { msgIdFromDecimal } from '../../src/cmpp/msg-id.js';
@@ -19,6 +19,8 @@ import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { testCarrier, testConfig } from '../helpers/test-config.js';
 import { preparedJob, jobOf } from '../helpers/prepared-job.js';
 import { until } from '../helpers/until.js';
+import { CmppSession, submitBody } from '../../src/cmpp/session.js';
+import { startSimulator } from '../../src/sim/index.js';
 
 const srv = await startRedis({ aof: true }); // the outage test restarts it: the data must survive
 const base = testConfig();
@@ -201,4 +203,31 @@ t.test('while Redis is down a report and an MO are answered Result 8 so the ISMG
   await until('Redis is back', () => redis.status === 'ready');
   t.equal((await deliver('3.0', own, reportFrame('3.0', '5550009', 'DELIVRD'))).result, 0, 'the resend is stored');
   t.equal(await redis.hget('ic:job:down', 'st'), 'delivered');
+});
+
+t.test('over a real CMPP 3.0 session, the simulated ISMG\'s status report ends the job and its long UCS2 MO arrives whole', async (t) => {
+  const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0, protocol: 'cmpp', version: '3.0', spId: '901234', secret: 's3cret' }] });
+  const session = new CmppSession({
+    host: '127.0.0.1', port: sim.ports.cmcc, version: '3.0', spId: '901234', sharedSecret: 's3cret', windowSize: 4,
+    responseTimeoutMs: 5000, activeTestMs: 30_000, connectTimeoutMs: 10_000,
+  });
+  session.on('deliver', (req: InboundRequest) => inbound.handle(carrier, own, req));
+  t.teardown(async () => { await session.close(); await sim.close(); });
+  await session.open();
+  await store.ingest([preparedJob('wire')]);
+  const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
+  const out = await session.request(CmppCommand.submit, submitBody('3.0', {
+    msgId: Buffer.alloc(8), pkTotal: 1, pkNumber: 1, registeredDelivery: 1, msgLevel: 0, serviceId: 'smppd',
+    feeUserType: 2, feeTerminalId: '', feeTerminalType: 0, tpPid: 0, tpUdhi: 0, msgFmt: MsgFmt.ucs2, msgSrc: '901234',
+    feeType: '01', feeCode: '000000', validTime: '', atTime: '', srcId: '1069000', destTerminalIds: ['13800138000'],
+    destTerminalType: 0, content: ucs2('你好'), linkId: '',
+  }));
+  if (out.kind !== 'response') throw new Error(`submit: ${out.kind}`);
+  t.equal(out.status, 0);
+  // The report may come before this settle (then it is held and applied by it) or after.
+  await store.settle('d1', [{ act: 'ok', id: 'wire', msgIds: [receiptKey('cmcc', own, out.pdu.message_id, 'response')], job: jobOf(claimed, 'wire') }]);
+  await until('the report ends the job', async () => (await redis.hget('ic:job:wire', 'st')) === 'delivered');
+  const text = '这是一条从手机发来的很长的中文短信，'.repeat(5); // 90 characters: two UCS2 parts
+  await sim.sendMo('cmcc', { from: '13900139005', to: '1069000', text });
+  t.match(await lastMo(), { from: '+8613900139005', to: '1069000', text, carrier: 'cmcc', channel: 'cmcc' });
 });
