@@ -39,6 +39,7 @@ export function readCmppDelivery(d: CmppDeliverFields): Delivery {
 }
 
 export const cmppDeliveries: DeliveryReader = {
+  peer: 'ISMG',
   read: (req: InboundRequest) => readCmppDelivery(req.pdu as CmppDeliverFields),
   status: (answer) => RESULT[answer],
 };

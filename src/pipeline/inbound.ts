@@ -69,11 +69,11 @@ export class Inbound {
     const d: Delivery = reader.read(req);
     const where = { carrier: carrier.name, channel: channel.name };
     switch (d.kind) {
-      case 'receipt': this.receipt(carrier.name, channel, d.messageId, d.stat, d.err, answer); return;
-      case 'unreadable': this.unreadable(carrier.name, channel, d.reason, d.text, answer); return;
+      case 'receipt': this.receipt(carrier.name, channel, d.messageId, d.stat, d.err, answer, reader.peer); return;
+      case 'unreadable': this.unreadable(carrier.name, channel, d.reason, d.text, answer, reader.peer); return;
       case 'malformed':
         // Cut short: refused, not stored as an empty or clipped message. A well-framed PDU, so the session stays.
-        this.d.logger.warn({ ...where, reason: d.reason, answer: d.answer }, `${req.command} malformed, refused`);
+        this.d.logger.warn({ ...where, reason: d.reason, status: reader.status(d.answer) }, `${req.command} malformed, refused`);
         answer(d.answer);
         return;
       case 'undecodable':
@@ -83,13 +83,13 @@ export class Inbound {
       case 'mo':
         if (d.warning) this.d.logger.warn({ ...where, reason: d.warning }, 'MO text read by a guess');
         this.mo(carrier.name, channel, d.mo, answer).catch((err: unknown) => {
-          this.d.logger.error({ err, ...where }, 'MO not stored; asking the peer to deliver it again');
+          this.d.logger.error({ err, ...where }, `MO not stored; asking the ${reader.peer} to resend`);
           answer('later');
         });
     }
   }
 
-  private receipt(name: string, channel: ChannelConfig, rawId: string, stat: string, err: string, answer: Answer): void {
+  private receipt(name: string, channel: ChannelConfig, rawId: string, stat: string, err: string, answer: Answer, peer: string): void {
     const m = this.d.metrics;
     this.d.receipts.add({ carrier: name, messageId: receiptKey(name, channel, rawId, 'receipt'), stat, err }).then((res) => {
       m.receiptCounts.add(name, (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other');
@@ -97,19 +97,19 @@ export class Inbound {
       if (res.status === 'final') m.receiptLatency.observe({ carrier: name }, res.latencyMs / 1000);
       answer('stored');
     }, (e: unknown) => {
-      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, 'receipt not stored; asking the peer to deliver it again');
+      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `receipt not stored; asking the ${peer} to resend`);
       answer('later');
     });
   }
 
   /** Marked as a receipt but naming no message or state: kept in the orphans stream (a resend would read the same). */
-  private unreadable(name: string, channel: ChannelConfig, reason: string, text: string, answer: Answer): void {
+  private unreadable(name: string, channel: ChannelConfig, reason: string, text: string, answer: Answer, peer: string): void {
     this.d.logger.warn({ carrier: name, channel: channel.name, reason }, 'unreadable delivery receipt kept as an orphan');
     this.d.inboundStore.orphan({ carrier: name, reason: 'unreadable', text }).then(() => {
       this.d.metrics.receiptOrphans.inc({ carrier: name, reason: 'unreadable' });
       answer('stored');
     }, (e: unknown) => {
-      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, 'orphan receipt not stored; asking the peer to deliver it again');
+      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `orphan receipt not stored; asking the ${peer} to resend`);
       answer('later');
     });
   }

@@ -28,6 +28,8 @@ export type DeliveryAnswer = 'stored' | 'later' | 'bad-length' | 'bad-fields';
 
 /** One protocol's side of the receipt leg: how it reads a delivery and writes an answer. */
 export interface DeliveryReader {
+  /** What the protocol calls the peer that delivers ("SMSC", "ISMG"), for logs. */
+  readonly peer: string;
   read(req: InboundRequest): Delivery;
   /** The protocol's status for an answer (SMPP command_status, CMPP DELIVER_RESP Result). */
   status(answer: DeliveryAnswer): number;

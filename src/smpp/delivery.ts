@@ -41,6 +41,7 @@ export function readSmppDelivery(frame: Buffer): Delivery {
 }
 
 export const smppDeliveries: DeliveryReader = {
+  peer: 'SMSC',
   read: (req: InboundRequest) => readSmppDelivery(req.frame),
   status: (answer) => STATUS[answer],
 };
