@@ -63,27 +63,28 @@ export class Inbound {
   /** The same on the carrier's own channel (the one named as the carrier), for callers that name no channel. */
   handle(carrier: CarrierConfig, req: InboundRequest): void;
   handle(carrier: CarrierConfig, a: ChannelConfig | InboundRequest, b?: InboundRequest): void {
-    const [channel, req] = b ? [a as ChannelConfig, b] : [ownChannel(carrier), a as InboundRequest];
+    const channel = b ? (a as ChannelConfig) : ownChannel(carrier);
+    const req = b ?? (a as InboundRequest);
     const reader = READERS[channel.protocol];
     const answer: Answer = (x) => req.respond(reader.status(x));
     const d: Delivery = reader.read(req);
-    const where = { carrier: carrier.name, channel: channel.name };
+    const name = carrier.name;
     switch (d.kind) {
-      case 'receipt': this.receipt(carrier.name, channel, d.messageId, d.stat, d.err, answer, reader.peer); return;
-      case 'unreadable': this.unreadable(carrier.name, channel, d.reason, d.text, answer, reader.peer); return;
+      case 'receipt': this.receipt(name, channel, d.messageId, d.stat, d.err, answer, reader.peer); return;
+      case 'unreadable': this.unreadable(name, channel, d.reason, d.text, answer, reader.peer); return;
       case 'malformed':
-        // Cut short: refused, not stored as an empty or clipped message. A well-framed PDU, so the session stays.
-        this.d.logger.warn({ ...where, reason: d.reason, status: reader.status(d.answer) }, `${req.command} malformed, refused`);
+        // Refused, not stored as an empty or clipped message. A well-framed PDU, so the session stays.
+        this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.reason, status: reader.status(d.answer) }, `${req.command} malformed, refused`);
         answer(d.answer);
         return;
       case 'undecodable':
-        this.d.logger.warn({ ...where, reason: d.reason }, 'undecodable MO');
+        this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.reason }, 'undecodable MO');
         answer('stored');
         return;
       case 'mo':
-        if (d.warning) this.d.logger.warn({ ...where, reason: d.warning }, 'MO text read by a guess');
-        this.mo(carrier.name, channel, d.mo, answer).catch((err: unknown) => {
-          this.d.logger.error({ err, ...where }, `MO not stored; asking the ${reader.peer} to resend`);
+        if (d.warning) this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.warning }, 'MO text read by a guess');
+        this.mo(name, channel, d.mo, answer).catch((err: unknown) => {
+          this.d.logger.error({ err, carrier: name, channel: channel.name }, `MO not stored; asking the ${reader.peer} to resend`);
           answer('later');
         });
     }
