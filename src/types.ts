@@ -102,10 +102,26 @@ export interface JobEvent {
   duplicateOf?: string; // a DUPLICATE_ID rejection: the id in use (`id` is then the refused entry's default id)
 }
 
-/** An MO message as written to the MO stream (field `mo`); `partial` when parts never came. */
+/**
+ * An MO message as written to the MO stream (field `mo`); `channel`: the carrier's channel it came on
+ * (absent when the sweep delivers a message whose parts never all came, `partial`).
+ */
 export interface MoEvent {
-  from: string; to: string; text: string; carrier: string; at: number; optedOut: boolean;
+  from: string; to: string; text: string; carrier: string; channel?: string; at: number; optedOut: boolean;
   partial?: boolean;
+}
+
+/** Where a part stands in a concatenated message (UDH 8/16-bit reference, or SMPP's SAR TLVs). */
+export interface Concat { ref: number; total: number; seq: number }
+
+/** A mobile-originated message (or one part of one), its text decoded, as any protocol reads it. */
+export interface Mo {
+  /** The handset, as the peer wrote it (the pipeline normalises it). */
+  from: string;
+  /** The number it was sent to (SMPP destination_addr, CMPP Dest_Id). */
+  to: string;
+  text: string;
+  concat?: Concat;
 }
 
 /** The protocols a channel speaks (docs/CHANNELS.md). */

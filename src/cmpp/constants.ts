@@ -112,7 +112,14 @@ export function submitResultText(version: CmppVersion, result: number): string {
 export const STAT_DELIVERED = 'DELIVRD';
 
 /**
- * CMPP_DELIVER_RESP Result smppd sends: 0 once the report or MO is stored; 8 (flow control) when it
- * cannot be stored now, so the ISMG delivers it again later.
+ * CMPP_DELIVER_RESP Result smppd sends (the SUBMIT_RESP codes): 0 once the report or MO is stored; 8 (flow
+ * control) when it cannot be stored now, so the ISMG delivers it again later; 4 (invalid message length)
+ * for a status report whose Msg_Content is not the report's length; 1 (invalid message structure) for one
+ * whose fields are not what they claim.
  */
-export const DELIVER_RESULT = { ok: 0, flowControl: 8 } as const;
+export const DELIVER_RESULT = {
+  ok: SUBMIT_RESULT.ok,
+  badStructure: SUBMIT_RESULT.badStructure,
+  badMessageLength: SUBMIT_RESULT.badMessageLength,
+  flowControl: SUBMIT_RESULT.flowControl,
+} as const;

@@ -7,7 +7,7 @@ import type { InboundRequest } from '../session/outcome.js';
 import type { ProtocolPeer } from '../session/protocol.js';
 import { encodeActiveTestResp, encodeEmpty, type CmppPdu } from './codec.js';
 import { DELIVER_RESULT, type CmppVersion } from './constants.js';
-import { decodeReport, encodeDeliverResp, type CmppDeliver } from './deliver.js';
+import { decodeReport, encodeDeliverResp, type CmppDeliver, type CmppReport } from './deliver.js';
 import { msgIdToDecimal } from './msg-id.js';
 
 export function serveCmppRequest(v: CmppVersion, frame: Buffer, pdu: CmppPdu, peer: ProtocolPeer): void {
@@ -24,11 +24,19 @@ export function serveCmppRequest(v: CmppVersion, frame: Buffer, pdu: CmppPdu, pe
 }
 
 /**
- * A CMPP_DELIVER, decoded: Registered_Delivery 1 carries a status report (`report`, null when its content
- * is not one of this version's), 0 an MO. `msgId`, of the DELIVER and of the report, is the canonical decimal.
+ * A CMPP_DELIVER as its InboundRequest's `pdu`: Registered_Delivery 1 carries a status report (`report`,
+ * null when its content is not one of this version's), 0 an MO. `msgId`, of the DELIVER and of the
+ * report, is the canonical decimal.
  */
+export interface CmppDeliverFields extends Omit<CmppDeliver, 'msgId'> {
+  command: 'deliver';
+  seq: number;
+  msgId: string;
+  report: CmppReport | null;
+}
+
 function serveDeliver(v: CmppVersion, frame: Buffer, seq: number, d: CmppDeliver, peer: ProtocolPeer): void {
-  const pdu = {
+  const pdu: CmppDeliverFields = {
     ...d,
     command: 'deliver',
     seq,

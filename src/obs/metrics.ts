@@ -7,15 +7,16 @@ import client from 'prom-client';
 import { JOB_CLASSES } from '../types.js';
 import { ErrorCodes } from '../errors.js';
 import { CounterTally } from './tally.js';
+import { Status, type StatusName } from '../smpp/pdu-header.js';
 
 export const SUBMIT_RESULTS = ['ok', 'throttled', 'transient', 'permanent', 'no_answer', 'not_written'] as const;
 export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
 /** SMPP 3.4 §5.1.3 command_status values seen on submit_sm_resp often enough to be named in a label. */
-const STATUS_NAMES: Record<number, string> = {
-  0x00: 'ESME_ROK', 0x08: 'ESME_RSYSERR', 0x0a: 'ESME_RINVSRCADR', 0x0b: 'ESME_RINVDSTADR', 0x14: 'ESME_RMSGQFUL',
-  0x45: 'ESME_RSUBMITFAIL', 0x58: 'ESME_RTHROTTLED', 0x61: 'ESME_RINVSCHED', 0x62: 'ESME_RINVEXPIRY', 0x64: 'ESME_RX_T_APPN',
-  0x65: 'ESME_RX_P_APPN', 0x66: 'ESME_RX_R_APPN', 0xff: 'ESME_RUNKNOWNERR',
-};
+const LABELLED: readonly StatusName[] = [
+  'ESME_ROK', 'ESME_RSYSERR', 'ESME_RINVSRCADR', 'ESME_RINVDSTADR', 'ESME_RMSGQFUL', 'ESME_RSUBMITFAIL', 'ESME_RTHROTTLED',
+  'ESME_RINVSCHED', 'ESME_RINVEXPIRY', 'ESME_RX_T_APPN', 'ESME_RX_P_APPN', 'ESME_RX_R_APPN', 'ESME_RUNKNOWNERR',
+];
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(LABELLED.map((n) => [Status[n], n]));
 const seenStatuses = new Set<string>();
 
 /** A bounded label for a command_status: its name, else its hex form, else "other" once 64 are in use. */

@@ -1,27 +1,30 @@
 /**
- * deliver_sm / data_sm from a carrier: delivery receipts are matched in Redis in batches; MO messages
- * are reassembled, checked for opt-out keywords and pushed to the MO stream. The SMSC gets its
- * response only after Redis has the receipt or MO: on failure it gets ESME_RSYSERR and sends again
- * (issue "deliver_sm_resp is sent only after the receipt is persisted"). Nothing is dropped: an
- * unreadable receipt goes to the orphans stream with its text, an unmatched one after
- * queue.earlyReceiptMs (sweep()), an incomplete MO as partial after queue.moPartialMs.
+ * Deliveries from a carrier's channels (SMPP deliver_sm / data_sm, CMPP_DELIVER), read by the channel's
+ * protocol into one protocol-neutral form (src/session/delivery.ts): delivery receipts are matched in
+ * Redis in batches; MO messages are reassembled, checked for opt-out keywords and pushed to the MO stream.
+ * The peer gets its answer only after Redis has the receipt or MO: on failure it is asked to deliver it
+ * again later (SMPP ESME_RSYSERR, CMPP Result 8). Nothing is dropped: an unreadable receipt goes to the
+ * orphans stream with its text, an unmatched one after queue.earlyReceiptMs (sweep()), an incomplete MO
+ * as partial after queue.moPartialMs.
  */
 import type { Logger } from 'pino';
-import type { CarrierConfig } from '../config/types.js';
+import type { CarrierConfig, ChannelConfig } from '../config/types.js';
 import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
 import type { InboundRequest } from '../session/outcome.js';
-import { receiptFromFields } from '../smpp/receipt.js';
-import { moFromFields, readSm, smText, TruncatedSmError, type SmFields } from '../smpp/mo.js';
+import type { Delivery, DeliveryAnswer, DeliveryReader } from '../session/delivery.js';
+import { smppDeliveries } from '../smpp/delivery.js';
+import { cmppDeliveries } from '../cmpp/delivery.js';
 import { normaliseNumber } from '../route/normalise.js';
 import type { ReceiptOutcome, ReceiptRecord } from '../store/queue-store.js';
 import type { InboundStore } from '../store/inbound-store.js';
+import type { Mo, Protocol } from '../types.js';
 import type { Batcher } from './batcher.js';
 import { MoAssembler } from './mo-assembler.js';
-import { receiptId } from './receipt-ids.js';
+import { receiptKey } from './receipt-ids.js';
 
-const ESME_ROK = 0x00;
-const ESME_RSYSERR = 0x08;
+/** How each protocol reads a delivery and writes its answer. */
+const READERS: Record<Protocol, DeliveryReader> = { smpp: smppDeliveries, cmpp: cmppDeliveries };
 
 export interface InboundDeps {
   inboundStore: InboundStore;
@@ -39,6 +42,13 @@ export function keywordForm(text: string): string {
   return text.normalize('NFKC').toUpperCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
+/** The channel named as its carrier (the carrier-level form's only channel), else its first. */
+function ownChannel(carrier: CarrierConfig): ChannelConfig {
+  return carrier.channels.find((c) => c.name === carrier.name) ?? carrier.channels[0];
+}
+
+type Answer = (a: DeliveryAnswer) => void;
+
 export class Inbound {
   private assembler: MoAssembler;
   /** The sweep going on now: stopSweep() hands it back so the daemon closes Redis only after it. */
@@ -48,73 +58,74 @@ export class Inbound {
     this.assembler = new MoAssembler(d.inboundStore);
   }
 
-  handle(carrier: CarrierConfig, req: InboundRequest): void {
-    let f: SmFields;
-    try {
-      f = readSm(req.frame);
-    } catch (err) {
-      // Cut short: refused, not stored as an empty or clipped MO. A well-framed PDU, so the session stays.
-      if (!(err instanceof TruncatedSmError)) throw err;
-      this.d.logger.warn({ carrier: carrier.name, reason: err.message, status: err.status }, `${req.command} cut short, refused`);
-      req.respond(err.status);
-      return;
+  /** A delivery that came on `channel` of `carrier`; answered through `req` once stored (or refused). */
+  handle(carrier: CarrierConfig, channel: ChannelConfig, req: InboundRequest): void;
+  /** The same on the carrier's own channel (the one named as the carrier), for callers that name no channel. */
+  handle(carrier: CarrierConfig, req: InboundRequest): void;
+  handle(carrier: CarrierConfig, a: ChannelConfig | InboundRequest, b?: InboundRequest): void {
+    const channel = b ? (a as ChannelConfig) : ownChannel(carrier);
+    const req = b ?? (a as InboundRequest);
+    const reader = READERS[channel.protocol];
+    const answer: Answer = (x) => req.respond(reader.status(x));
+    const d: Delivery = reader.read(req);
+    const name = carrier.name;
+    switch (d.kind) {
+      case 'receipt': this.receipt(name, channel, d.messageId, d.stat, d.err, answer, reader.peer); return;
+      case 'unreadable': this.unreadable(name, channel, d.reason, d.text, answer, reader.peer); return;
+      case 'malformed':
+        // Refused, not stored as an empty or clipped message. A well-framed PDU, so the session stays.
+        this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.reason, status: reader.status(d.answer) }, `${req.command} malformed, refused`);
+        answer(d.answer);
+        return;
+      case 'undecodable':
+        this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.reason }, 'undecodable MO');
+        answer('stored');
+        return;
+      case 'mo':
+        if (d.warning) this.d.logger.warn({ carrier: name, channel: channel.name, reason: d.warning }, 'MO text read by a guess');
+        this.mo(name, channel, d.mo, answer).catch((err: unknown) => {
+          this.d.logger.error({ err, carrier: name, channel: channel.name }, `MO not stored; asking the ${reader.peer} to resend`);
+          answer('later');
+        });
     }
-    const r = receiptFromFields(f);
-    if (r.ok) { this.receipt(carrier, req, r.receipt.messageId, r.receipt.stat, r.receipt.err ?? ''); return; }
-    if ((f.esmClass & 0x3c) !== 0) { this.unreadable(carrier, req, f, r.reason); return; }
-    this.mo(carrier, req, f).catch((err: unknown) => {
-      this.d.logger.error({ err, carrier: carrier.name }, 'MO not stored; asking the SMSC to resend');
-      req.respond(ESME_RSYSERR);
-    });
   }
 
-  private receipt(carrier: CarrierConfig, req: InboundRequest, rawId: string, stat: string, err: string): void {
-    const name = carrier.name;
+  private receipt(name: string, channel: ChannelConfig, rawId: string, stat: string, err: string, answer: Answer, peer: string): void {
     const m = this.d.metrics;
-    this.d.receipts.add({ carrier: name, messageId: receiptId(rawId, carrier.idFormat), stat, err }).then((res) => {
+    this.d.receipts.add({ carrier: name, messageId: receiptKey(name, channel, rawId, 'receipt'), stat, err }).then((res) => {
       m.receiptCounts.add(name, (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other');
       if (res.status === 'held') m.receiptsHeld.inc({ carrier: name });
       if (res.status === 'final') m.receiptLatency.observe({ carrier: name }, res.latencyMs / 1000);
-      req.respond(ESME_ROK);
+      answer('stored');
     }, (e: unknown) => {
-      this.d.logger.error({ err: e, carrier: name }, 'receipt not stored; asking the SMSC to resend');
-      req.respond(ESME_RSYSERR);
+      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `receipt not stored; asking the ${peer} to resend`);
+      answer('later');
     });
   }
 
   /** Marked as a receipt but naming no message or state: kept in the orphans stream (a resend would read the same). */
-  private unreadable(carrier: CarrierConfig, req: InboundRequest, f: SmFields, reason: string): void {
-    let text = '';
-    try { text = smText(f).text; } catch { /* the reason says enough */ }
-    this.d.logger.warn({ carrier: carrier.name, reason }, 'unreadable delivery receipt kept as an orphan');
-    this.d.inboundStore.orphan({ carrier: carrier.name, reason: 'unreadable', text }).then(() => {
-      this.d.metrics.receiptOrphans.inc({ carrier: carrier.name, reason: 'unreadable' });
-      req.respond(ESME_ROK);
+  private unreadable(name: string, channel: ChannelConfig, reason: string, text: string, answer: Answer, peer: string): void {
+    this.d.logger.warn({ carrier: name, channel: channel.name, reason }, 'unreadable delivery receipt kept as an orphan');
+    this.d.inboundStore.orphan({ carrier: name, reason: 'unreadable', text }).then(() => {
+      this.d.metrics.receiptOrphans.inc({ carrier: name, reason: 'unreadable' });
+      answer('stored');
     }, (e: unknown) => {
-      this.d.logger.error({ err: e, carrier: carrier.name }, 'orphan receipt not stored; asking the SMSC to resend');
-      req.respond(ESME_RSYSERR);
+      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `orphan receipt not stored; asking the ${peer} to resend`);
+      answer('later');
     });
   }
 
-  private async mo(carrier: CarrierConfig, req: InboundRequest, f: SmFields): Promise<void> {
-    let mo: ReturnType<typeof moFromFields>;
-    try {
-      mo = moFromFields(f);
-    } catch (err) {
-      this.d.logger.warn({ err, carrier: carrier.name }, 'undecodable MO');
-      req.respond(ESME_ROK);
-      return;
-    }
+  private async mo(name: string, channel: ChannelConfig, mo: Mo, answer: Answer): Promise<void> {
     const from = normaliseNumber(mo.from, this.d.countryCode()) ?? mo.from;
-    const whole = await this.assembler.add(carrier.name, from, mo);
-    if (whole === 'wait' || whole === 'dup') { req.respond(ESME_ROK); return; }
+    const whole = await this.assembler.add(name, from, mo);
+    if (whole === 'wait' || whole === 'dup') { answer('stored'); return; }
     const kw = keywordForm(whole.text);
     const optedOut = this.d.optOutKeywords().some((k) => keywordForm(k) === kw);
-    const event = { from, to: whole.to, text: whole.text, carrier: carrier.name, at: (this.d.now ?? Date.now)(), optedOut };
+    const event = { from, to: whole.to, text: whole.text, carrier: name, channel: channel.name, at: (this.d.now ?? Date.now)(), optedOut };
     await this.d.inboundStore.recordMo(event, optedOut ? from : null, whole.done);
-    this.d.metrics.mo.inc({ carrier: carrier.name });
-    if (optedOut) this.d.metrics.optOuts.inc({ carrier: carrier.name });
-    req.respond(ESME_ROK);
+    this.d.metrics.mo.inc({ carrier: name });
+    if (optedOut) this.d.metrics.optOuts.inc({ carrier: name });
+    answer('stored');
   }
 
   /**

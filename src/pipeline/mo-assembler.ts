@@ -4,7 +4,7 @@
  * message is delivered with what arrived, marked `partial`, by the periodic MO sweep (mo-sweep.lua)
  * rather than dropped.
  */
-import type { Mo } from '../smpp/mo.js';
+import type { Mo } from '../types.js';
 import type { InboundStore, MoPartResult } from '../store/inbound-store.js';
 
 type Done = Extract<MoPartResult, { status: 'complete' }>['done'];

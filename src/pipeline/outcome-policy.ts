@@ -8,17 +8,14 @@ import type { RequestOutcome } from '../session/outcome.js';
 import type { SettleRecord } from '../store/queue-store.js';
 import type { ClaimedJob } from '../store/settle-event.js';
 import type { SubmitResult } from '../obs/metrics.js';
+import { Status } from '../smpp/pdu-header.js';
 
-export const ESME_ROK = 0x00;
-export const ESME_RMSGQFUL = 0x14;
-export const ESME_RTHROTTLED = 0x58;
-
-/** SMPP 3.4 §5.1.3 statuses worth another attempt: system error, submit failed, temporary app error. */
-const TRANSIENT = new Set([0x08, 0x45, 0x64, 0xfe]);
+/** SMPP 3.4 §5.1.3 statuses worth another attempt: system error, submit failed, temporary app error, delivery failure. */
+const TRANSIENT = new Set<number>([Status.ESME_RSYSERR, Status.ESME_RSUBMITFAIL, Status.ESME_RX_T_APPN, Status.ESME_RDELIVERYFAILURE]);
 
 export function classifyStatus(status: number): SubmitResult {
-  if (status === ESME_ROK) return 'ok';
-  if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) return 'throttled';
+  if (status === Status.ESME_ROK) return 'ok';
+  if (status === Status.ESME_RTHROTTLED || status === Status.ESME_RMSGQFUL) return 'throttled';
   return TRANSIENT.has(status) ? 'transient' : 'permanent';
 }
 

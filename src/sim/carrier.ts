@@ -8,7 +8,7 @@ import { SimConnection, type BindKind, type ConnectionHost } from './connection.
 import type { IdSource } from './ids.js';
 import { truncateSm } from './hostile.js';
 import { moParts } from './mo-parts.js';
-import { Status } from './shares.js';
+import { Status } from '../smpp/pdu-header.js';
 import { handleSubmit, type SubmitHost } from './submit.js';
 import type { SimCarrierOptions } from './types.js';
 import { maskNumber } from './wire.js';
@@ -32,14 +32,14 @@ export class SimCarrier extends CarrierBase<SimConnection> implements Connection
 
   bind(conn: SimConnection, kind: BindKind, systemId: string, password: string): number {
     this.bindAttempts++;
-    let status: number = Status.OK;
-    if (this.bindAttempts <= (this.behaviours.refuseBinds ?? 0)) status = Status.RBINDFAIL;
+    let status: number = Status.ESME_ROK;
+    if (this.bindAttempts <= (this.behaviours.refuseBinds ?? 0)) status = Status.ESME_RBINDFAIL;
     else if ((this.opts.systemId !== undefined && systemId !== this.opts.systemId) || (this.opts.password !== undefined && password !== this.opts.password)) {
-      status = Status.RINVPASWD;
+      status = Status.ESME_RINVPASWD;
     }
-    if (status === Status.OK) this.stats.binds++;
+    if (status === Status.ESME_ROK) this.stats.binds++;
     else this.stats.bindsRefused++;
-    this.log.info({ conn: conn.id, kind, systemId, status }, status === Status.OK ? 'bind accepted' : 'bind refused');
+    this.log.info({ conn: conn.id, kind, systemId, status }, status === Status.ESME_ROK ? 'bind accepted' : 'bind refused');
     return status;
   }
 

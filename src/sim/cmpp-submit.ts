@@ -9,9 +9,9 @@ import { MSG_ID_BYTES } from '../cmpp/msg-id.js';
 import { encodeSubmitResp, type CmppSubmit } from '../cmpp/submit.js';
 import type { CmppConnection } from './cmpp-connection.js';
 import type { CmppIdSource } from './cmpp-ids.js';
-import { cmppText } from './cmpp-text.js';
+import { cmppText } from '../cmpp/text.js';
 import type { ReceiptJob } from './receipts.js';
-import { Status } from './shares.js';
+import { Status } from '../smpp/pdu-header.js';
 import { answerSubmit, connectionFault, keepSubmit, wantsReceipt, type SubmitFlowHost } from './submit-flow.js';
 import type { SimSubmit } from './types.js';
 import { maskNumber } from './wire.js';
@@ -29,10 +29,10 @@ export interface CmppSubmitHost extends SubmitFlowHost {
 /** The CMPP Result for the SMPP status the fault shares chose (shares.ts speaks SMPP). */
 export function cmppResult(v: CmppVersion, status: number): number {
   switch (status) {
-    case Status.OK: return SUBMIT_RESULT.ok;
-    case Status.RTHROTTLED:
-    case Status.RMSGQFUL: return SUBMIT_RESULT.flowControl;
-    case Status.RINVDSTADR: return RESULT_REJECT[v];
+    case Status.ESME_ROK: return SUBMIT_RESULT.ok;
+    case Status.ESME_RTHROTTLED:
+    case Status.ESME_RMSGQFUL: return SUBMIT_RESULT.flowControl;
+    case Status.ESME_RINVDSTADR: return RESULT_REJECT[v];
     default: return RESULT_TRANSIENT;
   }
 }

@@ -1,27 +1,15 @@
 /**
- * Text of CMPP messages as the simulated ISMG reads and writes it. A SUBMIT's Msg_Content is decoded by
- * Msg_Fmt (8 UCS2, 15 GBK, else ASCII) after its UDH when TP_udhi is 1. An MO goes out as ASCII
+ * Text of CMPP messages as the simulated ISMG writes it (a SUBMIT's Msg_Content is read by
+ * src/cmpp/text.ts, as smppd reads an MO's). An MO goes out as ASCII
  * (Msg_Fmt 0) when every character is, UCS2 (8) otherwise; longer than one 140-octet SMS, as parts of
  * 134 octets behind a 6-octet UDH with an 8-bit reference (never splitting a surrogate pair).
  */
 import { MsgFmt } from '../cmpp/constants.js';
-import { splitUdh, type Concat } from '../smpp/mo.js';
-import { ucs2Decode, ucs2Encode } from '../text/ucs2.js';
+import { ucs2Encode } from '../text/ucs2.js';
 import { chunk } from './mo-parts.js';
 
 const SMS_OCTETS = 140;
 const UDH_OCTETS = 6;
-const gbk = new TextDecoder('gbk');
-
-export function cmppText(content: Uint8Array, msgFmt: number, tpUdhi: number): { text: string; concat?: Concat } {
-  const raw = Buffer.from(content);
-  const { body, concat } = tpUdhi === 1 ? splitUdh(raw) : { body: raw, concat: undefined };
-  let text: string;
-  if (msgFmt === MsgFmt.ucs2) text = ucs2Decode(body);
-  else if (msgFmt === MsgFmt.gbk) text = gbk.decode(body);
-  else text = body.toString('latin1');
-  return concat ? { text, concat } : { text };
-}
 
 export interface CmppMoPart {
   msgFmt: number;

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import smpp from 'smpp';
 import { BIND_KINDS, Cmd, encode, header, PduReader } from './wire.js';
-import { Status } from './shares.js';
+import { Status } from '../smpp/pdu-header.js';
 import { receiptFields, type ReceiptJob, type ReceiptLink } from './receipts.js';
 import { PendingRequests, type RequestOutcome } from './pending-requests.js';
 import type { SimBehaviours } from './types.js';
@@ -107,7 +107,7 @@ export class SimConnection implements ReceiptLink {
       if (kind) return this.onBind(pdu, kind, seq);
       switch (commandId) {
         case Cmd.submit_sm:
-          if (!this.canTransmit) return this.write(encode('submit_sm_resp', { sequence_number: seq, command_status: Status.RINVBNDSTS }));
+          if (!this.canTransmit) return this.write(encode('submit_sm_resp', { sequence_number: seq, command_status: Status.ESME_RINVBNDSTS }));
           this.submitsSeen++; // counts for dropAfter / garbageAfter: only submits a bound SMSC takes
           return this.host.submit(this, pdu);
         case Cmd.enquire_link:
@@ -124,22 +124,22 @@ export class SimConnection implements ReceiptLink {
           return;
         default:
           if (commandId & 0x80000000) return; // an unexpected response: nothing to answer
-          return this.write(encode('generic_nack', { sequence_number: seq, command_status: Status.RINVCMDID }));
+          return this.write(encode('generic_nack', { sequence_number: seq, command_status: Status.ESME_RINVCMDID }));
       }
     } catch (err) {
       // A PDU the codec cannot read: answer like an SMSC does, and keep the connection.
       this.log.warn({ conn: this.id, err: (err as Error).message }, 'cannot handle PDU');
-      this.write(encode('generic_nack', { sequence_number: seq, command_status: Status.RSYSERR }));
+      this.write(encode('generic_nack', { sequence_number: seq, command_status: Status.ESME_RSYSERR }));
     }
   }
 
   private onBind(pdu: Buffer, kind: BindKind, seq: number): void {
     const command = `bind_${kind}_resp`;
-    if (this.status === 'bound') return this.write(encode(command, { sequence_number: seq, command_status: Status.RALYBND }));
+    if (this.status === 'bound') return this.write(encode(command, { sequence_number: seq, command_status: Status.ESME_RALYBND }));
     const decoded = new smpp.PDU(pdu);
     const status = this.host.bind(this, kind, String(decoded.system_id ?? ''), String(decoded.password ?? ''));
     this.write(encode(command, { sequence_number: seq, command_status: status, system_id: 'smppd-sim' }));
-    if (status === Status.OK) {
+    if (status === Status.ESME_ROK) {
       this.kind = kind;
       this.setStatus('bound');
     }

@@ -3,17 +3,12 @@
  * character fits, UCS2 otherwise; long texts as parts with an 8-bit-reference UDH (153 septets /
  * 67 UCS2 units per part, never splitting an escape or a surrogate pair; 3GPP TS 23.040 9.2.3.24.1).
  */
-import { GSM_BASIC, GSM_EXT } from '../smpp/mo.js';
-
-const BASIC = new Map<string, number>([...GSM_BASIC].map((c, i) => [c, i] as [string, number]).filter(([, i]) => i !== 0x1b));
-const EXT = new Map<string, number>(Object.entries(GSM_EXT).map(([k, c]) => [c, Number(k)] as [string, number]));
+import { gsmEncode } from '../text/gsm.js';
 
 /** GSM septets of one character, or null when it is not in the default alphabet or its extension. */
 function septets(ch: string): number[] | null {
-  const b = BASIC.get(ch);
-  if (b !== undefined) return [b];
-  const e = EXT.get(ch);
-  return e === undefined ? null : [0x1b, e];
+  const s = gsmEncode(ch);
+  return s === null ? null : [...s];
 }
 
 export interface MoPart {

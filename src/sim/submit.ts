@@ -3,12 +3,12 @@
  * (drop, never answer, garbage, hostile answers, fault shares, slowness), answer, and schedule the receipt.
  * The steps CMPP takes too (record, connection faults, answer and receipt timing) are in submit-flow.ts.
  */
-import { readSm, smText } from '../smpp/mo.js';
+import { readSm, smText } from '../smpp/sm-fields.js';
 import type { SimConnection } from './connection.js';
 import type { IdSource } from './ids.js';
 import { hostileAnswer } from './hostile.js';
 import type { ReceiptJob } from './receipts.js';
-import { Status } from './shares.js';
+import { Status } from '../smpp/pdu-header.js';
 import { answerSubmit, connectionFault, keepSubmit, wantsReceipt, type SubmitFlowHost } from './submit-flow.js';
 import type { SimSubmit } from './types.js';
 import { encode, header, maskNumber } from './wire.js';
@@ -34,7 +34,7 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
     dataCoding: f.dataCoding,
     text,
     answered: false,
-    status: Status.OK,
+    status: Status.ESME_ROK,
     at: Date.now(),
   };
   if (concat) rec.udh = concat;
@@ -48,7 +48,7 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
   const shared = h.shares.next(b);
   const status = b.statusFor?.[f.to] ?? shared;
   let job: ReceiptJob | undefined;
-  if (status === Status.OK) {
+  if (status === Status.ESME_ROK) {
     const ids = h.ids.take(b);
     rec.msgId = ids.resp;
     if (wantsReceipt(b, (f.registeredDelivery & 1) === 1)) {
@@ -57,7 +57,7 @@ export function handleSubmit(h: SubmitHost, conn: SimConnection, pdu: Buffer): v
   }
 
   answerSubmit(h, b, conn, rec, status, job, () => {
-    const fields = status === Status.OK ? { message_id: rec.msgId } : {};
+    const fields = status === Status.ESME_ROK ? { message_id: rec.msgId } : {};
     conn.write(encode('submit_sm_resp', { ...fields, sequence_number: seq, command_status: status }));
   });
 }

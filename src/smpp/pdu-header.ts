@@ -28,16 +28,31 @@ export const CommandId = {
   data_sm_resp: 0x80000103,
 } as const;
 
+/** SMPP 3.4 §5.1.3 command_status values smppd and its simulator name: every one is defined here only. */
 export const Status = {
   ESME_ROK: 0x00,
   ESME_RINVMSGLEN: 0x01,
   ESME_RINVCMDLEN: 0x02,
   ESME_RINVCMDID: 0x03,
+  ESME_RINVBNDSTS: 0x04,
+  ESME_RALYBND: 0x05,
   ESME_RSYSERR: 0x08,
+  ESME_RINVSRCADR: 0x0a,
+  ESME_RINVDSTADR: 0x0b,
+  ESME_RBINDFAIL: 0x0d,
+  ESME_RINVPASWD: 0x0e,
   ESME_RMSGQFUL: 0x14,
+  ESME_RSUBMITFAIL: 0x45,
   ESME_RTHROTTLED: 0x58,
+  ESME_RINVSCHED: 0x61,
+  ESME_RINVEXPIRY: 0x62,
   ESME_RX_T_APPN: 0x64,
+  ESME_RX_P_APPN: 0x65,
+  ESME_RX_R_APPN: 0x66,
+  ESME_RDELIVERYFAILURE: 0xfe,
+  ESME_RUNKNOWNERR: 0xff,
 } as const;
+export type StatusName = keyof typeof Status;
 
 export interface PduHeader {
   commandLength: number;

@@ -4,7 +4,7 @@
  * format of SMPP 3.4 Appendix B ("id:... sub:... dlvrd:... submit date:... done date:... stat:...
  * err:... text:..."). TLVs win over text: carriers keep them right more often than the text.
  */
-import { smFields, smText, TLV, type SmFields } from './mo.js';
+import { smFields, smText, TLV, type SmFields } from './sm-fields.js';
 
 export type ReceiptStat =
   | 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD' | 'DELETED' | 'UNKNOWN' | 'ENROUTE' | 'ACCEPTD';
@@ -198,17 +198,4 @@ export function receiptFromFields(f: SmFields): ReceiptResult {
 export function parseReceipt(pdu: Buffer | Record<string, any>): Receipt | null {
   const r = parseReceiptResult(pdu);
   return r.ok ? r.receipt : null;
-}
-
-/**
- * Canonical form of a message id so a submit_sm_resp id and a receipt id compare equal when the
- * carrier writes one in hex and the other in decimal: lower-case hex without leading zeros for
- * 'hex' and 'decimal', the trimmed id for 'as-sent'. Ids that do not parse stay trimmed.
- */
-export function normaliseMessageId(id: string, format: 'as-sent' | 'decimal' | 'hex'): string {
-  const s = id.replace(/\0+$/, '').trim();
-  if (format === 'as-sent' || s === '') return s;
-  if (format === 'hex' && /^(0x)?[0-9a-f]+$/i.test(s)) return BigInt(s.startsWith('0x') || s.startsWith('0X') ? s : `0x${s}`).toString(16);
-  if (format === 'decimal' && /^[0-9]+$/.test(s)) return BigInt(s).toString(16);
-  return s;
 }

@@ -76,16 +76,26 @@ export function gsmEncode(text: string): Uint8Array | null {
   return out;
 }
 
-/** Inverse of gsmEncode (used to check round trips and to read MO texts). */
-export function gsmDecode(septets: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < septets.length; i++) {
-    const v = septets[i];
-    if (v === GSM_ESCAPE && i + 1 < septets.length) {
-      const next = septets[++i];
-      const ext = EXTENSION.find(([, x]) => x === next);
-      s += ext ? ext[0] : ' ';
-    } else s += BASIC[v & 0x7f];
+// Decoding by septet: the extension table indexed by the septet after 0x1B.
+const EXTENSION_BY_SEPTET = new Map<number, string>(EXTENSION.map(([ch, septet]) => [septet, ch]));
+
+/**
+ * Text of unpacked septets (one per octet, SMPP data_coding 0; the inverse of gsmEncode). 3GPP TS 23.038
+ * §6.2.1.1: an unknown extension code shows the default-table character, an escape twice a space; a
+ * trailing escape carries no character.
+ */
+export function gsmDecode(octets: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < octets.length; i++) {
+    const septet = octets[i] & 0x7f;
+    if (septet !== GSM_ESCAPE) {
+      out += BASIC[septet];
+      continue;
+    }
+    const next = octets[i + 1];
+    if (next === undefined) break;
+    i++;
+    out += EXTENSION_BY_SEPTET.get(next & 0x7f) ?? ((next & 0x7f) === GSM_ESCAPE ? ' ' : BASIC[next & 0x7f]);
   }
-  return s;
+  return out;
 }

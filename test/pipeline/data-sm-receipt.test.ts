@@ -1,7 +1,8 @@
 import t from 'tap';
 import { decodePdu, encodePdu } from '../../src/smpp/pdu-codec.js';
 import { parseReceiptResult } from '../../src/smpp/receipt.js';
-import { decodeMo, moFromFields, readSm } from '../../src/smpp/mo.js';
+import { decodeMo, moFromFields } from '../../src/smpp/mo.js';
+import { readSm } from '../../src/smpp/sm-fields.js';
 import { receiptFromFields } from '../../src/smpp/receipt.js';
 
 // The session hands deliver_sm and data_sm alike to Inbound as their frame, read by readSm: a data_sm

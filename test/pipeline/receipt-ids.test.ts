@@ -1,5 +1,5 @@
 import t from 'tap';
-import { receiptId, responseId } from '../../src/pipeline/receipt-ids.js';
+import { normaliseMessageId, receiptId, receiptKey, responseId } from '../../src/pipeline/receipt-ids.js';
 
 t.test('as-sent compares the trimmed ids exactly', async (t) => {
   t.equal(responseId(' Ab-12\0', 'as-sent'), receiptId('Ab-12', 'as-sent'));
@@ -21,4 +21,33 @@ t.test('decimal matches a hex response id with the same number written in decima
 t.test('ids that do not parse in the expected base are kept trimmed rather than rejected', async (t) => {
   t.equal(responseId(' msg-7 ', 'hex'), 'msg-7');
   t.equal(receiptId('msg-7', 'decimal'), 'msg-7');
+});
+
+t.test('normaliseMessageId makes hex and decimal forms of one id equal', async (t) => {
+  t.equal(normaliseMessageId('1A2B', 'hex'), normaliseMessageId('6699', 'decimal'));
+  t.equal(normaliseMessageId('001a2b', 'hex'), '1a2b');
+  t.equal(normaliseMessageId(' 0x1A2B ', 'hex'), '1a2b');
+  t.equal(normaliseMessageId('12345678901234567890', 'decimal'), 'ab54a98ceb1f0ad2');
+  t.equal(normaliseMessageId(' Ab-12 ', 'as-sent'), 'Ab-12');
+  t.equal(normaliseMessageId('xyz', 'hex'), 'xyz', 'an id that does not parse stays as it is');
+});
+
+const own = { name: 'cmcc', protocol: 'smpp', idFormat: 'decimal' } as const;
+const second = { name: 'cmcc-b', protocol: 'smpp', idFormat: 'decimal' } as const;
+
+t.test('a channel named as its carrier keys by the canonical id alone, as mappings were written before channels', async (t) => {
+  t.equal(receiptKey('cmcc', own, '1A2B', 'response'), responseId('1A2B', 'decimal'));
+  t.equal(receiptKey('cmcc', own, '6699', 'receipt'), '1a2b');
+});
+
+t.test('any other channel keys by its name and the id, so equal ids of two channels never meet', async (t) => {
+  t.equal(receiptKey('cmcc', second, '1A2B', 'response'), 'cmcc-b:1a2b');
+  t.equal(receiptKey('cmcc', second, '6699', 'receipt'), receiptKey('cmcc', second, '1A2B', 'response'));
+  t.not(receiptKey('cmcc', second, '6699', 'receipt'), receiptKey('cmcc', own, '1A2B', 'response'));
+});
+
+t.test('a CMPP Msg_Id is compared in its canonical decimal whatever idFormat says', async (t) => {
+  const cmpp = { name: 'cmcc', protocol: 'cmpp', idFormat: 'decimal' } as const;
+  t.equal(receiptKey('cmcc', cmpp, '1234567890123', 'response'), '1234567890123');
+  t.equal(receiptKey('cmcc', cmpp, '1234567890123', 'receipt'), '1234567890123');
 });

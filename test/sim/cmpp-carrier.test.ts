@@ -3,7 +3,7 @@ import { ismgAuthenticates } from '../../src/cmpp/auth.js';
 import { decodeCmpp, encodeEmpty } from '../../src/cmpp/codec.js';
 import type { CmppDeliver } from '../../src/cmpp/deliver.js';
 import { encodeSubmit } from '../../src/cmpp/submit.js';
-import { splitUdh } from '../../src/smpp/mo.js';
+import { splitUdh } from '../../src/text/udh.js';
 import { ucs2Decode } from '../../src/text/ucs2.js';
 import { type CmppTestClient, oneIsmg, SECRET, SP_ID, submitFields } from './fixtures/cmpp-client.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import smpp from 'smpp';
-import { normaliseMessageId, parseReceipt, parseReceiptResult, parseReceiptText } from '../../src/smpp/receipt.js';
+import { parseReceipt, parseReceiptResult, parseReceiptText } from '../../src/smpp/receipt.js';
 
 function dlr(text: string, fields: Record<string, unknown> = {}): Buffer {
   return new smpp.PDU('deliver_sm', {
@@ -121,13 +121,4 @@ t.test('receipt texts parse as the key regex defines them, for 20,000 generated 
   t.equal(differ, 0, `every text parses the same (first that differs: ${JSON.stringify(first)})`);
   const std = 'id:1234567890 sub:001 dlvrd:001 submit date:2411231200 done date:2411231201 stat:DELIVRD err:000 text:Hello';
   t.same(parseReceiptText(std), byRegex(std));
-});
-
-t.test('normaliseMessageId makes hex and decimal forms of one id equal', async (t) => {
-  t.equal(normaliseMessageId('1A2B', 'hex'), normaliseMessageId('6699', 'decimal'));
-  t.equal(normaliseMessageId('001a2b', 'hex'), '1a2b');
-  t.equal(normaliseMessageId(' 0x1A2B ', 'hex'), '1a2b');
-  t.equal(normaliseMessageId('12345678901234567890', 'decimal'), 'ab54a98ceb1f0ad2');
-  t.equal(normaliseMessageId(' Ab-12 ', 'as-sent'), 'Ab-12');
-  t.equal(normaliseMessageId('xyz', 'hex'), 'xyz', 'an id that does not parse stays as it is');
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import smpp from 'smpp';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { SmppSession, type SessionOptions, type InboundRequest } from '../../src/smpp/session.js';
-import { readSm } from '../../src/smpp/mo.js';
+import { readSm } from '../../src/smpp/sm-fields.js';
 import { CommandId } from '../../src/smpp/pdu-header.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { SmppdError } from '../../src/errors.js';
