@@ -4,7 +4,7 @@
  * everything in flight before Redis is closed.
  */
 import type { Logger } from 'pino';
-import type { Config, CarrierConfig } from './config/types.js';
+import type { Config, CarrierConfig, ChannelConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
 import { planReload } from './config/reload-plan.js';
@@ -17,7 +17,8 @@ import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
 import { openPreparer, reconfigurePreparer, type Preparer } from './work/preparer.js';
-import { Carrier } from './carrier/carrier.js';
+import { Carrier, type CarrierDeliver } from './carrier/carrier.js';
+import type { HealthStatus } from './carrier/channel-health.js';
 import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
@@ -45,6 +46,9 @@ export interface AppOptions {
 }
 
 interface CarrierSlot { cfg: CarrierConfig; carrier: Carrier; dispatcher: Dispatcher }
+
+/** A carrier's config with every tps left out: what must be equal for a reload to keep its sessions. */
+const withoutTps = (c: CarrierConfig): unknown => ({ ...c, tps: 0, channels: c.channels.map((ch) => ({ ...ch, tps: 0 })) });
 
 export class App {
   status: AppStatus = 'created';
@@ -80,7 +84,7 @@ export class App {
     this.logger = opts.logger;
     const offsetMs = opts.clockOffsetMs ?? 0;
     this.now = offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
-    this.metrics = new Metrics({ carriers: this.cfg.carriers.map((c) => c.name), version: opts.version });
+    this.metrics = new Metrics({ carriers: this.cfg.carriers, version: opts.version });
     this.noteClientCerts(this.cfg.carriers);
   }
 
@@ -144,8 +148,8 @@ export class App {
 
     const inFlight = (): number => [...this.slots.values()].reduce((n, s) => n + s.dispatcher.inFlight, 0);
     this.lease = new LeaseKeeper(store, cfg.instanceId, cfg.queue.leaseMs, inFlight, log, this.metrics);
-    this.lease.onLiveDaemons = (n) => {
-      for (const s of this.slots.values()) s.carrier.setRateLimit(this.tpsShare(s.cfg.tps));
+    this.lease.onLiveDaemons = () => {
+      for (const s of this.slots.values()) s.carrier.shareRate(this.liveDaemons());
     };
     await this.lease.acquire(signal);
     if (signal?.aborted) throw new AcquireAborted(); // taken just now: stop() releases it
@@ -240,14 +244,16 @@ export class App {
     this.logger.debug({ fields: [...plan.needRestart, ...plan.live] }, 'reload: fields changed in the file');
     if (plan.needRestart.length > 0) this.logger.warn({ fields: plan.needRestart }, 'reload: these settings need a restart');
     const applied: string[] = [];
-    this.metrics.touch(next.carriers.map((c) => c.name));
+    this.metrics.touch(next.carriers);
     this.noteClientCerts(next.carriers);
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
     for (const [name, slot] of [...this.slots]) {
       const nc = wanted.get(name);
-      const same = nc && JSON.stringify({ ...nc, tps: 0 }) === JSON.stringify({ ...slot.cfg, tps: 0 });
-      if (nc && same) {
-        if (nc.tps !== slot.cfg.tps) { slot.carrier.setRateLimit(this.tpsShare(nc.tps)); applied.push(`${name}.tps`); }
+      // A tps changes in place; any other change of the carrier or of its channel list replaces it.
+      if (nc && JSON.stringify(withoutTps(nc)) === JSON.stringify(withoutTps(slot.cfg))) {
+        nc.channels.forEach((ch, i) => {
+          if (ch.tps !== slot.cfg.channels[i]!.tps) { slot.carrier.setTps(ch.name, ch.tps); applied.push(`${ch.name}.tps`); }
+        });
         slot.cfg = nc;
         continue;
       }
@@ -279,18 +285,26 @@ export class App {
     const log = this.logger; // the carrier and the dispatcher add `carrier` to their own lines
     const carrier = new Carrier(cc, { logger: log });
     const m = this.metrics;
-    carrier.on('deliver', (req) => inbound.handle(this.slots.get(cc.name)?.cfg ?? cc, req));
-    carrier.on('bind-up', () => m.bindsUp.set({ carrier: cc.name }, carrier.bindsUp()));
-    carrier.on('bind-down', () => m.bindsUp.set({ carrier: cc.name }, carrier.bindsUp()));
-    carrier.on('throttled', () => m.throttles.inc({ carrier: cc.name }));
-    carrier.on('reconnect', () => m.reconnects.inc({ carrier: cc.name }));
-    carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
+    // The running config (a reload may have changed fields that apply in place) and one of its channels.
+    const current = (): CarrierConfig => this.slots.get(cc.name)?.cfg ?? cc;
+    const channelOf = (name: string): ChannelConfig => current().channels.find((ch) => ch.name === name) ?? current().channels[0]!;
+    carrier.on('deliver', (req: CarrierDeliver) => inbound.handle(current(), channelOf(req.channel), req));
+    const wire = (e: { channel: string }) => ({ carrier: cc.name, channel: e.channel });
+    const binds = (e: { channel: string }) => m.bindsUp.set(wire(e), carrier.channels.find((c) => c.name === e.channel)?.bindsUp() ?? 0);
+    carrier.on('bind-up', binds);
+    carrier.on('bind-down', binds);
+    carrier.on('throttled', (e) => m.throttles.inc(wire(e)));
+    carrier.on('reconnect', (e) => m.reconnects.inc(wire(e)));
+    carrier.on('bad-pdu', (e) => m.badPdus.inc(wire(e)));
+    carrier.on('health', (e: { channel: string; to: HealthStatus }) => m.health(cc.name, e.channel, e.to));
+    for (const ch of carrier.channels) m.health(cc.name, ch.name, ch.healthStatus, false);
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
-      claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
+      claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots,
+      normaliseId: (channel, id) => responseId(id, channelOf(channel).idFormat),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
-    if ((this.lease?.liveDaemons ?? 1) > 1) carrier.setRateLimit(this.tpsShare(cc.tps));
+    if (this.liveDaemons() > 1) carrier.shareRate(this.liveDaemons());
     carrier.start();
     dispatcher.start();
   }
@@ -301,9 +315,9 @@ export class App {
     return this.bulkRedis ? [['ingest', this.bulkRedis], ...readers] : readers;
   }
 
-  /** This daemon's part of a carrier's TPS: the budget is shared by the daemons on one Redis. */
-  private tpsShare(tps: number): number {
-    return Math.max(1, Math.floor(tps / (this.lease?.liveDaemons ?? 1)));
+  /** The daemons sharing each channel's tps (Channel.shareRate: each takes tps / N). */
+  private liveDaemons(): number {
+    return this.lease?.liveDaemons ?? 1;
   }
 
   readiness(): Readiness {

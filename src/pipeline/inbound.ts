@@ -7,7 +7,7 @@
  * queue.earlyReceiptMs (sweep()), an incomplete MO as partial after queue.moPartialMs.
  */
 import type { Logger } from 'pino';
-import type { CarrierConfig } from '../config/types.js';
+import type { CarrierConfig, ChannelConfig } from '../config/types.js';
 import type { Metrics } from '../obs/metrics.js';
 import { RECEIPT_STATES } from '../obs/metrics.js';
 import type { InboundRequest } from '../session/outcome.js';
@@ -48,7 +48,7 @@ export class Inbound {
     this.assembler = new MoAssembler(d.inboundStore);
   }
 
-  handle(carrier: CarrierConfig, req: InboundRequest): void {
+  handle(carrier: CarrierConfig, _channel: ChannelConfig, req: InboundRequest): void {
     let f: SmFields;
     try {
       f = readSm(req.frame);

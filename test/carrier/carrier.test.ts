@@ -81,7 +81,7 @@ t.test('a throttled answer is handed back unchanged and pauses the bind for thro
   t.match(await throttled, { carrier: 'cm', status: 0x58, pauseMs: 150 });
   t.equal(carrier.capacity(), 0, 'paused');
   const [refused] = await Promise.all(carrier.sendMany(smpp([[part(2)]])));
-  t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL' }], 'nothing written while paused');
+  t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }], 'nothing written while paused');
   throttle = false;
   await carrier.whenCapacity();
   // Measured from the pause itself: a loaded machine can only make the wait look longer, never shorter.
@@ -126,7 +126,7 @@ t.test('all parts of a multipart message go over the same bind', async (t) => {
 t.test('a message no bind can take now resolves at once with every part not-written', async (t) => {
   const { smsc, carrier } = await started(t, {}, { windowSize: 2 });
   const [outcome] = await Promise.all(carrier.sendMany(smpp([[part(1), part(2), part(3)]])));
-  t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL' }));
+  t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }));
   t.equal(smsc.commands('submit_sm').length, 0);
 });
 
