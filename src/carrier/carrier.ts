@@ -137,7 +137,8 @@ export class Carrier extends EventEmitter {
       const msg = messages[m]!;
       const placed = this.place(msg, taking, left, planned);
       if (placed === null) {
-        const code: ErrorCode = taking.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';
+        const first = taking.filter((c) => c.priority === taking[0]?.priority);
+        const code: ErrorCode = first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';
         const channel = taking[0]?.name ?? this.channels[0]!.name;
         results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code, channel }) as ChannelOutcome));
         continue;
