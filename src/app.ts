@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config, CarrierConfig, ChannelConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
-import { planReload } from './config/reload-plan.js';
+import { carrierChange, planReload } from './config/reload-plan.js';
 import { Metrics } from './obs/metrics.js';
 import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
@@ -46,9 +46,6 @@ export interface AppOptions {
 }
 
 interface CarrierSlot { cfg: CarrierConfig; carrier: Carrier; dispatcher: Dispatcher }
-
-/** A carrier's config with every tps left out: what must be equal for a reload to keep its sessions. */
-const withoutTps = (c: CarrierConfig): unknown => ({ ...c, tps: 0, channels: c.channels.map((ch) => ({ ...ch, tps: 0 })) });
 
 export class App {
   status: AppStatus = 'created';
@@ -249,11 +246,9 @@ export class App {
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
     for (const [name, slot] of [...this.slots]) {
       const nc = wanted.get(name);
-      // A tps changes in place; any other change of the carrier or of its channel list replaces it.
-      if (nc && JSON.stringify(withoutTps(nc)) === JSON.stringify(withoutTps(slot.cfg))) {
-        nc.channels.forEach((ch, i) => {
-          if (ch.tps !== slot.cfg.channels[i]!.tps) { slot.carrier.setTps(ch.name, ch.tps); applied.push(`${ch.name}.tps`); }
-        });
+      const change = nc ? carrierChange(slot.cfg, nc) : { kind: 'replace' as const };
+      if (nc && change.kind === 'same') {
+        for (const { channel, tps } of change.tps) { slot.carrier.setTps(channel, tps); applied.push(`${channel}.tps`); }
         slot.cfg = nc;
         continue;
       }
