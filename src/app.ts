@@ -16,6 +16,7 @@ import { redisWarnings } from './store/redis-checks.js';
 import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
+import { ChannelHealthStore } from './store/channel-health-store.js';
 import { openPreparer, reconfigurePreparer, type Preparer } from './work/preparer.js';
 import { Carrier, type CarrierDeliver } from './carrier/carrier.js';
 import type { HealthStatus } from './carrier/channel-health.js';
@@ -59,6 +60,7 @@ export class App {
   private bulkRedis: Redis | undefined;
   private bulkStore: QueueStore | undefined;
   private store: QueueStore | undefined;
+  private healthStore: ChannelHealthStore | undefined;
   private lease: LeaseKeeper | undefined;
   private pool: Preparer | undefined;
   private intakes: Intake[] = [];
@@ -135,6 +137,7 @@ export class App {
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
+    this.healthStore = new ChannelHealthStore(this.redis, store.keys);
     store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
     if (cfg.metrics.port > 0 || cfg.metrics.port === 0) {
@@ -266,6 +269,8 @@ export class App {
     for (const cc of next.carriers) {
       if (!this.slots.has(cc.name)) { this.addCarrier(cc, this.inbound!); if (!applied.includes(`${cc.name} replaced`)) applied.push(`${cc.name} added`); }
     }
+    const running = next.carriers.flatMap((c) => c.channels.map((ch) => ch.name));
+    await this.healthStore?.clear(next.instanceId, running).catch(() => undefined);
     applied.push(...plan.live);
     return applied;
   }
@@ -291,8 +296,14 @@ export class App {
     carrier.on('throttled', (e) => m.throttles.inc(wire(e)));
     carrier.on('reconnect', (e) => m.reconnects.inc(wire(e)));
     carrier.on('bad-pdu', (e) => m.badPdus.inc(wire(e)));
-    carrier.on('health', (e: { channel: string; to: HealthStatus }) => m.health(cc.name, e.channel, e.to));
-    for (const ch of carrier.channels) m.health(cc.name, ch.name, ch.healthStatus, false);
+    carrier.on('health', (e: { channel: string; to: HealthStatus }) => {
+      m.health(cc.name, e.channel, e.to);
+      this.publishHealth(e.channel, e.to);
+    });
+    for (const ch of carrier.channels) {
+      m.health(cc.name, ch.name, ch.healthStatus, false);
+      this.publishHealth(ch.name, ch.healthStatus);
+    }
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
       claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots,
@@ -308,6 +319,13 @@ export class App {
   private sideConnections(): [name: string, conn: Redis][] {
     const readers = this.readers.map((r, i): [string, Redis] => [`intake:${INTAKE_NAMES[i]}`, r]);
     return this.bulkRedis ? [['ingest', this.bulkRedis], ...readers] : readers;
+  }
+
+  /** For `smppd status` (store/channel-health-store.ts); a failed write costs only that view. */
+  private publishHealth(channel: string, status: HealthStatus): void {
+    this.healthStore?.set(this.cfg.instanceId, channel, status, this.now()).catch((err: Error) => {
+      this.logger.warn({ err: err.message, channel }, 'could not publish channel health to Redis');
+    });
   }
 
   /** The daemons sharing each channel's tps (Channel.shareRate: each takes tps / N). */
@@ -372,6 +390,7 @@ export class App {
     await Promise.all([this.settle?.drain(), this.settleOtp?.drain()]);
     await this.receiptBatcher?.drain();
     await Promise.all(periodic);
+    await this.healthStore?.clear(this.cfg.instanceId).catch(() => undefined);
     await this.lease?.release();
     await this.pool?.close();
     await this.obs?.close();
