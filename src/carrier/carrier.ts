@@ -82,7 +82,9 @@ export class Carrier extends EventEmitter {
    * bound session (a carrier is never silenced by failover while a line is up: with one channel, failover
    * changes nothing).
    */
-  taking(): Channel[] {
+  taking(): readonly Channel[] {
+    // One channel takes whatever its health (no allocation on the common path).
+    if (this.channels.length === 1) return this.channels;
     const healthy = this.channels.filter((c) => c.takesTraffic);
     return healthy.length > 0 ? healthy : this.channels.filter((c) => c.bindsUp() > 0);
   }
@@ -176,8 +178,14 @@ export class Carrier extends EventEmitter {
    * The channel and bind for one message: the first priority among `taking` that has a channel with bodies
    * for it; among that priority's channels with bodies and room, the one smooth weighted round robin names.
    */
-  private place(msg: MessageBodies, taking: Channel[], left: Map<Channel, number>, planned: Map<CarrierBind, number>):
+  private place(msg: MessageBodies, taking: readonly Channel[], left: Map<Channel, number>, planned: Map<CarrierBind, number>):
     { channel: Channel; bind: CarrierBind; bodies: readonly Uint8Array[] } | null {
+    if (taking.length === 1) {
+      const c = taking[0]!;
+      const bodies = msg.forChannel(c);
+      const bind = bodies !== null && left.get(c)! >= msg.parts ? c.pick(msg.parts, planned) : null;
+      return bind === null ? null : { channel: c, bind, bodies: bodies! };
+    }
     let tier: number | undefined;
     const room: { channel: Channel; bind: CarrierBind; bodies: readonly Uint8Array[] }[] = [];
     for (const c of taking) {
