@@ -296,14 +296,9 @@ export class App {
     carrier.on('throttled', (e) => m.throttles.inc(wire(e)));
     carrier.on('reconnect', (e) => m.reconnects.inc(wire(e)));
     carrier.on('bad-pdu', (e) => m.badPdus.inc(wire(e)));
-    carrier.on('health', (e: { channel: string; to: HealthStatus }) => {
-      m.health(cc.name, e.channel, e.to);
-      this.publishHealth(e.channel, e.to);
-    });
-    for (const ch of carrier.channels) {
-      m.health(cc.name, ch.name, ch.healthStatus, false);
-      this.publishHealth(ch.name, ch.healthStatus);
-    }
+    const health = (channel: string, to: HealthStatus, changed: boolean) => { m.health(cc.name, channel, to, changed); this.publishHealth(channel, to); };
+    carrier.on('health', (e: { channel: string; to: HealthStatus }) => health(e.channel, e.to, true));
+    for (const ch of carrier.channels) health(ch.name, ch.healthStatus, false);
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
       claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots,
