@@ -83,6 +83,7 @@ t.test('a wrong channel field is reported at the path of the value to fix', asyn
     ['carriers[0].channels[0].port', [{ name: 'a', port: 0 }]],
     ['carriers[0].channels[0].failover', [{ name: 'a', failover: {} }]],
     ['carriers[0].tps', [{ name: 'a' }], { tps: 0 }],
+    ['carriers[0].port', [{ name: 'a', port: 2775 }], { port: 'x' }], // a default no channel uses is checked too
     ['carriers[0].maxParts', [{ name: 'a' }, { name: 'b', windowSize: 5 }]],
     ['carriers[0].failover.maxPermanentShare', [{ name: 'a' }], { failover: { maxPermanentShare: 1.5 } }],
     ['carriers[0].failover.minAnswers', [{ name: 'a' }], { failover: { minAnswers: 0 } }],
