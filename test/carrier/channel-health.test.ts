@@ -1,5 +1,7 @@
 import t from 'tap';
+import pino from 'pino';
 import { Carrier } from '../../src/carrier/carrier.js';
+import { ChannelHealth } from '../../src/carrier/channel-health.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/types.js';
@@ -82,4 +84,24 @@ t.test('a carrier\'s only channel keeps taking messages whatever its health: fai
   t.equal(carrier.channels[0]!.healthStatus, 'refusing');
   sim.setBehaviours('a', {});
   t.match(await Promise.all(carrier.sendMany([bodiesFor({ a: [part(3)] })])), [[{ kind: 'response', status: 0, channel: 'a' }]]);
+});
+
+t.test('health on its own: fewer than minAnswers prove nothing; a channel failed on a share with no session by the end of its window is unbound', async (t) => {
+  const changes: string[] = [];
+  const h = new ChannelHealth({ afterMs: 20, windowMs: 100, maxPermanentShare: 0.5, maxThrottleShare: 0.8, minAnswers: 3 },
+    () => performance.now(), pino({ level: 'silent' }), (from, to) => changes.push(`${from} -> ${to}`));
+  t.teardown(() => h.close());
+  h.start();
+  h.sessions(true);
+  h.answered('permanent');
+  h.answered('permanent');
+  t.equal(h.status, 'healthy', 'two answers of three needed: nothing proved');
+  h.answered('ok');
+  t.equal(h.status, 'refusing', 'two of three refused: above a half');
+  h.sessions(false);
+  await until('the fresh window ends', () => h.status !== 'refusing');
+  t.equal(h.status, 'unbound', 'no session since: unbound, not healthy');
+  h.sessions(true);
+  t.equal(h.status, 'healthy');
+  t.same(changes, ['healthy -> refusing', 'refusing -> unbound', 'unbound -> healthy']);
 });
