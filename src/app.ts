@@ -4,10 +4,10 @@
  * everything in flight before Redis is closed; each stop step runs whatever the ones before it did.
  */
 import type { Logger } from 'pino';
-import type { Config, CarrierConfig } from './config/types.js';
+import type { Config, CarrierConfig, ChannelConfig } from './config/types.js';
 import { SmppdError } from './errors.js';
 import { redactUrl } from './config/load.js';
-import { planReload } from './config/reload-plan.js';
+import { carrierChange, planReload } from './config/reload-plan.js';
 import { Metrics } from './obs/metrics.js';
 import { CERT_WARN_MS, certExpiries } from './config/tls-files.js';
 import { ObsServer, type Readiness } from './obs/http.js';
@@ -16,15 +16,17 @@ import { redisWarnings } from './store/redis-checks.js';
 import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
+import { ChannelHealthStore } from './store/channel-health-store.js';
 import { openPreparer, reconfigurePreparer, type Preparer } from './work/preparer.js';
-import { Carrier } from './carrier/carrier.js';
+import { Carrier, type CarrierDeliver } from './carrier/carrier.js';
+import type { HealthStatus } from './carrier/channel-health.js';
 import { Batcher } from './pipeline/batcher.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import { Inbound } from './pipeline/inbound.js';
 import { Intake } from './pipeline/intake.js';
 import { AcquireAborted, LeaseKeeper } from './pipeline/lease-keeper.js';
 import { otpComing } from './pipeline/otp-signal.js';
-import { responseId } from './pipeline/receipt-ids.js';
+import { receiptKey } from './pipeline/receipt-ids.js';
 import { receiptBatcher } from './pipeline/receipts-after-settles.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
 import { StreamTrim } from './store/stream-trim.js';
@@ -58,6 +60,7 @@ export class App {
   private bulkRedis: Redis | undefined;
   private bulkStore: QueueStore | undefined;
   private store: QueueStore | undefined;
+  private healthStore: ChannelHealthStore | undefined;
   private lease: LeaseKeeper | undefined;
   private pool: Preparer | undefined;
   private intakes: Intake[] = [];
@@ -80,7 +83,7 @@ export class App {
     this.logger = opts.logger;
     const offsetMs = opts.clockOffsetMs ?? 0;
     this.now = offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
-    this.metrics = new Metrics({ carriers: this.cfg.carriers.map((c) => c.name), version: opts.version });
+    this.metrics = new Metrics({ carriers: this.cfg.carriers, version: opts.version });
     this.noteClientCerts(this.cfg.carriers);
   }
 
@@ -134,6 +137,7 @@ export class App {
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
+    this.healthStore = new ChannelHealthStore(this.redis, store.keys);
     store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
     this.obs = new ObsServer(this.metrics, () => this.readiness());
@@ -142,8 +146,8 @@ export class App {
 
     const inFlight = (): number => [...this.slots.values()].reduce((n, s) => n + s.dispatcher.inFlight, 0);
     this.lease = new LeaseKeeper(store, cfg.instanceId, cfg.queue.leaseMs, inFlight, log, this.metrics);
-    this.lease.onLiveDaemons = (n) => {
-      for (const s of this.slots.values()) s.carrier.setRateLimit(this.tpsShare(s.cfg.tps));
+    this.lease.onLiveDaemons = () => {
+      for (const s of this.slots.values()) s.carrier.shareRate(this.liveDaemons());
     };
     await this.lease.acquire(signal);
     if (signal?.aborted) throw new AcquireAborted(); // taken just now: stop() releases it
@@ -228,14 +232,14 @@ export class App {
     this.logger.debug({ fields: [...plan.needRestart, ...plan.live] }, 'reload: fields changed in the file');
     if (plan.needRestart.length > 0) this.logger.warn({ fields: plan.needRestart }, 'reload: these settings need a restart');
     const applied: string[] = [];
-    this.metrics.touch(next.carriers.map((c) => c.name));
+    this.metrics.touch(next.carriers);
     this.noteClientCerts(next.carriers);
     const wanted = new Map(next.carriers.map((c) => [c.name, c]));
     for (const [name, slot] of [...this.slots]) {
       const nc = wanted.get(name);
-      const same = nc && JSON.stringify({ ...nc, tps: 0 }) === JSON.stringify({ ...slot.cfg, tps: 0 });
-      if (nc && same) {
-        if (nc.tps !== slot.cfg.tps) { slot.carrier.setRateLimit(this.tpsShare(nc.tps)); applied.push(`${name}.tps`); }
+      const change = nc ? carrierChange(slot.cfg, nc) : { kind: 'replace' as const };
+      if (nc && change.kind === 'same') {
+        for (const { channel, tps } of change.tps) { slot.carrier.setTps(channel, tps); applied.push(`${channel}.tps`); }
         slot.cfg = nc;
         continue;
       }
@@ -253,6 +257,8 @@ export class App {
     for (const cc of next.carriers) {
       if (!this.slots.has(cc.name)) { this.addCarrier(cc, this.inbound!); if (!applied.includes(`${cc.name} replaced`)) applied.push(`${cc.name} added`); }
     }
+    const running = next.carriers.flatMap((c) => c.channels.map((ch) => ch.name));
+    await this.healthStore?.clear(next.instanceId, running).catch(() => undefined);
     applied.push(...plan.live);
     return applied;
   }
@@ -261,18 +267,27 @@ export class App {
     const log = this.logger; // the carrier and the dispatcher add `carrier` to their own lines
     const carrier = new Carrier(cc, { logger: log });
     const m = this.metrics;
-    carrier.on('deliver', (req) => inbound.handle(this.slots.get(cc.name)?.cfg ?? cc, req));
-    carrier.on('bind-up', () => m.bindsUp.set({ carrier: cc.name }, carrier.bindsUp()));
-    carrier.on('bind-down', () => m.bindsUp.set({ carrier: cc.name }, carrier.bindsUp()));
-    carrier.on('throttled', () => m.throttles.inc({ carrier: cc.name }));
-    carrier.on('reconnect', () => m.reconnects.inc({ carrier: cc.name }));
-    carrier.on('bad-pdu', () => m.badPdus.inc({ carrier: cc.name }));
+    // The running config (a reload may have changed fields that apply in place) and one of its channels.
+    const current = (): CarrierConfig => this.slots.get(cc.name)?.cfg ?? cc;
+    const channelOf = (name: string): ChannelConfig => current().channels.find((ch) => ch.name === name) ?? current().channels[0]!;
+    carrier.on('deliver', (req: CarrierDeliver) => inbound.handle(current(), channelOf(req.channel), req));
+    const wire = (e: { channel: string }) => ({ carrier: cc.name, channel: e.channel });
+    const binds = (e: { channel: string }) => m.bindsUp.set(wire(e), carrier.channels.find((c) => c.name === e.channel)?.bindsUp() ?? 0);
+    carrier.on('bind-up', binds);
+    carrier.on('bind-down', binds);
+    carrier.on('throttled', (e) => m.throttles.inc(wire(e)));
+    carrier.on('reconnect', (e) => m.reconnects.inc(wire(e)));
+    carrier.on('bad-pdu', (e) => m.badPdus.inc(wire(e)));
+    const health = (channel: string, to: HealthStatus, changed: boolean) => { m.health(cc.name, channel, to, changed); this.publishHealth(channel, to); };
+    carrier.on('health', (e: { channel: string; to: HealthStatus }) => health(e.channel, e.to, true));
+    for (const ch of carrier.channels) health(ch.name, ch.healthStatus, false);
     const dispatcher = new Dispatcher(carrier, {
       store: this.store!, lease: this.lease!, settle: this.settle!, settleOtp: this.settleOtp!, metrics: m, logger: log, daemon: this.cfg.instanceId,
-      claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots, normaliseId: (id) => responseId(id, cc.idFormat),
+      claimBatch: () => this.cfg.queue.claimBatch, idlePollMs: 50, otpWindowSlots: cc.otpWindowSlots,
+      normaliseId: (channel, id) => receiptKey(cc.name, channelOf(channel), id, 'response'),
     });
     this.slots.set(cc.name, { cfg: cc, carrier, dispatcher });
-    if ((this.lease?.liveDaemons ?? 1) > 1) carrier.setRateLimit(this.tpsShare(cc.tps));
+    if (this.liveDaemons() > 1) carrier.shareRate(this.liveDaemons());
     carrier.start();
     dispatcher.start();
   }
@@ -283,9 +298,16 @@ export class App {
     return this.bulkRedis ? [['ingest', this.bulkRedis], ...readers] : readers;
   }
 
-  /** This daemon's part of a carrier's TPS: the budget is shared by the daemons on one Redis. */
-  private tpsShare(tps: number): number {
-    return Math.max(1, Math.floor(tps / (this.lease?.liveDaemons ?? 1)));
+  /** For `smppd status` (store/channel-health-store.ts); a failed write costs only that view. */
+  private publishHealth(channel: string, status: HealthStatus): void {
+    this.healthStore?.set(this.cfg.instanceId, channel, status, this.now()).catch((err: Error) => {
+      this.logger.warn({ err: err.message, channel }, 'could not publish channel health to Redis');
+    });
+  }
+
+  /** The daemons sharing each channel's tps (Channel.shareRate: each takes tps / N). */
+  private liveDaemons(): number {
+    return this.lease?.liveDaemons ?? 1;
   }
 
   readiness(): Readiness {
@@ -354,6 +376,7 @@ export class App {
         ['settles', () => allOf([this.settle?.drain(), this.settleOtp?.drain()])],
         ['receipts', () => this.receiptBatcher?.drain()],
         ['periodic runs', () => periodic],
+        ['channel health', () => this.healthStore?.clear(this.cfg.instanceId)],
         ['lease', () => this.lease?.release()],
         ['pool', () => this.pool?.close()],
         ['metrics server', () => this.obs?.close()],

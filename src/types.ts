@@ -94,6 +94,7 @@ export interface JobEvent {
   state: EventState;
   at: number; // epoch ms
   carrier?: string;
+  channel?: string; // submitted: the channel its parts went out on
   parts?: number;
   msgIds?: string[];
   code?: string;

@@ -1,16 +1,22 @@
 /**
- * One bind slot of a carrier: keeps a session open (a new SmppSession per connect, reconnecting with
- * backoff), paces its writes (per-bind rate), pauses after throttling answers and halves its window
- * while the SMSC answers slowly.
+ * One bind slot of a channel: keeps a session open (a new session of the channel's protocol per connect,
+ * reconnecting with backoff), paces its writes (per-bind rate), pauses after throttling answers and halves
+ * its window while the peer answers slowly. Answers are read by the session's protocol (`classify`).
  */
 import type { Logger } from 'pino';
-import type { CarrierConfig } from '../config/types.js';
-import { SmppSession, type InboundRequest, type RequestItem, type RequestOutcome } from '../smpp/session.js';
-import { Status } from '../smpp/pdu-header.js';
+import type { ChannelConfig } from '../config/types.js';
+import type { Protocol } from '../types.js';
+import type { InboundRequest, RequestItem, RequestOutcome } from '../session/outcome.js';
+import type { SessionCore } from '../session/core.js';
+import type { ResultClass } from '../session/protocol.js';
 import { backoffDelayMs } from './backoff.js';
 import { RateLimiter } from './rate-limiter.js';
+import { openSession, type BindRole } from './session-factory.js';
 
-export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
+export type { BindRole } from './session-factory.js';
+
+/** A part's outcome as a channel hands it back: where it went, and (for an answer) what its status means. */
+export type ChannelOutcome = RequestOutcome & { channel: string; protocol?: Protocol; resultClass?: ResultClass };
 
 export interface BindHooks {
   up(bind: CarrierBind): void;
@@ -18,6 +24,8 @@ export interface BindHooks {
   deliver(bind: CarrierBind, req: InboundRequest): void;
   badPdu(bind: CarrierBind, reason: string): void;
   throttled(bind: CarrierBind, status: number, pauseMs: number): void;
+  /** Every answer to a part, as its protocol classes it (failover counts them). */
+  answered(bind: CarrierBind, cls: ResultClass): void;
   reconnect(bind: CarrierBind, attempt: number, delayMs: number): void;
   free(): void;
 }
@@ -28,7 +36,7 @@ const LATENCY_EWMA_WEIGHT = 0.2;
 export class CarrierBind {
   readonly name: string;
   readonly limiter: RateLimiter;
-  private session: SmppSession | null = null;
+  private session: SessionCore | null = null;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -40,7 +48,7 @@ export class CarrierBind {
   private slow = false;
 
   constructor(
-    private readonly cfg: CarrierConfig,
+    private readonly cfg: ChannelConfig,
     readonly role: BindRole,
     index: number,
     rate: { bindTps: number; rateWindowMs: number },
@@ -53,6 +61,13 @@ export class CarrierBind {
     this.limiter = new RateLimiter(rate.bindTps, now, rate.rateWindowMs);
   }
 
+  /** The channel this bind belongs to. */
+  get channel(): string {
+    return this.cfg.name;
+  }
+  get protocol(): Protocol {
+    return this.cfg.protocol;
+  }
   get canTransmit(): boolean {
     return this.role !== 'receiver';
   }
@@ -87,12 +102,21 @@ export class CarrierBind {
     this.connect();
   }
 
-  /** Writes a batch (tokens already checked by the carrier) and watches every answer. */
-  send(items: RequestItem[]): Promise<RequestOutcome>[] {
+  /** Writes a batch (tokens already checked by the channel) and watches every answer. */
+  send(items: RequestItem[]): Promise<ChannelOutcome>[] {
     this.limiter.take(items.length);
-    const outs = this.session!.requestMany(items);
-    for (const p of outs) void p.then((o) => this.observe(o));
-    return outs;
+    const session = this.session!;
+    const channel = this.cfg.name;
+    return session.requestMany(items).map((p) => p.then((o) => {
+      const out = o as ChannelOutcome;
+      out.channel = channel;
+      if (o.kind === 'response') {
+        out.protocol = this.cfg.protocol;
+        out.resultClass = session.classify(o.status);
+        this.observe(o, out.resultClass);
+      }
+      return out;
+    }));
   }
 
   async close(): Promise<void> {
@@ -103,14 +127,7 @@ export class CarrierBind {
   }
 
   private connect(): void {
-    const c = this.cfg;
-    const session = new SmppSession({
-      host: c.host, port: c.port, tls: c.tls, tlsCa: c.tlsCa, tlsCert: c.tlsCert, tlsKey: c.tlsKey,
-      systemId: c.systemId, password: c.password, systemType: c.systemType,
-      bindType: this.role, windowSize: c.windowSize, responseTimeoutMs: c.responseTimeoutMs,
-      enquireLinkMs: c.enquireLinkMs, bindTimeoutMs: c.bindTimeoutMs, dropAfterTimeouts: c.dropAfterTimeouts,
-      name: this.name, logger: this.log,
-    });
+    const session = openSession(this.cfg, this.role, this.name, this.log);
     this.session = session;
     session.on('deliver', (req: InboundRequest) => this.hooks.deliver(this, req));
     session.on('bad-pdu', ({ reason }: { reason: string }) => this.hooks.badPdu(this, reason));
@@ -126,7 +143,7 @@ export class CarrierBind {
     );
   }
 
-  private onClose(session: SmppSession, reason: string): void {
+  private onClose(session: SessionCore, reason: string): void {
     if (session !== this.session) return;
     if (this.wasUp) {
       this.wasUp = false;
@@ -142,13 +159,13 @@ export class CarrierBind {
     }, delayMs);
   }
 
-  private observe(o: RequestOutcome): void {
-    if (o.kind !== 'response') return;
-    if (o.status === Status.ESME_RTHROTTLED || o.status === Status.ESME_RMSGQFUL) {
+  private observe(o: RequestOutcome & { kind: 'response' }, cls: ResultClass): void {
+    this.hooks.answered(this, cls);
+    if (cls === 'throttled') {
       this.onThrottled(o.status, o.latencyMs);
       return;
     }
-    if (o.status === Status.ESME_ROK) this.throttleStreak = 0;
+    if (cls === 'ok') this.throttleStreak = 0;
     this.latencyEwmaMs += LATENCY_EWMA_WEIGHT * (o.latencyMs - this.latencyEwmaMs);
     const slow = this.latencyEwmaMs > this.cfg.slowResponseMs;
     if (slow !== this.slow) {
@@ -166,7 +183,7 @@ export class CarrierBind {
     const pauseMs = Math.min(this.cfg.reconnectMaxMs, this.cfg.throttlePauseMs * 2 ** (this.throttleStreak - 1));
     this.pauseStartedAtMs = now;
     this.pausedUntilMs = now + pauseMs;
-    this.log.warn({ bind: this.name, status, pauseMs }, 'throttled by SMSC, pausing bind');
+    this.log.warn({ bind: this.name, status, pauseMs }, 'throttled by the peer, pausing bind');
     this.hooks.throttled(this, status, pauseMs);
   }
 }

@@ -1,20 +1,22 @@
 /**
- * The binds of one carrier: keeps them open, paces writes under the carrier-wide and per-bind rates,
- * and places each message (all its parts) on the least-loaded bind that can take it now.
+ * A carrier is the set of its channels (channel.ts). It places each message, all its parts, on one bind of
+ * one channel: among the channels now taking traffic, the lowest priority number first, by weight among
+ * equal priority (smooth weighted round robin), skipping a channel the message has no bodies for.
  */
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { CarrierConfig } from '../config/types.js';
 import type { ErrorCode } from '../errors.js';
-import type { ChannelRef, MessageBodies } from '../types.js';
-import { CommandId } from '../smpp/pdu-header.js';
-import type { InboundRequest, RequestItem, RequestOutcome } from '../smpp/session.js';
-import { CarrierBind, type BindHooks, type BindRole } from './carrier-bind.js';
-import { PacedLimiter } from './paced-limiter.js';
+import type { MessageBodies } from '../types.js';
+import type { InboundRequest } from '../session/outcome.js';
+import type { BindHooks, CarrierBind, ChannelOutcome } from './carrier-bind.js';
+import { Channel } from './channel.js';
+import { REDELIVER_LATER } from './session-factory.js';
 
-export type Outcome = RequestOutcome;
-export type { RequestOutcome, InboundRequest } from '../smpp/session.js';
-export type CarrierDeliver = InboundRequest & { carrier: string };
+export type { ChannelOutcome } from './carrier-bind.js';
+export type { RequestOutcome, InboundRequest } from '../session/outcome.js';
+/** A delivery (receipt or MO) with the carrier and the channel it came in on. */
+export type CarrierDeliver = InboundRequest & { carrier: string; channel: string };
 
 export interface CarrierOptions {
   logger?: Logger;
@@ -25,15 +27,16 @@ export interface CarrierOptions {
 
 const DEFAULT_RATE_GUARD_MS = 15;
 
+/**
+ * Events: 'bind-up', 'bind-down' ({ carrier, channel, bind[, reason] }), 'deliver' (CarrierDeliver), 'bad-pdu',
+ * 'throttled' ({ ..., status, pauseMs }), 'reconnect', 'health' ({ carrier, channel, from, to, reason }).
+ */
 export class Carrier extends EventEmitter {
   readonly name: string;
-  /** The one channel of this carrier: its SMPP line (bodies are looked up for it). */
-  readonly channel: ChannelRef;
+  /** In priority order (config/channels.ts keeps them so). */
+  readonly channels: readonly Channel[];
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly limiter: PacedLimiter;
-  private readonly binds: CarrierBind[] = [];
-  private readonly txBinds: CarrierBind[] = [];
   private waiters: { keepSlots: number; resolve: () => void }[] = [];
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAtMs = Infinity;
@@ -48,48 +51,59 @@ export class Carrier extends EventEmitter {
   constructor(cfg: CarrierConfig, opts: CarrierOptions = {}) {
     super();
     this.name = cfg.name;
-    this.channel = { name: cfg.name, protocol: 'smpp' };
     this.now = opts.now ?? (() => performance.now());
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ carrier: cfg.name });
     const rateWindowMs = 1000 + (opts.rateGuardMs ?? DEFAULT_RATE_GUARD_MS);
-    this.limiter = new PacedLimiter(cfg.tps, this.now, rateWindowMs);
-    const roles: BindRole[] = cfg.bindType === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver'];
-    const bindTps = cfg.bindTps > 0 ? cfg.bindTps : Math.ceil(cfg.tps / Math.max(1, cfg.binds));
     const hooks = this.hooks();
-    for (const role of roles) {
-      for (let i = 0; i < cfg.binds; i++) {
-        const bind = new CarrierBind(cfg, role, i, { bindTps, rateWindowMs }, hooks, this.log, this.now, opts.random);
-        this.binds.push(bind);
-        if (bind.canTransmit) this.txBinds.push(bind);
-      }
-    }
+    this.channels = cfg.channels.map((ch) => new Channel(ch, {
+      failover: cfg.failover, hooks, log: this.log, now: this.now, random: opts.random, rateWindowMs,
+      onHealth: (from, to, reason) => {
+        this.emit('health', { carrier: this.name, channel: ch.name, from, to, reason });
+        this.poke();
+      },
+    }));
   }
 
   start(): void {
     if (this.started || this.closing !== null) return;
     this.started = true;
-    for (const b of this.binds) b.start();
+    for (const c of this.channels) c.start();
   }
 
+  /** Bound sessions that can submit, over every channel. */
   bindsUp(): number {
     let n = 0;
-    for (const b of this.txBinds) if (b.isUp) n++;
+    for (const c of this.channels) n += c.bindsUp();
     return n;
   }
 
   /**
-   * Parts that can go on the wire now. keepSlots window slots (all binds together) are left out: the
-   * dispatcher keeps them for OTP. Only window slots are kept, not the rate budget, so a carrier's
-   * long-run rate is the same with or without OTP traffic.
+   * The channels new messages may go to, in priority order: the healthy ones; while none is, those with a
+   * bound session (a carrier is never silenced by failover while a line is up: with one channel, failover
+   * changes nothing).
+   */
+  taking(): readonly Channel[] {
+    // One channel takes whatever its health (no allocation on the common path).
+    if (this.channels.length === 1) return this.channels;
+    const healthy = this.channels.filter((c) => c.takesTraffic);
+    return healthy.length > 0 ? healthy : this.channels.filter((c) => c.bindsUp() > 0);
+  }
+
+  /**
+   * Parts that can go on the wire now, over the first priority now taking traffic. keepSlots window slots
+   * (all its binds together) are left out: the dispatcher keeps them for OTP. Only window slots are kept,
+   * not the rate budget, so a carrier's long-run rate is the same with or without OTP traffic.
    */
   capacity(keepSlots = 0): number {
-    let sum = 0;
+    const taking = this.taking();
+    const first = taking[0]?.priority;
+    let cap = 0;
     let free = 0;
-    for (const b of this.txBinds) {
-      sum += b.sendable();
-      if (keepSlots > 0) free += b.windowFree();
+    for (const c of taking) {
+      if (c.priority !== first) break;
+      cap += c.capacity();
+      if (keepSlots > 0) free += c.windowFree();
     }
-    const cap = Math.min(sum, this.limiter.available());
     return keepSlots > 0 ? Math.max(0, Math.min(cap, free - keepSlots)) : cap;
   }
 
@@ -102,37 +116,45 @@ export class Carrier extends EventEmitter {
     });
   }
 
-  /** Adjusts the carrier-wide rate live (e.g. a share of a budget split across daemons). */
-  setRateLimit(tps: number): void {
-    this.limiter.setLimit(tps);
-    this.log.info({ tps }, 'rate limit changed');
+  /** This daemon's share of every channel's tps, with `daemons` live on one Redis. */
+  shareRate(daemons: number): void {
+    for (const c of this.channels) c.shareRate(daemons);
+    this.log.info({ daemons, tps: Object.fromEntries(this.channels.map((c) => [c.name, c.limiter.perWindow])) }, 'rate limit changed');
     this.poke();
   }
 
-  sendMany(messages: readonly MessageBodies[]): Promise<RequestOutcome[]>[] {
-    const results: Promise<RequestOutcome[]>[] = new Array(messages.length);
-    const batches = new Map<CarrierBind, { items: RequestItem[]; spans: [msg: number, from: number, count: number][] }>();
+  /** A reloaded tps for one channel (its daemon share applies). */
+  setTps(channel: string, tps: number): void {
+    this.channels.find((c) => c.name === channel)?.shareRate(undefined, tps);
+    this.poke();
+  }
+
+  sendMany(messages: readonly MessageBodies[]): Promise<ChannelOutcome[]>[] {
+    const results: Promise<ChannelOutcome[]>[] = new Array(messages.length);
+    const taking = this.taking();
     const planned = new Map<CarrierBind, number>();
-    let carrierLeft = this.limiter.available();
+    const left = new Map<Channel, number>(taking.map((c) => [c, c.limiter.available()]));
+    const batches = new Map<CarrierBind, { channel: Channel; bodies: Uint8Array[]; spans: [msg: number, from: number, count: number][] }>();
     for (let m = 0; m < messages.length; m++) {
       const msg = messages[m]!;
-      const bodies = msg.forChannel(this.channel);
-      const bind = bodies !== null && carrierLeft >= msg.parts ? this.pick(msg.parts, planned) : null;
-      if (bind === null || bodies === null) {
-        const code: ErrorCode = this.bindsUp() === 0 ? 'NOT_BOUND' : 'WINDOW_FULL';
-        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code }) as RequestOutcome));
+      const placed = this.place(msg, taking, left, planned);
+      if (placed === null) {
+        const first = taking.filter((c) => c.priority === taking[0]?.priority);
+        const code: ErrorCode = first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';
+        const channel = taking[0]?.name ?? this.channels[0]!.name;
+        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code, channel }) as ChannelOutcome));
         continue;
       }
-      carrierLeft -= msg.parts;
+      const { channel, bind, bodies } = placed;
+      left.set(channel, left.get(channel)! - msg.parts);
       planned.set(bind, (planned.get(bind) ?? 0) + msg.parts);
       let batch = batches.get(bind);
-      if (batch === undefined) batches.set(bind, (batch = { items: [], spans: [] }));
-      batch.spans.push([m, batch.items.length, msg.parts]);
-      for (const body of bodies) batch.items.push({ commandId: CommandId.submit_sm, body });
+      if (batch === undefined) batches.set(bind, (batch = { channel, bodies: [], spans: [] }));
+      batch.spans.push([m, batch.bodies.length, msg.parts]);
+      for (const body of bodies) batch.bodies.push(body);
     }
     for (const [bind, batch] of batches) {
-      this.limiter.take(batch.items.length);
-      const outs = bind.send(batch.items);
+      const outs = batch.channel.send(bind, batch.bodies);
       for (const [m, from, count] of batch.spans) results[m] = Promise.all(outs.slice(from, from + count));
     }
     return results;
@@ -146,29 +168,49 @@ export class Carrier extends EventEmitter {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.resolve();
-    this.closing = Promise.all(this.binds.map((b) => b.close())).then(() => {
+    this.closing = Promise.all(this.channels.map((c) => c.close())).then(() => {
       this.log.info('carrier closed');
     });
     return this.closing;
   }
 
-  /** Least loaded live bind that can take `parts` now, counting what this call already placed. */
-  private pick(parts: number, planned: Map<CarrierBind, number>): CarrierBind | null {
-    let best: CarrierBind | null = null;
-    let bestLoad = Infinity;
-    for (const b of this.txBinds) {
-      const already = planned.get(b) ?? 0;
-      if (b.sendable() - already < parts) continue;
-      const load = (b.inFlight + already) / b.effectiveWindow;
-      if (load < bestLoad) {
-        best = b;
-        bestLoad = load;
-      }
+  /**
+   * The channel and bind for one message: the first priority among `taking` that has a channel with bodies
+   * for it; among that priority's channels with bodies and room, the one smooth weighted round robin names.
+   */
+  private place(msg: MessageBodies, taking: readonly Channel[], left: Map<Channel, number>, planned: Map<CarrierBind, number>):
+    { channel: Channel; bind: CarrierBind; bodies: readonly Uint8Array[] } | null {
+    if (taking.length === 1) {
+      const c = taking[0]!;
+      const bodies = msg.forChannel(c);
+      const bind = bodies !== null && left.get(c)! >= msg.parts ? c.pick(msg.parts, planned) : null;
+      return bind === null ? null : { channel: c, bind, bodies: bodies! };
     }
+    let tier: number | undefined;
+    const room: { channel: Channel; bind: CarrierBind; bodies: readonly Uint8Array[] }[] = [];
+    for (const c of taking) {
+      if (tier !== undefined && c.priority !== tier) break;
+      const bodies = msg.forChannel(c);
+      if (bodies === null) continue;
+      tier = c.priority;
+      if (left.get(c)! < msg.parts) continue;
+      const bind = c.pick(msg.parts, planned);
+      if (bind !== null) room.push({ channel: c, bind, bodies });
+    }
+    if (room.length === 0) return null;
+    if (room.length === 1) return room[0]!;
+    let total = 0;
+    let best = room[0]!;
+    for (const r of room) {
+      r.channel.current += r.channel.weight;
+      total += r.channel.weight;
+      if (r.channel.current > best.channel.current) best = r;
+    }
+    best.channel.current -= total;
     return best;
   }
 
-  /** Something freed up (window slot, bind up, drain): wake waiters if there is capacity now. */
+  /** Something freed up (window slot, bind up, drain, health): wake waiters if there is capacity now. */
   private poke(): void {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
@@ -182,12 +224,8 @@ export class Carrier extends EventEmitter {
   /** Arms a timer for the next time-driven change: a rate token coming back or a pause ending. */
   private armWake(): void {
     const now = this.now();
-    let at = this.limiter.available() > 0 ? Infinity : this.limiter.nextFreeAtMs();
-    for (const b of this.txBinds) {
-      if (!b.isUp) continue;
-      if (b.pausedUntil > now) at = Math.min(at, b.pausedUntil);
-      if (b.limiter.available() === 0) at = Math.min(at, b.limiter.nextFreeAtMs());
-    }
+    let at = Infinity;
+    for (const c of this.channels) at = Math.min(at, c.nextWakeAt(now));
     if (!Number.isFinite(at) || (this.wakeTimer !== null && this.wakeAtMs <= at)) return;
     if (this.wakeTimer !== null) clearTimeout(this.wakeTimer);
     this.wakeAtMs = at;
@@ -199,7 +237,7 @@ export class Carrier extends EventEmitter {
   }
 
   private hooks(): BindHooks {
-    const tag = (b: CarrierBind) => ({ carrier: this.name, bind: b.name });
+    const tag = (b: CarrierBind) => ({ carrier: this.name, channel: b.channel, bind: b.name });
     return {
       up: (b) => {
         this.emit('bind-up', tag(b));
@@ -207,14 +245,15 @@ export class Carrier extends EventEmitter {
       },
       down: (b, reason) => this.emit('bind-down', { ...tag(b), reason }),
       deliver: (b, req) => {
-        if (this.listenerCount('deliver') === 0) return req.respond(0x64); // ESME_RX_T_APPN: redeliver later
-        this.emit('deliver', Object.assign(req, { carrier: this.name }) as CarrierDeliver);
+        if (this.listenerCount('deliver') === 0) return req.respond(REDELIVER_LATER[b.protocol]);
+        this.emit('deliver', Object.assign(req, { carrier: this.name, channel: b.channel }) as CarrierDeliver);
       },
       badPdu: (b, reason) => this.emit('bad-pdu', { ...tag(b), reason }),
       throttled: (b, status, pauseMs) => {
         this.emit('throttled', { ...tag(b), status, pauseMs });
         this.armWake();
       },
+      answered: () => undefined,
       reconnect: (b, attempt, delayMs) => this.emit('reconnect', { ...tag(b), attempt, delayMs }),
       free: () => this.poke(),
     };

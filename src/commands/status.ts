@@ -1,7 +1,11 @@
-/** `smppd status`: lanes (depth, oldest age), schedule, daemons (lease, in flight), dead letters. */
+/**
+ * `smppd status`: lanes (depth, oldest age), schedule, channels (protocol, priority, weight, and the health
+ * each daemon published), daemons (lease, in flight), dead letters.
+ */
 import { loadConfig, redactUrl } from '../config/load.js';
 import { createRedis, connectRedis, type Redis } from '../store/redis.js';
 import { QueueStore } from '../store/queue-store.js';
+import { ChannelHealthStore } from '../store/channel-health-store.js';
 import { exitFor } from './errors.js';
 import { Exit, type Io } from './io.js';
 
@@ -22,10 +26,16 @@ export async function status(args: { config: string; json?: boolean; redis?: str
     });
     const store = new QueueStore(redis, cfg);
     const names = cfg.carriers.map((c) => c.name);
+    const daemons = await store.daemons();
+    const health = await new ChannelHealthStore(redis, store.keys).read(daemons.map((d) => d.id));
     const report = {
       lanes: await store.lanes(names),
       schedule: await store.scheduleSizes(names),
-      daemons: await store.daemons(),
+      channels: cfg.carriers.flatMap((c) => c.channels.map((ch) => ({
+        carrier: c.name, channel: ch.name, protocol: ch.protocol, priority: ch.priority, weight: ch.weight,
+        health: health.filter((h) => h.channel === ch.name).map(({ daemon, status, sinceMs }) => ({ daemon, status, sinceMs })),
+      }))),
+      daemons,
       deadLetters: await store.deadLetters(),
     };
     if (args.json) {
@@ -35,6 +45,12 @@ export async function status(args: { config: string; json?: boolean; redis?: str
     io.out('CARRIER  CLASS          DEPTH  OLDEST(s)  SCHEDULED');
     for (const l of report.lanes) {
       io.out(`${l.carrier.padEnd(8)} ${l.class.padEnd(14)} ${String(l.depth).padStart(5)}  ${(l.oldestAgeMs / 1000).toFixed(1).padStart(9)}  ${l.class === 'otp' ? String(report.schedule[l.carrier] ?? 0).padStart(9) : ''}`);
+    }
+    io.out('');
+    io.out('CHANNEL          CARRIER   PROTOCOL  PRIORITY  WEIGHT  HEALTH (per daemon)');
+    for (const c of report.channels) {
+      const h = c.health.map((x) => `${x.daemon}: ${x.status}`).join(', ') || '(no daemon)';
+      io.out(`${c.channel.padEnd(16)} ${c.carrier.padEnd(9)} ${c.protocol.padEnd(8)}  ${String(c.priority).padStart(8)}  ${String(c.weight).padStart(6)}  ${h}`);
     }
     io.out('');
     io.out('DAEMON                           LEASE(ms)  IN-FLIGHT');

@@ -3,7 +3,7 @@
  * listed in RESTART_FIELDS: a reload keeps their running values and names each one that changed in one
  * warning. docs/CONFIG.md marks the same fields "restart" (test/config/reload-plan.test.ts keeps them in step).
  */
-import type { Config } from './types.js';
+import type { CarrierConfig, Config } from './types.js';
 
 /**
  * Fields a running daemon keeps until it is restarted, with why:
@@ -63,4 +63,18 @@ function valueAt(o: unknown, path: string[]): unknown {
 function withValue(o: Tree, [k, ...rest]: string[], value: unknown): Tree {
   const child = rest.length === 0 ? value : withValue(isTree(o[k!]) ? o[k!] as Tree : {}, rest, value);
   return { ...o, [k!]: child };
+}
+
+/**
+ * What a reload does to a running carrier: nothing, new tps for some of its channels (applied in place, the
+ * sessions kept), or a replacement (drained, closed and built again): any other change, of the carrier or
+ * of its channel list (a channel added, removed, renamed, reordered or changed), replaces it.
+ */
+export type CarrierChange = { kind: 'same'; tps: { channel: string; tps: number }[] } | { kind: 'replace' };
+
+export function carrierChange(running: CarrierConfig, next: CarrierConfig): CarrierChange {
+  const withoutTps = (c: CarrierConfig): unknown => ({ ...c, tps: 0, channels: c.channels.map((ch) => ({ ...ch, tps: 0 })) });
+  if (JSON.stringify(withoutTps(running)) !== JSON.stringify(withoutTps(next))) return { kind: 'replace' };
+  const tps = next.channels.filter((ch, i) => ch.tps !== running.channels[i]!.tps).map((ch) => ({ channel: ch.name, tps: ch.tps }));
+  return { kind: 'same', tps };
 }

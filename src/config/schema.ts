@@ -4,10 +4,9 @@
  * to a default silently). Secrets (`password`, `tlsKeyPassphrase`) may be a string, `{ env: NAME }` or `{ file: PATH }`.
  */
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { tlsCa, tlsClientCert } from './tls-files.js';
-import { withOneChannel } from './channels.js';
-import type { CarrierConfig, Config } from './types.js';
+import { withChannels, withOneChannel } from './channels.js';
+import { channel, channelFields, CHANNEL_FIELD_KEYS, failover, secret } from './channel-schema.js';
+import type { CarrierConfig, ChannelConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
 import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 import {
@@ -15,29 +14,6 @@ import {
 } from './validate.js';
 
 const MS_DAY = 86_400_000;
-
-/** `secret: "x" | { env: NAME } | { file: PATH }`: read now, never logged. */
-export function secret(o: Obj, key: string, path: string, env: NodeJS.ProcessEnv, def?: string): string | undefined {
-  const v = o[key];
-  if (v === undefined) return def;
-  if (typeof v === 'string') return v;
-  const p = join(path, key);
-  if (!isObj(v)) fail(p, 'must be a string, { env: NAME } or { file: PATH }');
-  known(v, p, ['env', 'file']);
-  if (typeof v.env === 'string') {
-    const val = env[v.env];
-    if (val === undefined) fail(p, `environment variable ${v.env} is not set`);
-    return val;
-  }
-  if (typeof v.file === 'string') {
-    try {
-      return readFileSync(v.file, 'utf8').replace(/\r?\n$/, '');
-    } catch (e) {
-      fail(p, `cannot read ${v.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  }
-  fail(p, 'must name env or file');
-}
 
 /** A carrier's `prefixes`: number prefixes (`86134`, `134`, `+44`) or a built-in table's name (`china:cmcc`). */
 function prefixList(v: Obj, path: string): string[] {
@@ -62,63 +38,41 @@ function statusList(o: Obj, key: string, path: string, def: number[]): number[] 
   });
 }
 
-const CARRIER_KEYS = [
-  'name', 'host', 'port', 'tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsKeyPassphrase', 'systemId', 'password',
-  'systemType', 'bindType', 'binds', 'windowSize',
-  'tps', 'bindTps', 'responseTimeoutMs', 'enquireLinkMs', 'bindTimeoutMs', 'reconnectMinMs', 'reconnectMaxMs',
-  'throttlePauseMs', 'slowResponseMs', 'dropAfterTimeouts', 'prefixes', 'sourceTon', 'sourceNpi', 'destTon', 'destNpi',
-  'registeredDelivery', 'dataCodingGsm', 'dataCodingUcs2', 'concat', 'maxParts', 'signatureReserve',
-  'optOut', 'idFormat', 'otpWindowSlots',
-] as const;
+/** Keys of a carrier itself; every channel field (CHANNEL_FIELD_KEYS) may be written beside them as a default. */
+const CARRIER_OWN_KEYS = ['name', 'prefixes', 'maxParts', 'signatureReserve', 'optOut', 'otpWindowSlots', 'failover', 'channels'] as const;
 
 function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfig {
   if (!isObj(v)) fail(path, 'must be a mapping');
-  known(v, path, CARRIER_KEYS);
+  known(v, path, [...CARRIER_OWN_KEYS, ...CHANNEL_FIELD_KEYS]);
   const name = str(v, 'name', path);
   if (!/^[a-z0-9_-]{1,32}$/.test(name)) fail(join(path, 'name'), 'must be 1-32 of a-z 0-9 _ -');
-  const binds = int(v, 'binds', path, 1, 1, 64);
-  const windowSize = int(v, 'windowSize', path, 10, 1, 1000);
-  const flat = {
-    host: str(v, 'host', path),
-    port: int(v, 'port', path, 2775, 1, 65535),
-    tls: bool(v, 'tls', path, false),
-    ...tlsCa(v, path),
-    ...tlsClientCert(v, path, (o, k, p) => secret(o, k, p, env)),
-    systemId: str(v, 'systemId', path),
-    password: secret(v, 'password', path, env, '') ?? '',
-    systemType: str(v, 'systemType', path, ''),
-    bindType: oneOf(v, 'bindType', path, 'transceiver', ['transceiver', 'transmitter+receiver'] as const),
-    binds,
-    windowSize,
-    otpWindowSlots: int(v, 'otpWindowSlots', path, Math.floor((windowSize * binds) / 10), 0, windowSize * binds - 1),
-    tps: int(v, 'tps', path, 100, 1, 100_000),
-    bindTps: int(v, 'bindTps', path, 0, 0, 100_000),
-    responseTimeoutMs: int(v, 'responseTimeoutMs', path, 10_000, 100, 600_000),
-    enquireLinkMs: int(v, 'enquireLinkMs', path, 30_000, 1000, 3_600_000),
-    bindTimeoutMs: int(v, 'bindTimeoutMs', path, 10_000, 100, 600_000),
-    reconnectMinMs: int(v, 'reconnectMinMs', path, 500, 10, 600_000),
-    reconnectMaxMs: int(v, 'reconnectMaxMs', path, 30_000, 10, 3_600_000),
-    throttlePauseMs: int(v, 'throttlePauseMs', path, 1000, 1, 600_000),
-    slowResponseMs: int(v, 'slowResponseMs', path, 2000, 1, 600_000),
-    dropAfterTimeouts: int(v, 'dropAfterTimeouts', path, 3, 0, 100_000),
+  let channels: ChannelConfig[] | undefined;
+  if (v.channels !== undefined) {
+    const cp = join(path, 'channels');
+    if (!Array.isArray(v.channels) || v.channels.length === 0) fail(cp, 'must be a non-empty list (or left out: one SMPP channel named as the carrier)');
+    channels = v.channels.map((ch, i) => channel(ch, join(cp, i), v, path, env));
+    // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
+    channelFields({ own: {}, ownPath: path, base: { host: '-', systemId: '-', ...v }, basePath: path }, 'smpp', env);
+  }
+  const fields = channels ? undefined : channelFields({ own: v, ownPath: path, base: {}, basePath: path }, 'smpp', env);
+  // Kept slots must be free on whichever channel takes traffic: a tenth of the smallest channel's window.
+  const windows = channels ? channels.map((ch) => ch.windowSize * ch.binds) : [fields!.windowSize * fields!.binds];
+  const smallest = Math.min(...windows);
+  const own = {
+    name,
     prefixes: prefixList(v, path),
-    sourceTon: int(v, 'sourceTon', path, 5, 0, 6),
-    sourceNpi: int(v, 'sourceNpi', path, 0, 0, 18),
-    destTon: int(v, 'destTon', path, 1, 0, 6),
-    destNpi: int(v, 'destNpi', path, 1, 0, 18),
-    registeredDelivery: int(v, 'registeredDelivery', path, 1, 0, 31),
-    dataCodingGsm: int(v, 'dataCodingGsm', path, 0, 0, 255),
-    dataCodingUcs2: int(v, 'dataCodingUcs2', path, 8, 0, 255),
-    concat: oneOf(v, 'concat', path, 'udh8', ['udh8', 'udh16', 'sar', 'payload'] as const),
+    otpWindowSlots: int(v, 'otpWindowSlots', path, Math.floor(smallest / 10), 0, smallest - 1),
     maxParts: int(v, 'maxParts', path, 10, 1, 255),
     signatureReserve: int(v, 'signatureReserve', path, 0, 0, 60),
     optOut: oneOf(v, 'optOut', path, 'append', ['append', 'reject'] as const),
-    idFormat: oneOf(v, 'idFormat', path, 'as-sent', ['as-sent', 'decimal', 'hex'] as const),
+    failover: failover(v.failover, join(path, 'failover')),
   };
-  return withOneChannel({ name, ...flat });
+  return channels ? withChannels(own, channels) : withOneChannel({ ...own, ...fields! });
 }
 
 const TOP_KEYS = ['instanceId', 'redis', 'metrics', 'log', 'pool', 'intake', 'queue', 'text', 'routing', 'care', 'shutdown', 'carriers'] as const;
+
+export { secret };
 
 export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   if (!isObj(raw)) fail('(root)', 'must be a mapping');
@@ -152,11 +106,26 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   if (!Array.isArray(raw.carriers) || raw.carriers.length === 0) fail('carriers', 'must be a non-empty list');
   const carriers = raw.carriers.map((v, i) => carrier(v, join('carriers', i), env));
   const names = new Set<string>();
+  const channelNames = new Set<string>();
   carriers.forEach((cc, i) => {
-    // All parts of one message go over one bind at once (docs/ARCHITECTURE.md, "The path of a job"), so they must fit its window.
-    if (cc.maxParts > cc.windowSize) fail(join(join('carriers', i), 'maxParts'), `must not exceed windowSize (${cc.windowSize})`);
-    if (names.has(cc.name)) fail(join(join('carriers', i), 'name'), `duplicate carrier name ${cc.name}`);
+    const cp = join('carriers', i);
+    // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
+    // job"), so they must fit every channel's window.
+    for (const ch of cc.channels) {
+      const of = cc.channels.length === 1 && ch.name === cc.name ? '' : ` of channel ${ch.name}`;
+      if (cc.maxParts > ch.windowSize) fail(join(cp, 'maxParts'), `must not exceed windowSize (${ch.windowSize})${of}`);
+    }
+    if (names.has(cc.name)) fail(join(cp, 'name'), `duplicate carrier name ${cc.name}`);
     names.add(cc.name);
+    // Metrics, logs and receipt keys name a channel alone: a name is unique among all carriers' channels.
+    const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
+    for (const ch of cc.channels) {
+      if (channelNames.has(ch.name)) {
+        const j = written ? written.map((w) => w.name).lastIndexOf(ch.name) : -1;
+        fail(j < 0 ? join(cp, 'name') : join(join(join(cp, 'channels'), j), 'name'), `duplicate channel name ${ch.name}`);
+      }
+      channelNames.add(ch.name);
+    }
   });
 
   const url = str(r, 'url', 'redis', env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -80,10 +80,14 @@ export function describeCert(pem: string): string {
 }
 
 /** The end of validity of each carrier's client certificate, ms since the epoch (the expiry gauge, and
- *  the warning at start and reload when one ends within CERT_WARN_MS). */
-export function certExpiries(carriers: readonly { name: string; tlsCert?: string }[]): Record<string, number> {
+ *  the warning at start and reload when one ends within CERT_WARN_MS): the soonest among its channels'. */
+export function certExpiries(carriers: readonly { name: string; tlsCert?: string; channels?: readonly { tlsCert?: string }[] }[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of carriers) if (c.tlsCert !== undefined) out[c.name] = Date.parse(new X509Certificate(c.tlsCert).validTo);
+  for (const c of carriers) {
+    for (const { tlsCert } of c.channels ?? [c]) {
+      if (tlsCert !== undefined) out[c.name] = Math.min(out[c.name] ?? Infinity, Date.parse(new X509Certificate(tlsCert).validTo));
+    }
+  }
   return out;
 }
 

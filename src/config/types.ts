@@ -70,6 +70,15 @@ export interface ChannelConfig {
 /** The channel fields a carrier-level config may hold (its channels' defaults, or its only channel). */
 export type ChannelFields = Omit<ChannelConfig, 'name' | 'protocol' | 'priority' | 'weight' | 'cmpp'>;
 
+/** When a channel stops taking new messages and when it takes them again (docs/CHANNELS.md, "Failover"). */
+export interface FailoverConfig {
+  afterMs: number; // no bound session for this long: the channel fails
+  windowMs: number; // the answers judged are those of the last windowMs
+  maxPermanentShare: number; // 0..1: above this share of permanent refusals the channel fails
+  maxThrottleShare: number; // 0..1: above this share of throttling answers the channel fails
+  minAnswers: number; // fewer answers than this in the window prove nothing either way
+}
+
 /** A routing target: the numbers it serves, how its texts are cut, and its channels in priority order. */
 export interface CarrierConfig extends ChannelFields {
   name: string;
@@ -78,6 +87,7 @@ export interface CarrierConfig extends ChannelFields {
   maxParts: number;
   signatureReserve: number; // characters the carrier appends itself (its own signature)
   optOut: 'append' | 'reject';
+  failover: FailoverConfig;
   /** Never empty; ordered by priority. The flat ChannelFields above are the first channel's. */
   channels: ChannelConfig[];
 }

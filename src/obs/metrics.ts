@@ -4,7 +4,8 @@
  * counter shows 0 rather than nothing. docs/OPERATIONS.md lists them; test/obs/metrics.test.ts checks.
  */
 import client from 'prom-client';
-import { JOB_CLASSES } from '../types.js';
+import { JOB_CLASSES, type Protocol } from '../types.js';
+import { HEALTH_STATUSES, type HealthStatus } from '../carrier/channel-health.js';
 import { ErrorCodes } from '../errors.js';
 import { CounterTally } from './tally.js';
 import { Status, type StatusName } from '../smpp/pdu-header.js';
@@ -19,11 +20,14 @@ const LABELLED: readonly StatusName[] = [
 const STATUS_NAMES: Record<number, string> = Object.fromEntries(LABELLED.map((n) => [Status[n], n]));
 const seenStatuses = new Set<string>();
 
-/** A bounded label for a command_status: its name, else its hex form, else "other" once 64 are in use. */
-export function statusLabel(status: number): string {
-  const named = STATUS_NAMES[status];
+/**
+ * A bounded label for a response status: SMPP's command_status by name, else its hex form; CMPP's Result as
+ * `CMPP_<n>`; "other" once 64 unnamed values are in use.
+ */
+export function statusLabel(status: number, protocol: Protocol = 'smpp'): string {
+  const named = protocol === 'smpp' ? STATUS_NAMES[status] : undefined;
   if (named) return named;
-  const hex = `0x${(status >>> 0).toString(16).padStart(8, '0')}`;
+  const hex = protocol === 'cmpp' ? `CMPP_${status}` : `0x${(status >>> 0).toString(16).padStart(8, '0')}`;
   if (seenStatuses.has(hex)) return hex;
   if (seenStatuses.size >= 64) return 'other';
   seenStatuses.add(hex);
@@ -37,6 +41,9 @@ export const RECEIPT_STATES = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELE
 /** unmatched: no mapping within queue.earlyReceiptMs; unreadable: marked as a receipt but naming no message or state. */
 export const ORPHAN_REASONS = ['unmatched', 'unreadable'] as const;
 
+/** A carrier as metrics know it: its name alone (one channel named as itself), or with its channels. */
+export type CarrierChannels = string | { name: string; channels: readonly { name: string }[] };
+
 export class Metrics {
   readonly registry = new client.Registry();
   readonly submits; readonly submitLatency; readonly windowInUse; readonly throttles; readonly bindsUp;
@@ -46,25 +53,32 @@ export class Metrics {
   readonly submitCounts: CounterTally; readonly responseCounts: CounterTally; readonly receiptCounts: CounterTally;
   readonly queueDepth; readonly queueOldestAge; readonly scheduleSize; readonly rejects; readonly ingested;
   readonly responses; readonly deadLetters; readonly mo; readonly optOuts; readonly poolUtilization; readonly redisLatency; readonly leaseHeld; readonly buildInfo;
-  readonly tlsCertExpiry; readonly jobsFinal;
+  readonly tlsCertExpiry; readonly jobsFinal; readonly channelHealth; readonly healthChanges;
+  /** Each channel's carrier: the wire's metrics are labelled by both. */
+  private readonly carrierOf = new Map<string, string>();
 
-  constructor(opts: { carriers: string[]; version: string; defaultMetrics?: boolean }) {
+  /** `carriers`: names (a carrier with one channel named as itself) or carriers with their channels. */
+  constructor(opts: { carriers: CarrierChannels[]; version: string; defaultMetrics?: boolean }) {
     const r = [this.registry];
     const carrier = ['carrier'];
-    this.submits = new client.Counter({ name: 'smppd_submits_total', help: 'submit_sm PDUs answered or given up, by carrier and result', labelNames: ['carrier', 'result'], registers: r,
+    const wire = ['carrier', 'channel'];
+    const ofChannel = (ch: string) => ({ carrier: this.carrierOf.get(ch) ?? ch });
+    this.submits = new client.Counter({ name: 'smppd_submits_total', help: 'message parts (submit_sm, CMPP_SUBMIT) answered or given up, by carrier, channel and result', labelNames: ['carrier', 'channel', 'result'], registers: r,
       collect: () => this.submitCounts.flush() });
-    this.submitCounts = new CounterTally(this.submits, 'carrier', 'result');
-    this.submitLatency = new client.Histogram({ name: 'smppd_submit_latency_seconds', help: 'submit_sm to submit_sm_resp', labelNames: carrier, registers: r,
+    this.submitCounts = new CounterTally(this.submits, 'channel', 'result', ofChannel);
+    this.submitLatency = new client.Histogram({ name: 'smppd_submit_latency_seconds', help: 'a part\'s submit to its response', labelNames: wire, registers: r,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.windowInUse = new client.Gauge({ name: 'smppd_window_in_use', help: 'requests awaiting a response', labelNames: carrier, registers: r });
-    this.responses = new client.Counter({ name: 'smppd_responses_total', help: 'submit_sm_resp by command_status (named for the common ones, hex otherwise, "other" past 64 values)', labelNames: ['carrier', 'status'], registers: r,
+    this.responses = new client.Counter({ name: 'smppd_responses_total', help: 'submit responses by status (SMPP command_status named for the common ones, hex otherwise; CMPP_<Result>; "other" past 64 values)', labelNames: ['carrier', 'channel', 'status'], registers: r,
       collect: () => this.responseCounts.flush() });
-    this.responseCounts = new CounterTally(this.responses, 'carrier', 'status');
+    this.responseCounts = new CounterTally(this.responses, 'channel', 'status', ofChannel);
     this.deadLetters = new client.Gauge({ name: 'smppd_dead_letters', help: 'jobs in the dead-letter set (attempts exhausted)', registers: r });
-    this.throttles = new client.Counter({ name: 'smppd_throttles_total', help: 'ESME_RTHROTTLED / ESME_RMSGQFUL responses', labelNames: carrier, registers: r });
-    this.bindsUp = new client.Gauge({ name: 'smppd_binds_up', help: 'bound SMPP sessions', labelNames: carrier, registers: r });
-    this.reconnects = new client.Counter({ name: 'smppd_reconnects_total', help: 'session reconnect attempts', labelNames: carrier, registers: r });
-    this.badPdus = new client.Counter({ name: 'smppd_bad_pdus_total', help: 'malformed or unexpected PDUs from the SMSC (session closed and rebound)', labelNames: carrier, registers: r });
+    this.throttles = new client.Counter({ name: 'smppd_throttles_total', help: 'throttling answers that paused a bind (ESME_RTHROTTLED / ESME_RMSGQFUL, CMPP Result 8)', labelNames: wire, registers: r });
+    this.bindsUp = new client.Gauge({ name: 'smppd_binds_up', help: 'bound sessions that can submit', labelNames: wire, registers: r });
+    this.reconnects = new client.Counter({ name: 'smppd_reconnects_total', help: 'session reconnect attempts', labelNames: wire, registers: r });
+    this.badPdus = new client.Counter({ name: 'smppd_bad_pdus_total', help: 'malformed or unexpected PDUs from the peer (session closed and rebound)', labelNames: wire, registers: r });
+    this.channelHealth = new client.Gauge({ name: 'smppd_channel_health', help: '1 for the health a channel is in (healthy takes new messages; docs/CHANNELS.md, Failover), 0 for the others', labelNames: ['carrier', 'channel', 'status'], registers: r });
+    this.healthChanges = new client.Counter({ name: 'smppd_channel_health_changes_total', help: 'changes of a channel\'s health, by the health it went to', labelNames: ['carrier', 'channel', 'status'], registers: r });
     this.receipts = new client.Counter({ name: 'smppd_receipts_total', help: 'delivery receipts by carrier and stat', labelNames: ['carrier', 'state'], registers: r,
       collect: () => this.receiptCounts.flush() });
     this.receiptCounts = new CounterTally(this.receipts, 'carrier', 'state');
@@ -104,17 +118,29 @@ export class Metrics {
     this.jobsFinal.inc({ carrier: carrier || 'none', class: cls || 'none', state }, n);
   }
 
+  /** A channel's health, the one gauge value of 1 among its statuses; `changed`: counted as a change. */
+  health(carrier: string, channel: string, status: HealthStatus, changed = true): void {
+    for (const s of HEALTH_STATUSES) this.channelHealth.set({ carrier, channel, status: s }, s === status ? 1 : 0);
+    if (changed) this.healthChanges.inc({ carrier, channel, status });
+  }
+
   /** Labelled series appear only once touched: initialise every known label set to 0. */
-  touch(carriers: string[]): void {
-    for (const c of carriers) {
-      for (const res of SUBMIT_RESULTS) this.submits.inc({ carrier: c, result: res }, 0);
-      for (const st of Object.values(STATUS_NAMES)) this.responses.inc({ carrier: c, status: st }, 0);
+  touch(carriers: CarrierChannels[]): void {
+    for (const cc of carriers) {
+      const c = typeof cc === 'string' ? cc : cc.name;
+      for (const ch of typeof cc === 'string' ? [cc] : cc.channels.map((x) => x.name)) {
+        this.carrierOf.set(ch, c);
+        const w = { carrier: c, channel: ch };
+        for (const res of SUBMIT_RESULTS) this.submits.inc({ ...w, result: res }, 0);
+        for (const st of Object.values(STATUS_NAMES)) this.responses.inc({ ...w, status: st }, 0);
+        this.throttles.inc(w, 0); this.reconnects.inc(w, 0); this.badPdus.inc(w, 0); this.bindsUp.set(w, 0);
+        for (const s of HEALTH_STATUSES) this.healthChanges.inc({ ...w, status: s }, 0);
+      }
       for (const s of RECEIPT_STATES) this.receipts.inc({ carrier: c, state: s }, 0);
-      this.throttles.inc({ carrier: c }, 0); this.reconnects.inc({ carrier: c }, 0); this.badPdus.inc({ carrier: c }, 0);
       for (const reason of ORPHAN_REASONS) this.receiptOrphans.inc({ carrier: c, reason }, 0);
       this.receiptsHeld.inc({ carrier: c }, 0); this.moPartial.inc({ carrier: c }, 0);
       this.mo.inc({ carrier: c }, 0); this.optOuts.inc({ carrier: c }, 0);
-      this.bindsUp.set({ carrier: c }, 0); this.windowInUse.set({ carrier: c }, 0); this.scheduleSize.set({ carrier: c }, 0);
+      this.windowInUse.set({ carrier: c }, 0); this.scheduleSize.set({ carrier: c }, 0);
       for (const cls of JOB_CLASSES) { this.queueDepth.set({ carrier: c, class: cls }, 0); this.queueOldestAge.set({ carrier: c, class: cls }, 0); }
       for (const cls of JOB_CLASSES) for (const state of FINAL_STATES) this.jobsFinal.inc({ carrier: c, class: cls, state }, 0);
     }

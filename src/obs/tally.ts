@@ -9,7 +9,13 @@ import type client from 'prom-client';
 export class CounterTally {
   private readonly pending = new Map<string, Map<string, number>>();
 
-  constructor(private readonly counter: client.Counter<string>, private readonly first: string, private readonly second: string) {}
+  /** `labelsOf`: labels that follow from the first one (a channel's carrier), added when flushed. */
+  constructor(
+    private readonly counter: client.Counter<string>,
+    private readonly first: string,
+    private readonly second: string,
+    private readonly labelsOf?: (a: string) => Record<string, string>,
+  ) {}
 
   add(a: string, b: string): void {
     let byB = this.pending.get(a);
@@ -22,7 +28,7 @@ export class CounterTally {
     for (const [a, byB] of this.pending) {
       for (const [b, n] of byB) {
         if (n === 0) continue;
-        this.counter.inc({ [this.first]: a, [this.second]: b }, n);
+        this.counter.inc({ ...this.labelsOf?.(a), [this.first]: a, [this.second]: b }, n);
         byB.set(b, 0);
       }
     }

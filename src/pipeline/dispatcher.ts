@@ -7,19 +7,20 @@
  */
 import type { Logger } from 'pino';
 import type { MessageBodies } from '../types.js';
-import type { RequestOutcome } from '../session/outcome.js';
+import type { ChannelOutcome } from '../carrier/carrier-bind.js';
 import type { Claimed, QueueStore, SettleRecord } from '../store/queue-store.js';
 import { statusLabel, type Metrics } from '../obs/metrics.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { Batcher } from './batcher.js';
-import { resultOf, settleRecordFor } from './outcome-policy.js';
+import { resultOf, settleRecordFor, type NormaliseId } from './outcome-policy.js';
 
 /** What the dispatcher needs of a carrier (src/carrier/carrier.ts). */
 export interface CarrierPort {
   readonly name: string;
   capacity(keepSlots?: number): number;
   whenCapacity(keepSlots?: number): Promise<void>;
-  sendMany(messages: MessageBodies[]): Promise<RequestOutcome[]>[];
+  /** Each message's part outcomes, all of one channel, each naming it. */
+  sendMany(messages: MessageBodies[]): Promise<ChannelOutcome[]>[];
 }
 
 /** How long after the last OTP its window slots stay kept. */
@@ -41,7 +42,8 @@ export interface DispatcherDeps {
   idlePollMs: number;
   /** Window slots only OTP may fill (carrier otpWindowSlots). */
   otpWindowSlots: number;
-  normaliseId: (id: string) => string;
+  /** The canonical form of a message id a response on `channel` named. */
+  normaliseId: NormaliseId;
 }
 
 export class Dispatcher {
@@ -154,10 +156,10 @@ export class Dispatcher {
       const { id, otp, job } = claimed[i]!;
       void p.then((outcomes) => {
         for (const o of outcomes) {
-          metrics.submitCounts.add(this.carrier.name, resultOf(o));
+          metrics.submitCounts.add(o.channel, resultOf(o));
           if (o.kind === 'response') {
-            metrics.submitLatency.observe({ carrier: this.carrier.name }, o.latencyMs / 1000);
-            metrics.responseCounts.add(this.carrier.name, statusLabel(o.status));
+            metrics.submitLatency.observe({ carrier: this.carrier.name, channel: o.channel }, o.latencyMs / 1000);
+            metrics.responseCounts.add(o.channel, statusLabel(o.status, o.protocol));
           }
         }
         return this.settleOne(settleRecordFor(id, job, outcomes, this.d.normaliseId), otp);

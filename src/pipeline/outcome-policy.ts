@@ -5,6 +5,8 @@
  * written is safe to send again.
  */
 import type { RequestOutcome } from '../session/outcome.js';
+import type { ResultClass } from '../session/protocol.js';
+import type { ChannelOutcome } from '../carrier/carrier-bind.js';
 import type { SettleRecord } from '../store/queue-store.js';
 import type { ClaimedJob } from '../store/settle-event.js';
 import type { SubmitResult } from '../obs/metrics.js';
@@ -19,8 +21,9 @@ export function classifyStatus(status: number): SubmitResult {
   return TRANSIENT.has(status) ? 'transient' : 'permanent';
 }
 
-export function resultOf(o: RequestOutcome): SubmitResult {
-  if (o.kind === 'response') return classifyStatus(o.status);
+/** `resultClass`: what the part's protocol made of its status (carrier-bind.ts); SMPP's reading without it. */
+export function resultOf(o: RequestOutcome & { resultClass?: ResultClass }): SubmitResult {
+  if (o.kind === 'response') return o.resultClass ?? classifyStatus(o.status);
   return o.kind === 'no-answer' ? 'no_answer' : 'not_written';
 }
 
@@ -29,15 +32,23 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 /** The message_id of an accepted part's submit_sm_resp (resultOf 'ok': a response). */
 const messageIdOf = (o: RequestOutcome): string => String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '');
 
-/** One settle record from the outcomes of all parts of one message; `job`: what its claim said (settle-event.ts). */
-export function settleRecordFor(id: string, job: ClaimedJob, outcomes: RequestOutcome[], normaliseId: (s: string) => string): SettleRecord {
+/** Canonical form of a message id a channel's response named (receipts name it the same way). */
+export type NormaliseId = (channel: string, id: string) => string;
+
+/**
+ * One settle record from the outcomes of all parts of one message (all on one channel); `job`: what its
+ * claim said (settle-event.ts). An accepted record names the channel the parts went out on.
+ */
+export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOutcome[], normalise: NormaliseId): SettleRecord {
   const results = outcomes.map(resultOf);
-  if (results.every((r) => r === 'ok')) return { act: 'ok', id, job, msgIds: outcomes.map((o) => normaliseId(messageIdOf(o))) };
+  const channel = outcomes[0]?.channel ?? job.carrier;
+  const normaliseId = (s: string): string => normalise(channel, s);
+  if (results.every((r) => r === 'ok')) return { act: 'ok', id, job, channel, msgIds: outcomes.map((o) => normaliseId(messageIdOf(o))) };
   if (results.some((r) => r === 'ok')) {
     // Some parts are on their way and cannot be recalled: the job is submitted with the others failed.
     const bad = outcomes.find((o, i) => results[i] !== 'ok')!;
     return {
-      act: 'ok', id, job,
+      act: 'ok', id, job, channel,
       msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(messageIdOf(o)) : '')),
       code: bad.kind === 'response' ? 'SMSC_REJECTED' : bad.code,
       error: bad.kind === 'response' ? `part refused with command_status ${hex(bad.status)}` : `part ${bad.kind}`,

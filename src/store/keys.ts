@@ -35,6 +35,8 @@ export class Keys {
   moPending(carrier: string): string { return `${this.prefix}{${carrier}}:mo:pending`; }
   inflight(daemon: string): string { return `${this.prefix}inflight:${daemon}`; }
   lease(daemon: string): string { return `${this.prefix}lease:${daemon}`; }
+  /** A daemon's view of its channels' health (channel -> `<status> <since, epoch ms>`), for `smppd status`. */
+  health(daemon: string): string { return `${this.prefix}health:${daemon}`; }
   override(): string { return `${this.prefix}route:override`; }
   optout(): string { return `${this.prefix}optout`; }
   blacklist(): string { return `${this.prefix}blacklist`; }

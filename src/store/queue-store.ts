@@ -20,7 +20,8 @@ import { submittedEvent, type ClaimedJob } from './settle-event.js';
 export interface Claimed { id: string; bodies: MessageBodies; otp: boolean; job: ClaimedJob }
 
 export type SettleRecord =
-  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob }
+  /** `channel`: the channel its parts went out on (named in the `submitted` event). */
+  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob; channel?: string }
   | { act: 'requeue'; id: string }
   | { act: 'retry'; id: string; code: string; error: string }
   /** `status`: the command_status that refused it; one of care.invalidSubmitStatuses marks the number invalid. */
@@ -217,7 +218,7 @@ export class QueueStore {
       q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, q.deadMax, records.length];
     for (const r of records) {
       if (r.act === 'ok') {
-        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error);
+        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel);
         args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
       else if (r.act === 'fail') {

@@ -20,10 +20,15 @@ export interface SubmittedText {
   event: string;
 }
 
-/** `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did. */
-export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = ''): SubmittedText {
+/**
+ * `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did; `channel`: the
+ * channel the parts went out on (left out when none is named).
+ */
+export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = '', channel = ''): SubmittedText {
   const idsJson = JSON.stringify(msgIds.filter((m) => m !== ''));
-  let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)},"parts":${job.parts}`;
+  let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)}`;
+  if (channel !== '') event += `,"channel":${JSON.stringify(channel)}`;
+  event += `,"parts":${job.parts}`;
   if (job.meta !== '') event += `,"meta":${job.meta}`;
   event += `,"msgIds":${idsJson}`;
   if (code !== '') event += `,"code":${JSON.stringify(code)},"error":${JSON.stringify(error)}`;

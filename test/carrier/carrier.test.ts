@@ -5,6 +5,9 @@ import { FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import type { CarrierConfig } from '../../src/config/types.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { bodiesFor, channelCarrier } from '../helpers/channel-config.js';
+import { until } from '../helpers/until.js';
 
 const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: `part ${n}` });
 
@@ -81,7 +84,7 @@ t.test('a throttled answer is handed back unchanged and pauses the bind for thro
   t.match(await throttled, { carrier: 'cm', status: 0x58, pauseMs: 150 });
   t.equal(carrier.capacity(), 0, 'paused');
   const [refused] = await Promise.all(carrier.sendMany(smpp([[part(2)]])));
-  t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL' }], 'nothing written while paused');
+  t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }], 'nothing written while paused');
   throttle = false;
   await carrier.whenCapacity();
   // Measured from the pause itself: a loaded machine can only make the wait look longer, never shorter.
@@ -126,7 +129,7 @@ t.test('all parts of a multipart message go over the same bind', async (t) => {
 t.test('a message no bind can take now resolves at once with every part not-written', async (t) => {
   const { smsc, carrier } = await started(t, {}, { windowSize: 2 });
   const [outcome] = await Promise.all(carrier.sendMany(smpp([[part(1), part(2), part(3)]])));
-  t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL' }));
+  t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }));
   t.equal(smsc.commands('submit_sm').length, 0);
 });
 
@@ -173,4 +176,65 @@ t.test('close() is idempotent, unbinds every session and stops reconnecting', as
   t.equal(smsc.commands('bind_transceiver').length, 2, 'no reconnect after close');
   await carrier.whenCapacity();
   t.pass('whenCapacity() does not hang after close');
+});
+
+// --- A carrier with several channels, against the built-in simulator (one SMSC per channel). ---
+
+async function channelsOf(t: any, names: string[], channels: Record<string, unknown>[], carrier: Record<string, unknown> = {}) {
+  const sim = await startSimulator({ carriers: names.map((name) => ({ name, port: 0 })) });
+  const cfg = channelCarrier(channels.map((c) => ({ port: sim.ports[c.name as string], ...c })), carrier);
+  const c = new Carrier(cfg);
+  t.teardown(async () => {
+    await c.close();
+    await sim.close();
+  });
+  c.start();
+  await until('every channel binds', () => c.channels.every((ch) => ch.bindsUp() === 1));
+  return { sim, carrier: c };
+}
+
+const both = (n: number) => bodiesFor({ a: [part(n)], b: [part(n)] });
+const perChannel = (outs: { channel: string }[][]): Record<string, number> => {
+  const m: Record<string, number> = {};
+  for (const o of outs) m[o[0]!.channel] = (m[o[0]!.channel] ?? 0) + 1;
+  return m;
+};
+
+t.test('a channel of priority 2 takes nothing while one of priority 1 can', async (t) => {
+  const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'b', priority: 2 }, { name: 'a' }]);
+  t.same(carrier.channels.map((c) => c.name), ['a', 'b'], 'kept in priority order');
+  t.equal(carrier.capacity(), 10, 'capacity is the first priority\'s: channel a\'s window');
+  const outs = await Promise.all(carrier.sendMany(Array.from({ length: 8 }, (_, i) => both(i))));
+  t.same(perChannel(outs), { a: 8 });
+  t.equal(sim.submits.filter((s) => s.carrier === 'b').length, 0);
+});
+
+t.test('channels of one priority share its traffic by weight', async (t) => {
+  const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a', weight: 3, windowSize: 100 }, { name: 'b', weight: 1, windowSize: 100 }], { tps: 1000 });
+  const outs = await Promise.all(carrier.sendMany(Array.from({ length: 40 }, (_, i) => both(i))));
+  t.same(perChannel(outs), { a: 30, b: 10 });
+  t.equal(sim.submits.filter((s) => s.carrier === 'a').length, 30, 'the SMSCs saw the same split');
+});
+
+t.test('a message with no bodies for a channel never goes there', async (t) => {
+  const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a' }, { name: 'b', priority: 2 }]);
+  const outs = await Promise.all(carrier.sendMany([bodiesFor({ b: [part(1)] }), bodiesFor({ a: [part(2)] })]));
+  t.match(outs, [[{ kind: 'response', status: 0, channel: 'b' }], [{ kind: 'response', status: 0, channel: 'a' }]]);
+  t.same(sim.submits.map((s) => [s.carrier, s.text]).sort(), [['a', 'part 2'], ['b', 'part 1']]);
+});
+
+t.test('the parts of one message never split across channels, even when only another channel has room for all', async (t) => {
+  const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a' }, { name: 'b' }], { windowSize: 4, maxParts: 3 });
+  sim.setBehaviours('a', { holdAnswers: true });
+  const held = carrier.sendMany([bodiesFor({ a: [part(1), part(2)] })]); // a: 2 of 4 slots left
+  const three = () => bodiesFor({ a: [part(3), part(4), part(5)], b: [part(3), part(4), part(5)] });
+  const outs = await Promise.all(carrier.sendMany([three(), three()]));
+  t.same(outs[0]!.map((x) => x.channel), ['b', 'b', 'b'], 'the first goes whole to b, the only channel with room for three');
+  t.match(outs[1], [{ kind: 'not-written', code: 'WINDOW_FULL' }, { kind: 'not-written' }, { kind: 'not-written' }],
+    'the second fits nowhere whole: nothing of it is written');
+  t.equal(sim.submits.filter((s) => s.carrier === 'a').length, 2, 'a got only the held message');
+  const binds = new Set(sim.submits.filter((s) => s.carrier === 'b').map((s) => s.bind));
+  t.equal(binds.size, 1, 'and its parts on one bind');
+  sim.setBehaviours('a', {});
+  await Promise.all(held);
 });

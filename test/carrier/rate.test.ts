@@ -3,7 +3,7 @@ import { smpp } from '../helpers/bodies.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
-import type { CarrierConfig } from '../../src/config/types.js';
+import { withOneChannel } from '../../src/config/channels.js';
 import { maxInWindow } from '../helpers/max-in-window.js';
 
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'rate' });
@@ -11,12 +11,12 @@ const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_
 
 t.test('at tps 50 over two seconds no one-second window holds more than 50 submits', async (t) => {
   const smsc = await FakeSmsc.start();
-  const cfg = {
+  const cfg = withOneChannel({
     name: 'rate', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
     bindType: 'transceiver', binds: 2, windowSize: 100, tps: 50, bindTps: 0, responseTimeoutMs: 2000,
     enquireLinkMs: 5000, bindTimeoutMs: 2000, reconnectMinMs: 20, reconnectMaxMs: 200, throttlePauseMs: 100,
     slowResponseMs: 1000,
-  } as CarrierConfig;
+  } as Parameters<typeof withOneChannel>[0]);
   // The peer shares this process on a shared 2-core host: its arrival clock lags ours by up to tens of
   // ms under load, so the guard that absorbs network jitter in production is widened here to 100 ms.
   const carrier = new Carrier(cfg, { rateGuardMs: 100 });

@@ -48,7 +48,7 @@ t.test('send refuses --meta that is not JSON with exit 64 and pushes nothing', a
   t.equal(await redis.xlen('smppd:jobs'), before);
 });
 
-t.test('against a running daemon: send --wait follows the job to delivered, status shows lanes, schedule and the daemon', async (t) => {
+t.test('against a running daemon: send --wait follows the job to delivered, status shows lanes, schedule, channels and the daemon', async (t) => {
   const daemon = spawnSmppd(['run', '--config', config]);
   t.teardown(async () => { daemon.kill('SIGKILL'); await daemon.exited; });
   await daemon.waitFor(/smppd running/);
@@ -68,7 +68,12 @@ t.test('against a running daemon: send --wait follows the job to delivered, stat
   const report = JSON.parse(json.out) as {
     lanes: { carrier: string; class: string; depth: number; oldestAgeMs: number }[];
     schedule: Record<string, number>; daemons: { id: string; leaseMs: number; inFlight: number }[]; deadLetters: number;
+    channels: { carrier: string; channel: string; protocol: string; priority: number; weight: number; health: { daemon: string; status: string }[] }[];
   };
+  t.match(report.channels, [
+    { carrier: 'cmcc', channel: 'cmcc', protocol: 'smpp', priority: 1, weight: 1, health: [{ daemon: 'test-daemon', status: 'healthy' }] },
+    { carrier: 'cucc', channel: 'cucc', health: [{ daemon: 'test-daemon', status: 'healthy' }] },
+  ], 'each channel with the health the daemon published');
   t.equal(report.lanes.length, 6, 'one row per carrier and class');
   t.same(report.schedule, { cmcc: 1, cucc: 0 });
   const me = report.daemons.find((d) => d.id === 'test-daemon');
@@ -80,10 +85,12 @@ t.test('against a running daemon: send --wait follows the job to delivered, stat
   t.match(table.out, /^CARRIER\s+CLASS\s+DEPTH\s+OLDEST\(s\)\s+SCHEDULED$/m);
   t.match(table.out, /^cmcc\s+otp\s+0\s+0\.0\s+1$/m, 'cmcc otp row with the schedule count');
   t.match(table.out, /^test-daemon\s+\d+\s+0$/m, 'the daemon row: lease left, nothing in flight');
+  t.match(table.out, /^cmcc\s+cmcc\s+smpp\s+1\s+1\s+test-daemon: healthy$/m, 'the channel row with its health');
   t.match(table.out, /dead letters: 0/);
 
   daemon.kill('SIGTERM');
   t.equal((await daemon.exited).code, 0);
+  t.equal(await redis.exists('smppd:health:test-daemon'), 0, 'a stopped daemon takes its view of the channels with it');
 });
 
 t.test('status with a Redis that does not answer exits 69', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { buildConfig } from '../../src/config/schema.js';
-import { RESTART_FIELDS, changedFields, planReload } from '../../src/config/reload-plan.js';
+import { RESTART_FIELDS, carrierChange, changedFields, planReload } from '../../src/config/reload-plan.js';
 
 const base = {
   instanceId: 'd1',
@@ -49,4 +49,20 @@ t.test('docs/CONFIG.md names exactly the fields that need a restart', async (t) 
   t.ok(line, 'a "Needs a restart:" line');
   const named = [...(line ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
   t.same(named.sort(), [...RESTART_FIELDS].sort());
+});
+
+t.test('a reload keeps a carrier whose channels changed only their tps, and replaces one whose channel list changed', async (t) => {
+  const carrier = (channels: Record<string, unknown>[]) =>
+    buildConfig({ carriers: [{ name: 'cm', host: '127.0.0.1', systemId: 'x', channels }] }).carriers[0]!;
+  const run = carrier([{ name: 'a', tps: 100 }, { name: 'b', priority: 2 }]);
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 100 }, { name: 'b', priority: 2 }])), { kind: 'same', tps: [] });
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 50 }, { name: 'b', priority: 2 }])), { kind: 'same', tps: [{ channel: 'a', tps: 50 }] },
+    'a new tps applies in place');
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 100 }])), { kind: 'replace' }, 'a channel removed');
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 100 }, { name: 'b', priority: 2 }, { name: 'c', priority: 3 }])), { kind: 'replace' }, 'a channel added');
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 100 }, { name: 'b', priority: 1 }])), { kind: 'replace' }, 'a priority changed');
+  t.same(carrierChange(run, carrier([{ name: 'a', tps: 100, port: 2800 }, { name: 'b', priority: 2 }])), { kind: 'replace' }, 'a connection field changed');
+  const flat = buildConfig(base).carriers[0]!;
+  t.same(carrierChange(flat, buildConfig({ ...base, carriers: [{ ...base.carriers[0]!, tps: 20 }] }).carriers[0]!), { kind: 'same', tps: [{ channel: 'cm', tps: 20 }] },
+    'the carrier-level form: its one channel, named as the carrier');
 });

@@ -14,3 +14,9 @@ t.test('the expiry of each carrier\'s client certificate is read from the certif
   t.same(Object.keys(out), ['cmcc']);
   t.equal(new Date(out.cmcc!).toISOString(), '2126-11-03T15:52:59.000Z');
 });
+
+t.test('a carrier with channels is given the soonest end among its channels\' client certificates', async (t) => {
+  const out = certExpiries([{ name: 'cmcc', channels: [{}, { tlsCert: pem('esme-cert.pem') }] }, { name: 'cucc', channels: [{}] }]);
+  t.same(Object.keys(out), ['cmcc'], 'a certificate on its second channel is seen');
+  t.equal(new Date(out.cmcc!).toISOString(), '2126-11-03T15:52:59.000Z');
+});

@@ -2,9 +2,9 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 
 // Every field name the schema accepts (its `known(...)` lists) has a row in docs/CONFIG.md.
-const schema = readFileSync(new URL('../../src/config/schema.ts', import.meta.url), 'utf8');
+const schema = ['schema.ts', 'channel-schema.ts'].map((f) => readFileSync(new URL(`../../src/config/${f}`, import.meta.url), 'utf8')).join('\n');
 const doc = readFileSync(new URL('../../docs/CONFIG.md', import.meta.url), 'utf8');
-const lists = [...schema.matchAll(/(?:known\([^,]+, '[^']*', |const (?:CARRIER|TOP)_KEYS = )\[([^\]]+)\]/g)].map((m) => m[1]!);
+const lists = [...schema.matchAll(/(?:known\([^,]+, (?:'[^']*'|path), |const [A-Z_]+_KEYS = )\[([^\]]+)\]/g)].map((m) => m[1]!);
 const fields = new Set(lists.flatMap((l) => [...l.matchAll(/'([A-Za-z]+)'/g)].map((m) => m[1]!)));
 const TOP = new Set(['redis', 'metrics', 'log', 'pool', 'intake', 'queue', 'text', 'routing', 'care', 'shutdown', 'carriers', 'quietHours']);
 

@@ -39,7 +39,7 @@ async function until(status: number, timeoutMs = 30_000): Promise<Awaited<Return
 
 const bindsUp = async (carrier: string): Promise<number> => {
   const body = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`smppd_binds_up\\{carrier="${carrier}"\\} (\\d+)`).exec(body)?.[1] ?? -1);
+  return Number(new RegExp(`smppd_binds_up\\{carrier="${carrier}",channel="${carrier}"\\} (\\d+)`).exec(body)?.[1] ?? -1);
 };
 
 t.test('readyz is 200 with every carrier bound, and the HTTP server listens on 127.0.0.1 only', async (t) => {

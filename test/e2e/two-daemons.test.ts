@@ -26,7 +26,7 @@ await Promise.all([a.waitFor(/smppd running/, 60_000), b.waitFor(/smppd running/
 const okSubmits = async (out: string): Promise<number> => {
   const port = Number(/"metricsPort":(\d+)/.exec(out)?.[1]);
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...body.matchAll(/smppd_submits_total\{carrier="\w+",result="ok"\} (\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+  return [...body.matchAll(/smppd_submits_total\{carrier="\w+",channel="[\w-]+",result="ok"\} (\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
 };
 
 async function push(tag: string, n: number): Promise<void> {

@@ -74,9 +74,9 @@ t.test('metrics count submits by carrier and result', async (t) => {
   const port = Number(/"metricsPort":(\d+)/.exec(daemon.output())?.[1]);
   t.ok(port > 0, 'the daemon logs its metrics port');
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const ok = /smppd_submits_total\{carrier="cmcc",result="ok"\} (\d+)/.exec(body);
+  const ok = /smppd_submits_total\{carrier="cmcc",channel="cmcc",result="ok"\} (\d+)/.exec(body);
   t.ok(ok && Number(ok[1]) >= 200, 'cmcc ok submits counted');
-  t.match(body, /smppd_submits_total\{carrier="cucc",result="throttled"\} 0/, 'known label sets start at 0');
+  t.match(body, /smppd_submits_total\{carrier="cucc",channel="cucc",result="throttled"\} 0/, 'known label sets start at 0');
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   t.equal(ready.status, 200, 'ready when Redis answers and every carrier is bound');
 });

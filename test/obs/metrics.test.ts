@@ -68,7 +68,7 @@ t.test('the metrics server binds 127.0.0.1 by default and serves /metrics, /heal
   t.teardown(() => srv.close());
   const port = await srv.listen(cfg.metrics.host, 0);
   const base = `http://127.0.0.1:${port}`;
-  t.match(await (await fetch(`${base}/metrics`)).text(), /smppd_submits_total\{carrier="cmcc",result="ok"\} 0/);
+  t.match(await (await fetch(`${base}/metrics`)).text(), /smppd_submits_total\{carrier="cmcc",channel="cmcc",result="ok"\} 0/);
   t.equal((await fetch(`${base}/healthz`)).status, 200);
   const r1 = await fetch(`${base}/readyz`);
   t.equal(r1.status, 503);

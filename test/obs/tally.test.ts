@@ -17,7 +17,7 @@ t.test('counts added to a tally reach the counter when it is read, once each', a
   t.equal(await value(m, 'receipts', { carrier: 'cmcc', state: 'DELIVRD' }), 1);
   t.equal(await value(m, 'submits', { carrier: 'cmcc', result: 'ok' }), 3, 'a second read adds nothing twice');
   m.submitCounts.add('cmcc', 'ok');
-  t.match(await m.registry.metrics(), /smppd_submits_total\{carrier="cmcc",result="ok"\} 4/, 'a scrape collects them too');
+  t.match(await m.registry.metrics(), /smppd_submits_total\{carrier="cmcc",channel="cmcc",result="ok"\} 4/, 'a scrape collects them too');
 });
 
 t.test('a carrier added later by a reload is counted under its own label', async (t) => {

@@ -1,3 +1,4 @@
+import { withOneChannel } from '../../src/config/channels.js';
 import t from 'tap';
 import pino from 'pino';
 import { buildConfig } from '../../src/config/schema.js';
@@ -39,7 +40,8 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
   const store = new QueueStore(redis, cfg);
   await store.ensureGroup();
   const smsc = await FakeSmsc.start();
-  const carrier = new Carrier({ ...cfg.carriers[0]!, port: smsc.port, windowSize: 10, tps: 1000 });
+  const { channels: _c, ...flat } = cfg.carriers[0]!;
+  const carrier = new Carrier(withOneChannel({ ...flat, port: smsc.port, windowSize: 10, tps: 1000 }));
   carrier.start();
   await smsc.waitFor(() => carrier.bindsUp() === 1);
   const metrics = new Metrics({ carriers: ['cm'], version: 'test', defaultMetrics: false });
@@ -62,7 +64,7 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
   }, { maxBatch: 200, retry: true, logger, name: 'settle-otp' });
   dispatcher = new Dispatcher(carrier, {
     store, lease, settle, settleOtp, metrics, logger, daemon: 'd1', claimBatch: opts.claimBatch ?? (() => 100), idlePollMs: 20, otpWindowSlots: 0,
-    normaliseId: (id) => id,
+    normaliseId: (_channel, id) => id,
   });
   t.teardown(async () => {
     openBulk();

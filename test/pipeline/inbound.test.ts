@@ -39,7 +39,7 @@ function deliver(pdu: Record<string, unknown>): Promise<number> {
   const frame = encodePdu(String(command), 1, fields);
   return new Promise((resolve) => {
     const req: InboundRequest = { frame, pdu: fields, command: String(command), respond: (s) => resolve(s) };
-    inbound.handle(cmcc, req);
+    inbound.handle(cmcc, cmcc.channels[0]!, req);
   });
 }
 

@@ -15,6 +15,9 @@ t.test('the submitted event text has the fields of the other events, in their or
     idsJson: '["m1"]',
     event: '{"id":"b","state":"submitted","at":5,"carrier":"cucc","parts":2,"msgIds":["m1"],"code":"SMSC_REJECTED","error":"part refused"}',
   }, 'a failed part is left out of the ids, and the code says why');
+  t.equal(submittedEvent('c', 5, { carrier: 'cmcc', parts: 1, meta: '' }, ['m1'], '', '', 'cmcc-cmpp').event,
+    '{"id":"c","state":"submitted","at":5,"carrier":"cmcc","channel":"cmcc-cmpp","parts":1,"msgIds":["m1"]}',
+    'the channel its parts went out on, after the carrier');
   t.equal(JSON.parse(submittedEvent('q"\\', 5, { carrier: 'cmcc', parts: 1, meta: '' }, ['m']).event).id, 'q"\\', 'an id is escaped');
 });
 
