@@ -17,12 +17,17 @@ export interface ClaimedJob {
 
 export interface SubmittedText {
   idsJson: string; // the accepted message ids, as the job hash keeps them
-  event: string;
+  event: string; // '' when no event is written (queue.events 'finals')
 }
 
-/** `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did. */
-export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = ''): SubmittedText {
+/**
+ * `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did. `withEvent`
+ * false: only the ids (queue.events 'finals' writes no `submitted` event).
+ */
+export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = '',
+  withEvent = true): SubmittedText {
   const idsJson = JSON.stringify(msgIds.filter((m) => m !== ''));
+  if (!withEvent) return { idsJson, event: '' };
   let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)},"parts":${job.parts}`;
   if (job.meta !== '') event += `,"meta":${job.meta}`;
   event += `,"msgIds":${idsJson}`;
