@@ -117,7 +117,7 @@ local function take(cls, budget)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
         -- The in-flight table alone says the job is claimed and by whom: its hash keeps `queued` (an HSET per
-        -- job less, about 2.4 µs of Redis's time; docs/BENCHMARKS-HISTORY.md, "Eleventh round"). A lane holds a
+        -- job less, about 2 µs of Redis's time; docs/BENCHMARKS-HISTORY.md, "Eleventh round"). A lane holds a
         -- job's entry only while it waits (ingest.lua replayed pushes none for a job in flight).
         claimed[id] = true
         -- The bodies move to the in-flight value (common.lua lane_entry): body:<id> is gone once claimed.

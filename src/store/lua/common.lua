@@ -31,7 +31,7 @@ end
 local events_maxlen = nil
 -- queue.events 'finals': only final states write an event (queue-store.ts eventsArg). The scripts that emit
 -- take it with the stream's cap in one argument, `<cap>` or `<cap> finals`, read by events_cap.
--- An event costs Redis about 4.5 µs (docs/BENCHMARKS-HISTORY.md, "Eleventh round").
+-- An event costs Redis about 4 µs (docs/BENCHMARKS-HISTORY.md, "Eleventh round").
 local FINALS_ONLY = false
 local function events_cap(arg)
   local cap, mode = string.match(arg, '^(%d+) ?(%a*)$')

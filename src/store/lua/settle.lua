@@ -91,7 +91,7 @@ local function submitted(id, ids, car, ids_json, ev)
 end
 
 -- Which records' jobs are still this daemon's, and the bodies each holds: one HMGET and one HDEL of the
--- in-flight table per call, not an HDEL per job (about 1.2 µs per job less; docs/BENCHMARKS-HISTORY.md,
+-- in-flight table per call, not an HDEL per job (about 1 µs per job less; docs/BENCHMARKS-HISTORY.md,
 -- "Eleventh round"). A first pass finds each record's id (an 'ok' record's length depends on its part count).
 local SIZE = { requeue = 2, retry = 4, fail = 5, unknown = 2 }
 local rec_ids, at = {}, i
