@@ -39,6 +39,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     const sinkCpu0 = sink.pid ? cpuUs(sink.pid) : 0;
     await redis.config('RESETSTAT');
     const rcpu0 = await redisCpuUs(redis);
+    const aof0 = o.commandStats ? await aofBytes(redis) : 0;
     const t0 = Date.now();
     await feeder.write(commands, o.jobs).finally(() => feeder.close());
     let end = 0;
@@ -54,7 +55,10 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     const cpu1 = cpuUs(smppd.pid);
     const sinkCpu1 = sink.pid ? cpuUs(sink.pid) : 0;
     const rcpu1 = await redisCpuUs(redis);
-    if (o.commandStats) console.log(await commandStats(redis, o.jobs));
+    if (o.commandStats) {
+      console.log(await commandStats(redis, o.jobs));
+      console.log(`  AOF bytes per job ${((await aofBytes(redis)) - aof0) / o.jobs} (the app's XADD included)`);
+    }
     if (o.receipts) end = await lastDelivered(redis, o.jobs);
     const seconds = (end - t0) / 1000;
     return {
@@ -82,6 +86,11 @@ async function lastDelivered(redis: Redis, jobs: number): Promise<number> {
   });
   if (states.get('delivered') !== jobs) throw new Error(`bench: expected ${jobs} delivered events, got ${JSON.stringify(Object.fromEntries(states))}`);
   return lastAt;
+}
+
+/** The AOF's size (INFO persistence aof_current_size), to count what a run wrote to it. */
+async function aofBytes(redis: Redis): Promise<number> {
+  return Number(/aof_current_size:(\d+)/.exec(await redis.info('persistence'))?.[1] ?? 0);
 }
 
 /** INFO commandstats as one line per command: calls per job and µs per job. */

@@ -90,7 +90,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   const q = obj(raw.queue, 'queue');
   known(q, 'queue', ['claimBatch', 'leaseMs', 'eventsMaxLen', 'moMaxLen', 'receiptTtlDays', 'maxAttempts',
     'retryBaseMs', 'retryMaxMs', 'marketingShare', 'retentionMs', 'earlyReceiptMs', 'moPartialMs',
-    'maxScheduleDays', 'deadMax', 'streamRetentionMs']);
+    'maxScheduleDays', 'deadMax', 'streamRetentionMs', 'events']);
   const t = obj(raw.text, 'text');
   known(t, 'text', ['signature', 'optOutLine', 'defaultFrom']);
   const ro = obj(raw.routing, 'routing');
@@ -180,6 +180,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
       claimBatch: int(q, 'claimBatch', 'queue', 100, 1, 10_000),
       leaseMs: int(q, 'leaseMs', 'queue', 15_000, 1000, 600_000),
       eventsMaxLen: int(q, 'eventsMaxLen', 'queue', 1_000_000, 1000, 1e9),
+      events: oneOf(q, 'events', 'queue', 'all', ['all', 'finals'] as const),
       moMaxLen: int(q, 'moMaxLen', 'queue', 100_000, 100, 1e9),
       receiptTtlDays: int(q, 'receiptTtlDays', 'queue', 3, 1, 30),
       maxAttempts: int(q, 'maxAttempts', 'queue', 5, 1, 100),

@@ -113,6 +113,8 @@ export interface Config {
     claimBatch: number;
     leaseMs: number;
     eventsMaxLen: number;
+    /** Which states write an event: every state, or only final ones (store/queue-store.ts eventsArg). */
+    events: 'all' | 'finals';
     moMaxLen: number;
     receiptTtlDays: number;
     maxAttempts: number;

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/types.js';
 import { ErrorCodes } from '../errors.js';
-import { invalidTail, takeFinals, type QueueStore } from './queue-store.js';
+import { eventsArg, invalidTail, takeFinals, type QueueStore } from './queue-store.js';
 import { runScript } from './scripts.js';
 import type { MoEvent } from '../types.js';
 
@@ -44,7 +44,7 @@ export class InboundStore {
     if (carriers.length === 0) return [];
     const cfg = this.config();
     const q = cfg.queue;
-    const res = (await runScript(this.redis, 'receipt-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen,
+    const res = (await runScript(this.redis, 'receipt-sweep', [this.keys.prefix, this.now(), eventsArg(q),
       q.retentionMs, q.receiptTtlDays, q.earlyReceiptMs, SWEEP_LIMIT, q.eventsMaxLen, carriers.length, ...carriers,
       ...invalidTail(cfg.care)])) as (string | number)[];
     takeFinals(res, this.store.onFinals);
@@ -60,7 +60,7 @@ export class InboundStore {
   async sweepUnconfirmed(carriers: string[], limit = SWEEP_LIMIT): Promise<UnconfirmedCount[]> {
     if (carriers.length === 0) return [];
     const q = this.config().queue;
-    const res = (await runScript(this.redis, 'dlr-sweep', [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs,
+    const res = (await runScript(this.redis, 'dlr-sweep', [this.keys.prefix, this.now(), eventsArg(q), q.retentionMs,
       q.receiptTtlDays, limit, ErrorCodes.NO_RECEIPT, ...carriers])) as (string | number)[];
     takeFinals(res, this.store.onFinals);
     const out: UnconfirmedCount[] = [];

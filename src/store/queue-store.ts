@@ -66,6 +66,14 @@ function jobField(fields: string[] | null): string {
  */
 export const INGEST_CALL_JOBS = 100;
 
+/**
+ * The events argument of every script that writes events: the stream's cap, and ` finals` when only final
+ * states write one (queue.events; common.lua events_cap).
+ */
+export function eventsArg(q: Config['queue']): string {
+  return q.events === 'finals' ? `${q.eventsMaxLen} finals` : String(q.eventsMaxLen);
+}
+
 /** Number hygiene settings, as the ARGV tail common.lua's load_invalid reads. */
 export function invalidTail(care: Config['care']): (string | number)[] {
   return [care.invalidForMs, ...care.invalidErrorCodes, care.invalidErrorCodes.length];
@@ -85,6 +93,16 @@ export function laneEntryId(entry: Buffer | null): string {
   if (!entry) return '';
   const space = entry.indexOf(0x20);
   return entry.toString('latin1', 0, space < 0 ? entry.length : space);
+}
+
+/**
+ * When a job was queued, from its hash's `ts`, `eid`: a job read from a stream has no `ts` (ingest.lua), its
+ * entry id is `<ms>-<seq>`, the time of the app's XADD; a revived job (no such id) keeps `ts`. 0 when unknown.
+ */
+export function queuedAtMs([ts, eid]: (string | null)[]): number {
+  if (ts) return Number(ts);
+  const m = /^(\d+)-\d+$/.exec(eid ?? '');
+  return m ? Number(m[1]) : 0;
 }
 
 export class QueueStore {
@@ -156,7 +174,7 @@ export class QueueStore {
   async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<string[]> {
     const q = this.cfg.queue;
     const args: (string | number | Buffer)[] = [
-      this.keys.prefix, GROUP, this.now(), q.eventsMaxLen, q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
+      this.keys.prefix, GROUP, this.now(), eventsArg(q), q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
     ];
     for (const j of jobs) {
       const meta = j.meta ?? '';
@@ -184,7 +202,7 @@ export class QueueStore {
     let res: (Buffer | number)[] | number;
     try {
       res = (await runScript(this.redis, 'claim', [
-        this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, q.eventsMaxLen, q.retentionMs, 1000,
+        this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, eventsArg(q), q.retentionMs, 1000,
         ...this.quietMinutes(), restParts, tag,
       ], true)) as (Buffer | number)[] | number;
     } catch (e) {
@@ -214,11 +232,11 @@ export class QueueStore {
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
     const q = this.cfg.queue;
     const now = this.now();
-    const args: (string | number)[] = [this.keys.prefix, daemon, now, q.eventsMaxLen, q.retentionMs,
+    const args: (string | number)[] = [this.keys.prefix, daemon, now, eventsArg(q), q.retentionMs,
       q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, q.deadMax, records.length];
     for (const r of records) {
       if (r.act === 'ok') {
-        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel);
+        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel, q.events === 'all');
         args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
       else if (r.act === 'fail') {
@@ -235,7 +253,7 @@ export class QueueStore {
 
   async receipts(list: ReceiptRecord[]): Promise<ReceiptOutcome[]> {
     const q = this.cfg.queue;
-    const args: (string | number)[] = [this.keys.prefix, this.now(), q.eventsMaxLen, q.retentionMs, q.receiptTtlDays, list.length];
+    const args: (string | number)[] = [this.keys.prefix, this.now(), eventsArg(q), q.retentionMs, q.receiptTtlDays, list.length];
     for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
     args.push(...invalidTail(this.cfg.care));
     const res = (await runScript(this.redis, 'receipt', args)) as string[];
@@ -255,7 +273,7 @@ export class QueueStore {
     const q = this.cfg.queue;
     const lost = mode === 'start' ? this.lostClaims.slice() : [];
     const res = (await runScript(this.redis, 'recover', [
-      this.keys.prefix, daemon, token, q.leaseMs, this.now(), q.eventsMaxLen, q.retentionMs, mode, prevToken, ...lost,
+      this.keys.prefix, daemon, token, q.leaseMs, this.now(), eventsArg(q), q.retentionMs, mode, prevToken, ...lost,
     ])) as (number | string)[];
     if (res.length > 5 && res[4] === 0) takeFinals(res, this.onFinals);
     if (res[4] === -2) {
@@ -307,10 +325,13 @@ export class QueueStore {
       k += 2;
     }
     const p2 = this.redis.pipeline();
-    for (const h of heads) p2.hget(this.keys.job(h), 'ts');
+    for (const h of heads) p2.hmget(this.keys.job(h), 'ts', 'eid');
     const ts = (await p2.exec()) ?? [];
     const now = this.now();
-    out.forEach((l, i) => { const t = Number(ts[i]?.[1] ?? 0); if (l.depth > 0 && t > 0) l.oldestAgeMs = Math.max(0, now - t); });
+    out.forEach((l, i) => {
+      const t = queuedAtMs((ts[i]?.[1] ?? []) as (string | null)[]);
+      if (l.depth > 0 && t > 0) l.oldestAgeMs = Math.max(0, now - t);
+    });
     return out;
   }
 

@@ -17,15 +17,18 @@ export interface ClaimedJob {
 
 export interface SubmittedText {
   idsJson: string; // the accepted message ids, as the job hash keeps them
-  event: string;
+  event: string; // '' when no event is written (queue.events 'finals')
 }
 
 /**
  * `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did; `channel`: the
- * channel the parts went out on (left out when none is named).
+ * channel the parts went out on (left out when none is named). `withEvent` false: only the ids
+ * (queue.events 'finals' writes no `submitted` event).
  */
-export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = '', channel = ''): SubmittedText {
+export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = '', channel = '',
+  withEvent = true): SubmittedText {
   const idsJson = JSON.stringify(msgIds.filter((m) => m !== ''));
+  if (!withEvent) return { idsJson, event: '' };
   let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)}`;
   if (channel !== '') event += `,"channel":${JSON.stringify(channel)}`;
   event += `,"parts":${job.parts}`;

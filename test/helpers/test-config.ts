@@ -56,6 +56,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       claimBatch: 100,
       leaseMs: 10000,
       eventsMaxLen: 100000,
+      events: 'all',
       moMaxLen: 100000,
       receiptTtlDays: 3,
       deadMax: 100000,

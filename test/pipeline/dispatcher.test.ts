@@ -88,7 +88,8 @@ t.test('an OTP is settled by a write of its own while a bulk settle write is sti
   await s.store.ingest([job('otp-1', 'otp')]);
   s.dispatcher.wake(true);
   await until('the OTP submitted', async () => (await s.state('otp-1')) === 'submitted', 5000);
-  t.equal(await s.state('bulk-1'), 'claimed', 'the bulk write is still held back');
+  t.equal(await s.probe.hexists('a:inflight:d1', 'bulk-1'), 1, 'the bulk write is still held back: bulk-1 is still in flight');
+  t.equal(await s.state('bulk-1'), 'queued', 'its hash was not written by the claim');
   t.same(s.writes.filter((w) => w.batch === 'otp').flatMap((w) => w.ids), ['otp-1'], 'only the OTP went through the OTP batcher');
   s.openBulk();
   await until('the bulk jobs submitted', async () => (await s.state('bulk-1')) === 'submitted' && (await s.state('bulk-2')) === 'submitted', 5000);

@@ -62,6 +62,22 @@ t.test('a finished call replays as nothing; a job a half-written call left queue
   await redis.del('i:{cmcc}:lane:transactional', 'i:{cmcc}:sched');
 });
 
+t.test('a job a half-written call left in its lane, or that is in flight, gets no second lane entry from the replay', async (t) => {
+  const [inLane, inFlight] = await entries(2);
+  const lane = 'i:{cmcc}:lane:transactional';
+  // What a call that stopped after its lane push leaves: the job hash and lane entry written, no XACK.
+  for (const [id, eid] of [['l1', inLane!], ['l2', inFlight!]] as const) {
+    await redis.hset(`i:job:${id}`, 'eid', eid, 'to', '+8613800138000', 'car', 'cmcc', 'cls', 'transactional', 'n', '1', 'st', 'queued');
+    await redis.rpush(lane, `${id} body-${id}`);
+  }
+  await redis.lrem(lane, 1, 'l2 body-l2');
+  await redis.hset('i:inflight:d1', 'l2', 'S9 body-l2'); // claimed: its hash still says queued (claim.lua)
+  t.same(await store.ingest([ok('l1', inLane!), ok('l2', inFlight!)], 'i:jobs'), ['replay', 'replay']);
+  t.same(await redis.lrange(lane, 0, -1), ['l1 body-l1'], 'one entry for the job in its lane, none for the one in flight');
+  t.equal(await pending(), 0, 'both entries acknowledged');
+  await redis.del(lane, 'i:inflight:d1');
+});
+
 t.test('a job whose meta nests 1,001 levels is stored with its neighbours: Lua never decodes meta', async (t) => {
   const deep = '{"a":' + '['.repeat(1000) + ']'.repeat(1000) + '}';
   const [e1, e2, e3] = await entries(3);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createRedis } from '../../src/store/redis.js';
-import { QueueStore } from '../../src/store/queue-store.js';
+import { QueueStore, queuedAtMs } from '../../src/store/queue-store.js';
 import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
 import { smppParts } from '../helpers/bodies.js';
@@ -198,4 +198,24 @@ t.test('a job id with colons in it is matched to its receipt', async (t) => {
   const r = await store.receipts([{ carrier: 'colon', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
   t.equal(JSON.stringify(r).includes('final'), true, `the receipt ends the job (${JSON.stringify(r)})`);
   t.equal(await redis.hget('t:job:p:1-0:x', 'st'), 'delivered');
+});
+
+t.test('a job with two entries in its lane is claimed once; a record twice in one settle is settled once', async (t) => {
+  await store.ingest([job('twin', { carrier: 'twins' })]);
+  await redis.rpush('t:{twins}:lane:transactional', 'twin body-twin');
+  const c = await store.claim('d1', 'tok3', 'twins', 10);
+  t.same((c as { id: string }[]).map((x) => x.id), ['twin'], 'the second entry is stale');
+  t.equal(await redis.llen('t:{twins}:lane:transactional'), 0, 'and dropped');
+  t.equal(await redis.hget('t:job:twin', 'st'), 'queued', 'the claim leaves the hash alone: the in-flight table says it is claimed');
+  const rec = { act: 'ok' as const, id: 'twin', msgIds: ['m-twin'], job: jobOf(c, 'twin') };
+  t.same(await store.settle('d1', [rec, rec]), ['submitted', 'skipped']);
+  t.equal((await events()).filter((e) => e.id === 'twin').length, 1, 'one submitted event');
+  t.equal(await redis.hlen('t:inflight:d1'), 0);
+});
+
+t.test('a queued job is as old as its stream entry id says, or its ts when it has one', async (t) => {
+  t.equal(queuedAtMs([null, '1700000000123-4']), 1_700_000_000_123);
+  t.equal(queuedAtMs(['1700000000999', 'revived']), 1_700_000_000_999);
+  t.equal(queuedAtMs([null, 'revived']), 0);
+  t.equal(queuedAtMs([null, null]), 0);
 });

@@ -15,7 +15,7 @@
 -- OTP may take all maxParts; the classes below it together at most restParts (the rest of the window
 -- is kept for OTP, carrier otpWindowSlots), so an OTP never waits for marketing to free a slot.
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
---       8 eventsMaxLen, 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
+--       8 events (common.lua events_cap), 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
 --       13 restParts (default maxParts), 14 claim tag (unique among this daemon's claims since its last recover)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
 --   otpCount, id1, n1, bodies1, meta1, id2, ... (bodies packed as common.lua k_body says; meta the
@@ -23,7 +23,7 @@
 --   ahead of bulk ones). The daemon hands n and meta back to settle, which then need not read the job.
 --   Last, the jobs it ended expired (common.lua finals_reply).
 local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), events_cap(ARGV[8]), ARGV[9]
 local promote_max = tonumber(ARGV[10])
 local q_start, q_end = tonumber(ARGV[11] or 0), tonumber(ARGV[12] or 0)
 local rest = math.min(max, tonumber(ARGV[13] or max))
@@ -76,6 +76,7 @@ end
 local out, used = { 0 }, 0
 local infl = k_inflight(daemon)
 local infl_fields = {}
+local claimed = {} -- ids taken by this call
 
 -- The head of a lane is read in slices (LRANGE) and trimmed once (LTRIM), not LINDEX + LPOP per job.
 local function take(cls, budget)
@@ -95,8 +96,8 @@ local function take(cls, budget)
     local n = tonumber(f[2] or 0)
     local exp = tonumber(f[3] or 0)
     local quiet_end = quiet_until(f[4])
-    if f[1] ~= 'queued' then
-      pos = pos + 1; popped = popped + 1 -- stale entry (job gone or already handled)
+    if f[1] ~= 'queued' or claimed[id] then
+      pos = pos + 1; popped = popped + 1 -- stale entry (job gone, already handled, or a second entry of one taken now)
     elseif quiet_end and not (exp > 0 and exp <= now) then
       pos = pos + 1; popped = popped + 1
       local at = quiet_end
@@ -115,8 +116,10 @@ local function take(cls, budget)
         release_cap(jk)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
-        -- Which daemon holds it is the in-flight table's to say (no `own` field: nothing read it).
-        redis.call('HSET', jk, 'st', 'claimed')
+        -- The in-flight table alone says the job is claimed and by whom: its hash keeps `queued` (an HSET per
+        -- job less, about 2 µs of Redis's time; docs/BENCHMARKS-HISTORY.md, "Eleventh round"). A lane holds a
+        -- job's entry only while it waits (ingest.lua replayed pushes none for a job in flight).
+        claimed[id] = true
         -- The bodies move to the in-flight value (common.lua lane_entry): body:<id> is gone once claimed.
         if not bodies then
           bodies = read_bodies(id, n)

@@ -30,6 +30,15 @@ end
 -- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS-HISTORY.md, "Seventh round").
 -- `~` lets the stream run over its cap by up to a node anyway; one call's events more changes nothing.
 local events_maxlen = nil
+-- queue.events 'finals': only final states write an event (queue-store.ts eventsArg). The scripts that emit
+-- take it with the stream's cap in one argument, `<cap>` or `<cap> finals`, read by events_cap.
+-- An event costs Redis about 4 µs (docs/BENCHMARKS-HISTORY.md, "Eleventh round").
+local FINALS_ONLY = false
+local function events_cap(arg)
+  local cap, mode = string.match(arg, '^(%d+) ?(%a*)$')
+  FINALS_ONLY = mode == 'finals'
+  return cap
+end
 local function emit_json(text, maxlen)
   events_maxlen = maxlen
   redis.call('XADD', P .. 'events', '*', 'event', text)
@@ -38,6 +47,7 @@ end
 -- script decodes an app's JSON. cjson fails on nesting over 1000 levels, and a script that fails partway
 -- keeps what it wrote before; a decode and encode also turns `[]` into `{}` and rounds long numbers.
 local function emit(ev, maxlen)
+  if FINALS_ONLY and not FINAL[ev.state] then return end
   local meta = ev.meta
   if not meta then return emit_json(cjson.encode(ev), maxlen) end
   ev.meta = nil

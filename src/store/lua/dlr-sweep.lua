@@ -7,11 +7,11 @@
 -- calls (a past day's bucket is no longer written, so the walk misses nothing). A bucket written by a
 -- version that kept no list is found on its due day and added.
 -- KEYS: none
--- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 limit per carrier,
+-- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 limit per carrier,
 --       7 the event's error text, 8.. carrier names
 -- Returns: per carrier: carrier, jobs ended, 1 when due entries remain (call again soon) else 0 (flat),
 --   then the final outcomes it decided (common.lua finals_reply)
-local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
+local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), events_cap(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local limit, why = tonumber(ARGV[6]), ARGV[7]
 local due_day = math.floor(now / 86400000) - ttl_days - 1
 local out = {}

@@ -4,12 +4,12 @@
 -- Redis's clock: `now` is the daemon's, which may be shifted (SMPPD_CLOCK_OFFSET_MS) and would trim early.
 -- KEYS: none
 -- A receipt applied on that last try marks its number invalid as receipt.lua would (number hygiene).
--- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
+-- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
 --       7 limit per carrier, 8 orphansMaxLen, 9 carrier count N, 10..9+N carrier names,
 --       then invalidForMs, invalid err codes..., their count (common.lua load_invalid)
 -- Returns: per carrier: carrier, orphaned count, applied count (flat), then the final outcomes it decided
 --   (common.lua finals_reply)
-local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), events_cap(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local early_ms, limit, orphans_max = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local orphans = P .. 'orphans'
 local out = {}

@@ -4,12 +4,12 @@
 -- mapping arrives, receipt-sweep.lua retries it and, after earlyReceiptMs, moves it to the orphans
 -- stream. Replays are harmless ('dup'; a resent early receipt keeps its first arrival time).
 -- KEYS: none
--- ARGV: 1 prefix, 2 now ms, 3 eventsMaxLen, 4 retentionMs, 5 receiptTtlDays, 6 count,
+-- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 count,
 --       then per receipt: carrier, messageId (canonical), stat, err;
 --       then invalidForMs, invalid err codes..., their count (number hygiene, common.lua load_invalid)
 -- Returns: one status per receipt: 'final:<latency ms>' | 'interim' | 'held' | 'dup', then the final
 --   outcomes it decided (common.lua finals_reply)
-local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
+local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), events_cap(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local count = tonumber(ARGV[6])
 load_invalid()
 local out, i = {}, 7

@@ -5,7 +5,7 @@
 -- (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)").
 -- Idempotent: the in-flight table is deleted as it is read.
 -- KEYS: none
--- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 eventsMaxLen, 7 retentionMs, 8 mode ('start' | 'peers'),
+-- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 events (common.lua events_cap), 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
 -- Returns: { requeued, unknown, resent, peers recovered, 0, the final outcomes it decided (common.lua finals_reply) };
 --   mode start puts { join generation, live peers, 1 if a daemon left within the last rate window else 0 }
@@ -23,7 +23,7 @@
 -- one of an older format (docs/OPERATIONS.md, Upgrading); each daemon's format is kept in the `format` hash.
 local FORMAT = '3'
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-local maxlen, retention, mode = ARGV[6], ARGV[7], ARGV[8]
+local maxlen, retention, mode = events_cap(ARGV[6]), ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
 local join_gen, live_peers = 0, 0
 local unwritten = {}

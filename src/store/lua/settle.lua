@@ -2,7 +2,7 @@
 -- A job no longer in this daemon's in-flight table (recovered by a peer after a lost lease) is skipped,
 -- so every job reaches exactly one final state.
 -- KEYS: none
--- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 eventsMaxLen, 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
+-- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 events (common.lua events_cap), 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
 --       8 retryBaseMs, 9 retryMaxMs, 10 deadMax, 11 count, then per job one record:
 --   'ok', id, n, msgId1..msgIdN, car, idsJson, event
 --                                               -- submitted; an empty msgId = that part failed (the event says why).
@@ -22,7 +22,7 @@
 -- A job that ends failed with no part accepted gives its frequency-cap count back (it was never sent).
 -- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped',
 --   then the final outcomes it decided (common.lua finals_reply; early receipts applied here end jobs too)
-local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), events_cap(ARGV[4]), ARGV[5]
 local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local dead_max, count = tonumber(ARGV[10]), tonumber(ARGV[11])
 local infl = k_inflight(daemon)
@@ -72,7 +72,7 @@ local function submitted(id, ids, car, ids_json, ev)
   -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
   redis.call('PEXPIRE', jk, awaiting_ms)
-  emit_json(ev, maxlen)
+  if not FINALS_ONLY then emit_json(ev, maxlen) end -- '' then: the daemon made no text (queue-store.ts)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
   if early_empty[car] == nil then early_empty[car] = redis.call('HLEN', k_early(car)) == 0 end
@@ -90,20 +90,37 @@ local function submitted(id, ids, car, ids_json, ev)
   end
 end
 
-for _ = 1, count do
+-- Which records' jobs are still this daemon's, and the bodies each holds: one HMGET and one HDEL of the
+-- in-flight table per call, not an HDEL per job (about 1 µs per job less; docs/BENCHMARKS-HISTORY.md,
+-- "Eleventh round"). A first pass finds each record's id (an 'ok' record's length depends on its part count).
+local SIZE = { requeue = 2, retry = 4, fail = 5, unknown = 2 }
+local rec_ids, at = {}, i
+for k = 1, count do
+  rec_ids[k] = ARGV[at + 1]
+  at = at + (ARGV[at] == 'ok' and 6 + tonumber(ARGV[at + 2]) or SIZE[ARGV[at]] or 2)
+end
+local held, gone = {}, {}
+local function take_held(...)
+  local vals = redis.call('HMGET', infl, ...)
+  for k = 1, #vals do held[#held + 1] = vals[k] end
+end
+in_slices(rec_ids, take_held)
+local seen = {}
+for k = 1, count do
+  -- An id twice in one call is this daemon's the first time only (the second is 'skipped', as before).
+  if held[k] then
+    if seen[rec_ids[k]] then held[k] = false else seen[rec_ids[k]] = true; gone[#gone + 1] = rec_ids[k] end
+  end
+end
+if #gone > 0 then in_slices(gone, function(...) redis.call('HDEL', infl, ...) end) end
+
+for k = 1, count do
   local act, id = ARGV[i], ARGV[i + 1]
-  -- Where the job may go back to a lane or the schedule, its bodies are read from the in-flight value first.
-  local mine, bodies = nil, nil
-  if act == 'ok' or act == 'fail' then
-    mine = redis.call('HDEL', infl, id) == 1
-  else
-    local held = redis.call('HGET', infl, id)
-    mine = held ~= false
-    if mine then
-      redis.call('HDEL', infl, id)
-      local _
-      _, bodies = split_held(held)
-    end
+  -- Where the job may go back to a lane or the schedule, its bodies come from the in-flight value.
+  local mine, bodies = held[k] and true or false, nil
+  if mine and act ~= 'ok' and act ~= 'fail' then
+    local _
+    _, bodies = split_held(held[k])
   end
   if act == 'ok' then
     local n = tonumber(ARGV[i + 2])
