@@ -21,13 +21,17 @@ export interface SubmittedText {
 }
 
 /**
- * `msgIds`: one per part, '' for a part that failed; `code`/`error` say why, when one did; `channel`: the
+ * `msgIds`: one per part as the receipt map keys it, '' for a part that failed; `code`/`error` say why, when one did; `channel`: the
  * channel the parts went out on (left out when none is named). `withEvent` false: only the ids
  * (queue.events 'finals' writes no `submitted` event).
  */
 export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds: string[], code = '', error = '', channel = '',
   withEvent = true): SubmittedText {
-  const idsJson = JSON.stringify(msgIds.filter((m) => m !== ''));
+  // A channel not named as its carrier keys its receipts by `<channel>:<id>` (receiptKey); events show the
+  // id as the peer wrote it, since `channel` already says where it went.
+  const tag = channel !== '' && channel !== job.carrier ? `${channel}:` : '';
+  const shown = msgIds.filter((m) => m !== '').map((m) => (tag !== '' && m.startsWith(tag) ? m.slice(tag.length) : m));
+  const idsJson = JSON.stringify(shown);
   if (!withEvent) return { idsJson, event: '' };
   let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)}`;
   if (channel !== '') event += `,"channel":${JSON.stringify(channel)}`;

@@ -7,7 +7,7 @@ import { buildConfig } from '../../src/config/schema.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 const { redis, store } = await startStore(t, {
   prefix: 'ef:', config: { queue: { events: 'finals', maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 20 } }, now: () => clock,
 });
