@@ -138,6 +138,11 @@ export class Carrier extends EventEmitter {
     for (let m = 0; m < messages.length; m++) {
       const msg = messages[m]!;
       const placed = this.place(msg, taking, left, planned);
+      if (placed === null && !this.channels.some((c) => msg.forChannel(c) !== null)) {
+        // Prepared for channels a reload took away: no channel of this carrier can ever write it.
+        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code: 'NO_CHANNEL', channel: this.channels[0]!.name }) as ChannelOutcome));
+        continue;
+      }
       if (placed === null) {
         const first = taking.filter((c) => c.priority === taking[0]?.priority);
         const code: ErrorCode = first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';

@@ -55,6 +55,9 @@ export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOu
     };
   }
   if (results.some((r) => r === 'no_answer')) return { act: 'unknown', id };
+  if (outcomes.every((o) => o.kind === 'not-written' && o.code === 'NO_CHANNEL')) {
+    return { act: 'fail', id, code: 'NO_CHANNEL', error: `no channel of carrier ${job.carrier} has bodies for it` };
+  }
   if (results.every((r) => r === 'not_written' || r === 'throttled')) return { act: 'requeue', id };
   const transient = outcomes.find((o, i) => results[i] === 'transient');
   if (transient && transient.kind === 'response') {
