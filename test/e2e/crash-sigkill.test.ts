@@ -1,6 +1,6 @@
 /**
  * SIGKILL at random points (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)"):
- * a run of a couple of thousand jobs with receipts, the daemon killed and restarted several times, Redis with AOF everysec. At the end every job has exactly
+ * a run of a couple of thousand jobs with receipts over CMPP (cmcc) and SMPP (cucc, ctcc), the daemon killed and restarted several times, Redis with AOF everysec. At the end every job has exactly
  * one final event; a job never marked S was never sent twice; duplicates of S jobs stay within the
  * open windows at each kill.
  */
@@ -14,14 +14,23 @@ const KILLS = Number(process.env.SMPPD_CRASH_KILLS ?? 5);
 const WINDOW = 20; // per bind, one bind per carrier (writeConfig)
 const CARRIERS = ['cmcc', 'cucc', 'ctcc'];
 const NUMBERS = ['1380013', '1300012', '1330013']; // one prefix per carrier
+const SP_ID = '901234';
+const SECRET = 'cmpp-secret';
 
 // The daemon is spawned (and killed) by the test itself; the teardown SIGKILLs whichever is left.
 const { sim, redis, spawnDaemon } = await startStack(t, {
   aof: true, daemon: false,
   // Receipts resent every 1.5 s, 3 times: they outlive a restart of the daemon.
-  carriers: CARRIERS.map((name) => ({ name, behaviours: { receiptRetryMs: 1500, receiptDelayMs: 100 } })),
+  // China Mobile is reached over CMPP 3.0 (the simulator plays its ISMG), the others over SMPP.
+  carriers: CARRIERS.map((name) => ({
+    name, behaviours: { receiptRetryMs: 1500, receiptDelayMs: 100 },
+    ...(name === 'cmcc' ? { protocol: 'cmpp' as const, version: '3.0' as const, spId: SP_ID, secret: SECRET } : {}),
+  })),
   // A per-carrier rate low enough that the run lasts several seconds and the kills land mid-send.
   carrier: { tps: 150, windowSize: WINDOW },
+  perCarrier: {
+    cmcc: { channels: [{ name: 'cmcc-direct', protocol: 'cmpp', systemId: SP_ID, password: SECRET, cmpp: { version: '3.0', spNumber: '1065700', serviceId: 'SMPPD' } }] },
+  },
 });
 let daemon: Daemon | undefined;
 
@@ -85,6 +94,7 @@ t.test(`${KILLS} SIGKILLs during ${JOBS} jobs: one final event each, no duplicat
   t.equal((states.delivered ?? 0) + (states.unknown ?? 0) + (states.undeliverable ?? 0), JOBS, 'every job delivered or, when killed in S, unknown');
   const neverSent = [...perJob.keys()].filter((id) => perJob.get(id)![0]!.state === 'delivered' && !sent.has(text(Number(id.slice(6)))));
   t.same(neverSent, [], 'a delivered job did reach the SMSC');
+  t.ok(sim.submits.filter((s) => s.carrier === 'cmcc').length >= JOBS / 3, 'China Mobile\'s third went over CMPP');
   t.ok(killedAt.some((k, i) => i > 0 && k.submits > killedAt[i - 1]!.submits), 'the kills landed while messages were being sent');
   const line = `crash suite: kills survived ${KILLS}, jobs checked ${JOBS}, states ${JSON.stringify(states)}, duplicates of S jobs ${dups} (bound ${bound}), simulator submits ${sim.submits.length}`;
   t.comment(line);
