@@ -1,14 +1,15 @@
 /**
- * `smppd demo` (what `npm start` runs): the built-in three-carrier simulator, a Redis (found or
- * started), the daemon on config/default.yaml, three sample jobs, and their events as they happen.
+ * `smppd demo` (what `npm start` runs): the built-in simulator (three carriers over SMPP, China Mobile's
+ * ISMG over CMPP), a Redis (found or started), the daemon on config/default.yaml (or --config), three
+ * sample jobs, and their events as they happen.
  * It keeps running: push more with `smppd send` from another terminal; Ctrl-C stops it all.
  * Ports another process holds (a second demo) are given up for free ones, and the daemon's config
  * follows, so two demos run side by side.
  */
 import { createServer } from 'node:net';
-import { startSimulator, DEFAULT_SIM_CARRIERS, type Simulator } from '../sim/index.js';
+import { startSimulator, DEFAULT_SIM_CARRIERS, type SimCarrierOptions, type Simulator } from '../sim/index.js';
 import { SmppdClient } from '../store/job-client.js';
-import type { Config } from '../config/types.js';
+import type { CarrierConfig, Config } from '../config/types.js';
 import type { JobInput } from '../types.js';
 import { redactUrl } from '../config/load.js';
 import { demoStateDir, ensureDemoRedis, type DemoRedis } from './demo-redis.js';
@@ -24,9 +25,15 @@ export const SAMPLE_JOBS: JobInput[] = [
   { to: '0086 189 8765 4321', text: '【Acme】生日快乐！送您一张8折优惠券，本月有效。', class: 'marketing', quietHours: 'ignore', meta: { sample: 'coupon' } },
 ];
 
-/** The simulator on basePort, +1, +2 (default 2775); on free ports when one of those is taken. */
+/**
+ * The demo's simulated peers: the three carriers over SMPP and China Mobile's ISMG over CMPP 3.0, which
+ * config/cmcc-cmpp.yaml sends to (config/default.yaml leaves it idle).
+ */
+export const DEMO_PEERS: SimCarrierOptions[] = [...DEFAULT_SIM_CARRIERS, { name: 'cmcc-cmpp', port: 2778, protocol: 'cmpp', version: '3.0' }];
+
+/** The simulator on basePort, +1, … (default 2775); on free ports when one of those is taken. */
 async function startDemoSimulator(basePort: number, log: (line: string) => void): Promise<Simulator> {
-  const carriers = DEFAULT_SIM_CARRIERS.map((c, i) => ({ ...c, port: basePort + i }));
+  const carriers = DEMO_PEERS.map((c, i) => ({ ...c, port: basePort + i }));
   try {
     return await startSimulator({ carriers });
   } catch (e) {
@@ -46,7 +53,7 @@ function portFree(host: string, port: number): Promise<boolean> {
 
 export async function demo(args: { config: string; pretty?: boolean; basePort?: number }, io: Io): Promise<number> {
   const basePort = args.basePort ?? DEFAULT_SIM_CARRIERS[0]!.port!;
-  if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65535 - DEFAULT_SIM_CARRIERS.length) {
+  if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65535 - DEMO_PEERS.length) {
     io.err(`smppd demo: --base-port must be a port number, got ${String(args.basePort)}`);
     return Exit.USAGE;
   }
@@ -65,19 +72,33 @@ export async function demo(args: { config: string; pretty?: boolean; basePort?: 
   }
   const env = { ...io.env, REDIS_URL: redis.url };
   const ports = sim.ports;
-  // The config's carriers that the simulator serves go to its ports; a taken metrics port to a free one.
+  // A channel the simulator serves (named as one of its peers, or at a peer's usual port on this host) goes
+  // to the peer's port as started; a taken metrics port to a free one.
+  const peerAt = new Map(DEMO_PEERS.map((p) => [p.port, p.name]));
+  const toSim = <T extends { name: string; host: string; port: number }>(ch: T): T => {
+    const local = ch.host === '127.0.0.1' || ch.host === 'localhost';
+    const peer = ports[ch.name] !== undefined ? ch.name : local ? peerAt.get(ch.port) : undefined;
+    return peer === undefined ? ch : { ...ch, host: '127.0.0.1', port: ports[peer]! };
+  };
+  const moved = (c: CarrierConfig): CarrierConfig => {
+    const channels = c.channels.map(toSim);
+    return { ...c, host: channels[0]!.host, port: channels[0]!.port, channels };
+  };
   const adjust = async (cfg: Config): Promise<Config> => ({
     ...cfg,
-    carriers: cfg.carriers.map((c) => (ports[c.name] === undefined ? c : { ...c, host: '127.0.0.1', port: ports[c.name]! })),
+    carriers: cfg.carriers.map(moved),
     metrics: cfg.metrics.port > 0 && !(await portFree(cfg.metrics.host, cfg.metrics.port)) ? { ...cfg.metrics, port: 0 } : cfg.metrics,
   });
+  const channelsOf = (c: CarrierConfig): string => (c.channels.length === 1 && c.channels[0]!.name === c.name
+    ? `${c.host}:${c.port}`
+    : c.channels.map((ch) => `${ch.name}(${ch.protocol})@${ch.host}:${ch.port}`).join(','));
   // Credentials of the user's REDIS_URL stay out of the hint: it names the variable instead.
   const hintUrl = redactUrl(redis.url) === redis.url ? redis.url : '"$REDIS_URL"';
   let follow = true;
   let following: Promise<void> | undefined;
   const code = await runDaemon({ config: args.config, pretty: args.pretty, logLevel: io.env.LOG_LEVEL ?? 'warn', adjust }, { ...io, env }, {
     onStarted: (app, cfg) => {
-      say(`daemon on ${args.config}: carriers ${cfg.carriers.map((c) => `${c.name}=${c.host}:${c.port}`).join(' ')}; ` +
+      say(`daemon on ${args.config}: carriers ${cfg.carriers.map((c) => `${c.name}=${channelsOf(c)}`).join(' ')}; ` +
         `metrics http://${cfg.metrics.host}:${app.metricsPort}/metrics`);
       following = (async () => {
         const client = new SmppdClient(redis.url, { prefix: cfg.redis.prefix });
@@ -91,9 +112,10 @@ export async function demo(args: { config: string; pretty?: boolean; basePort?: 
           for (const e of evs) {
             from = e.streamId;
             const v = e.value;
-            const x = v as typeof v & { reason?: string; sendAt?: number };
+            const x = v as typeof v & { reason?: string; sendAt?: number; channel?: string };
             const why = x.reason ? `${x.reason} until ${new Date(x.sendAt ?? 0).toISOString()}` : '';
-            io.out(`event: ${v.state.padEnd(13)} ${v.id} ${v.carrier ?? ''} ${v.msgIds ? `msgIds=${v.msgIds.join(',')}` : ''} ${v.code ?? ''} ${why} ${v.meta ? JSON.stringify(v.meta) : ''}`.replace(/ +/g, ' ').trimEnd());
+            const via = x.channel !== undefined && x.channel !== v.carrier ? `/${x.channel}` : '';
+            io.out(`event: ${v.state.padEnd(13)} ${v.id} ${v.carrier ?? ''}${via} ${v.msgIds ? `msgIds=${v.msgIds.join(',')}` : ''} ${v.code ?? ''} ${why} ${v.meta ? JSON.stringify(v.meta) : ''}`.replace(/ +/g, ' ').trimEnd());
           }
         }
         await client.close();

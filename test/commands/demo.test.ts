@@ -43,7 +43,7 @@ t.test('a demo whose ports are taken moves them, keeps its Redis data in the sta
   await until('two sample jobs delivered', () => (out.match(/^event: delivered /gm) ?? []).length >= 2 || child.exitCode !== null, 60_000);
   t.equal(child.exitCode, null, out);
 
-  t.match(out, new RegExp(`ports ${portOf(simTaken)}-${portOf(simTaken) + 2} are taken`));
+  t.match(out, new RegExp(`ports ${portOf(simTaken)}-${portOf(simTaken) + 3} are taken`));
   const sim = /simulator listening on cmcc=127\.0\.0\.1:(\d+) cucc=127\.0\.0\.1:(\d+) ctcc=127\.0\.0\.1:(\d+)/.exec(out);
   t.ok(sim, 'the simulator names its ports');
   t.not(Number(sim![1]), portOf(simTaken));
@@ -63,6 +63,26 @@ t.test('a demo whose ports are taken moves them, keeps its Redis data in the sta
   t.equal((await send.exited).code, 0, send.output());
   t.match(send.output(), /"state":"delivered"/);
 
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'Ctrl-C stops it all');
+});
+
+t.test('the demo on config/cmcc-cmpp.yaml sends China Mobile over CMPP to the simulated ISMG', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'demo', '--config', join(ROOT, 'config/cmcc-cmpp.yaml'), '--base-port', String(portOf(simTaken))], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: join(dir, 'state-cmpp'), LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  await until('three sample jobs delivered', () => (out.match(/^event: delivered /gm) ?? []).length >= 3 || child.exitCode !== null, 60_000);
+  t.equal(child.exitCode, null, out);
+  const ismg = /cmcc-cmpp=127\.0\.0\.1:(\d+)/.exec(out);
+  t.ok(ismg, 'the simulator names its ISMG');
+  t.match(out, new RegExp(`carriers cmcc=cmcc-cmpp\\(cmpp\\)@127\\.0\\.0\\.1:${ismg![1]},cmcc-smpp\\(smpp\\)@127\\.0\\.0\\.1:\\d+ `), 'the daemon sends cmcc to it first');
+  t.match(out, /^event: submitted p:\S+ cmcc\/cmcc-cmpp msgIds=\d+ \{"sample":"otp"\}$/m, 'the OTP went out over CMPP');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'Ctrl-C stops it all');
 });
