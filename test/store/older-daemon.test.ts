@@ -16,6 +16,8 @@ t.test('a daemon does not start beside a live daemon of an older version, and wr
 });
 
 t.test('a daemon of storage format 2 counts as older: it would send tagged bodies as submit_sm', async (t) => {
+  const oldLease = await redis.get(store.keys.lease('old'));
+  await redis.del(store.keys.lease('old')); // the first test's older daemon, out of the way while f2 is checked
   await redis.sadd(store.keys.daemons, 'f2');
   await redis.hset(store.keys.format, 'f2', '2');
   await redis.set(store.keys.lease('f2'), 'f2-token', 'PX', 60_000);
@@ -24,6 +26,7 @@ t.test('a daemon of storage format 2 counts as older: it would send tagged bodie
   await redis.del(store.keys.lease('f2'));
   await redis.srem(store.keys.daemons, 'f2');
   await redis.hdel(store.keys.format, 'f2');
+  if (oldLease !== null) await redis.set(store.keys.lease('old'), oldLease, 'PX', 60_000);
 });
 
 t.test('it starts once the older daemon is gone, and beside a daemon of its own version', async (t) => {
