@@ -10,7 +10,7 @@ import { packChannelBodies } from '../src/store/bodies.js';
 import { QueueStore } from '../src/store/queue-store.js';
 import type { Config } from '../src/config/types.js';
 import type { Prepared, PreparedOk } from '../src/types.js';
-import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
+import { buildPrepareContext, prepareJob } from '../src/prepare/prepare.js';
 import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
 import { testConfig } from '../test/helpers/test-config.js';
 import { twoChannelCarrier } from '../test/helpers/two-channels.js';

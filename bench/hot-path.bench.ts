@@ -11,7 +11,7 @@ import { encodeSubmitSmBody, type SubmitSmFields } from '../src/smpp/submit-enco
 import { createRedis } from '../src/store/redis.js';
 import { QueueStore, type Claimed } from '../src/store/queue-store.js';
 import type { Prepared, RawJob } from '../src/types.js';
-import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
+import { buildPrepareContext, prepareJob } from '../src/prepare/prepare.js';
 import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
 import { testConfig } from '../test/helpers/test-config.js';
 import { jobPayloads } from './lib/jobs.js';

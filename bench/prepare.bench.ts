@@ -4,8 +4,8 @@
  * Run: node --import tsx bench/prepare.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
-import { PreparePool } from '../src/work/pool.js';
+import { buildPrepareContext, prepareJob } from '../src/prepare/prepare.js';
+import { PreparePool } from '../src/prepare/pool.js';
 import type { RawJob } from '../src/types.js';
 import { testConfig } from '../test/helpers/test-config.js';
 

@@ -18,7 +18,7 @@ import { QueueStore } from '../src/store/queue-store.js';
 import { encodeCommand, respHead } from '../src/store/resp.js';
 import { defineScripts, runScript, scriptSource } from '../src/store/scripts.js';
 import type { PreparedOk, RawJob } from '../src/types.js';
-import { buildPrepareContext, prepareJob } from '../src/work/prepare.js';
+import { buildPrepareContext, prepareJob } from '../src/prepare/prepare.js';
 import { removeRedisDir, startRedis } from '../test/helpers/redis-server.js';
 import { testConfig } from '../test/helpers/test-config.js';
 import { jobPayloads } from './lib/jobs.js';

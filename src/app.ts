@@ -17,7 +17,7 @@ import { RedisProbe } from './store/redis-probe.js';
 import { QueueStore, type ReceiptOutcome, type ReceiptRecord, type SettleRecord } from './store/queue-store.js';
 import { InboundStore } from './store/inbound-store.js';
 import { ChannelHealthStore } from './store/channel-health-store.js';
-import { openPreparer, reconfigurePreparer, type Preparer } from './work/preparer.js';
+import { openPreparer, reconfigurePreparer, type Preparer } from './prepare/preparer.js';
 import { Carrier, type CarrierDeliver } from './carrier/carrier.js';
 import type { HealthStatus } from './carrier/channel-health.js';
 import { Batcher } from './pipeline/batcher.js';

@@ -42,7 +42,7 @@ export type Prepared = PreparedOk | PreparedRejected;
 /** The interface version a set of bodies is written for: 0x34 SMPP 3.4, 0x20 CMPP 2.0, 0x30 CMPP 3.0. */
 export type BodyForm = 0x34 | 0x20 | 0x30;
 
-/** Channels of the job's carrier that write one run of its part bodies (src/work/channel-text.ts). */
+/** Channels of the job's carrier that write one run of its part bodies (src/prepare/channel-text.ts). */
 export interface PreparedChannels {
   names: string[];
   form: BodyForm;
@@ -68,7 +68,7 @@ export interface PreparedOk {
   tz: string;
   quietHours: 'respect' | 'ignore';
   resend: boolean;
-  meta?: string; // the job's meta as the app wrote it: JSON text, echoed byte for byte (work/job-meta.ts)
+  meta?: string; // the job's meta as the app wrote it: JSON text, echoed byte for byte (prepare/job-meta.ts)
   // Care rules (src/care/plan.ts), read by ingest.lua and kept on the job for claim.lua and settle.lua.
   utcOffsetMin?: number; // the recipient zone's offset at the send time, when quiet hours apply
   offsetChanges?: string; // the zone's offset changes within a year after it: `minute,offset,...` (care/zone-time.ts)

@@ -6,7 +6,7 @@ import { Intake } from '../../src/pipeline/intake.js';
 import { createRedis } from '../../src/store/redis.js';
 import { INGEST_CALL_JOBS, QueueStore } from '../../src/store/queue-store.js';
 import type { Prepared, RawJob } from '../../src/types.js';
-import { InlinePreparer } from '../../src/work/inline-prepare.js';
+import { InlinePreparer } from '../../src/prepare/inline-prepare.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { until } from '../helpers/until.js';
 

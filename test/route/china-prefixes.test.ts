@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { buildConfig } from '../../src/config/schema.js';
 import { SmppdError } from '../../src/errors.js';
 import { CHINA_PREFIXES, expandPrefixes } from '../../src/route/china-prefixes.js';
-import { buildPrepareContext } from '../../src/work/prepare-context.js';
+import { buildPrepareContext } from '../../src/prepare/prepare-context.js';
 import { ROOT } from '../helpers/daemon.js';
 
 /** The shipped configs, as the daemon would read them (the example's secrets supplied). */

@@ -4,7 +4,7 @@ import type { Claimed } from '../../src/store/queue-store.js';
 import type { Config } from '../../src/config/types.js';
 import type { Prepared, PreparedOk } from '../../src/types.js';
 import { ConcatRefs } from '../../src/text/concat-ref.js';
-import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
+import { buildPrepareContext, prepareJob } from '../../src/prepare/prepare.js';
 import { startStore } from '../helpers/store.js';
 import { testConfig } from '../helpers/test-config.js';
 import { twoChannelCarrier } from '../helpers/two-channels.js';

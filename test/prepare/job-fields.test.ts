@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isFieldError, parseJob, type FieldError, type ValidJob } from '../../src/work/job-fields.js';
+import { isFieldError, parseJob, type FieldError, type ValidJob } from '../../src/prepare/job-fields.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { rawMember, utf8Over } from '../../src/work/job-meta.js';
+import { rawMember, utf8Over } from '../../src/prepare/job-meta.js';
 
 t.test('rawMember cuts out a top-level member as written, with its nesting depth', async (t) => {
   const doc = '{ "text" : "a \\"meta\\": {x}", "meta" : {"l":[ ],"n":12345678901234567890,"s":"}]\\\\"} , "to":"1"}';

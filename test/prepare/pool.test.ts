@@ -1,8 +1,8 @@
 import t from 'tap';
 import { threadId } from 'node:worker_threads';
 import pino from 'pino';
-import { PreparePool } from '../../src/work/pool.js';
-import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
+import { PreparePool } from '../../src/prepare/pool.js';
+import { buildPrepareContext, prepareJob } from '../../src/prepare/prepare.js';
 import type { RawJob } from '../../src/types.js';
 import { testConfig } from '../helpers/test-config.js';
 import { twoChannelCarrier } from '../helpers/two-channels.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
+import { buildPrepareContext, prepareJob } from '../../src/prepare/prepare.js';
 import { ConcatRefs } from '../../src/text/concat-ref.js';
 import type { Prepared, PreparedOk, PreparedRejected } from '../../src/types.js';
 import type { Config } from '../../src/config/types.js';

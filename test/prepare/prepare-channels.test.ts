@@ -1,6 +1,6 @@
 import t from 'tap';
-import { buildPrepareContext, prepareJob } from '../../src/work/prepare.js';
-import { cmppDest, cmppSrcId } from '../../src/work/prepare-channels.js';
+import { buildPrepareContext, prepareJob } from '../../src/prepare/prepare.js';
+import { cmppDest, cmppSrcId } from '../../src/prepare/prepare-channels.js';
 import { ConcatRefs } from '../../src/text/concat-ref.js';
 import type { Config } from '../../src/config/types.js';
 import type { Prepared, PreparedOk } from '../../src/types.js';
