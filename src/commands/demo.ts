@@ -80,17 +80,14 @@ export async function demo(args: { config: string; pretty?: boolean; basePort?: 
     const peer = ports[ch.name] !== undefined ? ch.name : local ? peerAt.get(ch.port) : undefined;
     return peer === undefined ? ch : { ...ch, host: '127.0.0.1', port: ports[peer]! };
   };
-  const moved = (c: CarrierConfig): CarrierConfig => {
-    const channels = c.channels.map(toSim);
-    return { ...c, host: channels[0]!.host, port: channels[0]!.port, channels };
-  };
+  const moved = (c: CarrierConfig): CarrierConfig => ({ ...c, channels: c.channels.map(toSim) });
   const adjust = async (cfg: Config): Promise<Config> => ({
     ...cfg,
     carriers: cfg.carriers.map(moved),
     metrics: cfg.metrics.port > 0 && !(await portFree(cfg.metrics.host, cfg.metrics.port)) ? { ...cfg.metrics, port: 0 } : cfg.metrics,
   });
   const channelsOf = (c: CarrierConfig): string => (c.channels.length === 1 && c.channels[0]!.name === c.name
-    ? `${c.host}:${c.port}`
+    ? `${c.channels[0]!.host}:${c.channels[0]!.port}`
     : c.channels.map((ch) => `${ch.name}(${ch.protocol})@${ch.host}:${ch.port}`).join(','));
   // Credentials of the user's REDIS_URL stay out of the hint: it names the variable instead.
   const hintUrl = redactUrl(redis.url) === redis.url ? redis.url : '"$REDIS_URL"';

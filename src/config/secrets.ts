@@ -82,6 +82,6 @@ export function redactConfig(cfg: Config): unknown {
   return {
     ...m,
     redis: { ...m.redis, url: redactUrl(m.redis.url) },
-    carriers: m.carriers.map((c) => ({ ...describeTls(c), channels: c.channels.map(describeTls) })),
+    carriers: m.carriers.map((c) => ({ ...c, channels: c.channels.map(describeTls) })),
   };
 }

@@ -81,10 +81,10 @@ export function describeCert(pem: string): string {
 
 /** The end of validity of each carrier's client certificate, ms since the epoch (the expiry gauge, and
  *  the warning at start and reload when one ends within CERT_WARN_MS): the soonest among its channels'. */
-export function certExpiries(carriers: readonly { name: string; tlsCert?: string; channels?: readonly { tlsCert?: string }[] }[]): Record<string, number> {
+export function certExpiries(carriers: readonly { name: string; channels: readonly { tlsCert?: string }[] }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of carriers) {
-    for (const { tlsCert } of c.channels ?? [c]) {
+    for (const { tlsCert } of c.channels) {
       if (tlsCert !== undefined) out[c.name] = Math.min(out[c.name] ?? Infinity, Date.parse(new X509Certificate(tlsCert).validTo));
     }
   }

@@ -80,7 +80,7 @@ export interface FailoverConfig {
 }
 
 /** A routing target: the numbers it serves, how its texts are cut, and its channels in priority order. */
-export interface CarrierConfig extends ChannelFields {
+export interface CarrierConfig {
   name: string;
   prefixes: string[]; // national number prefixes routed here, e.g. "134" (China: after +86)
   otpWindowSlots: number; // window slots (all binds) only OTP may fill; default windowSize × binds / 10
@@ -88,7 +88,7 @@ export interface CarrierConfig extends ChannelFields {
   signatureReserve: number; // characters the carrier appends itself (its own signature)
   optOut: 'append' | 'reject';
   failover: FailoverConfig;
-  /** Never empty; ordered by priority. The flat ChannelFields above are the first channel's. */
+  /** Never empty; ordered by priority. A carrier written without `channels` has one, named as itself. */
   channels: ChannelConfig[];
 }
 

@@ -1,4 +1,4 @@
-import { withOneChannel } from '../../src/config/channels.js';
+import { withOneChannel, type CarrierLevelForm } from '../../src/config/channels.js';
 import t from 'tap';
 import { smpp } from '../helpers/bodies.js';
 import { FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
@@ -11,7 +11,7 @@ import { until } from '../helpers/until.js';
 
 const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: `part ${n}` });
 
-function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig {
+function config(port: number, over: Partial<CarrierLevelForm> = {}): CarrierConfig {
   return withOneChannel({
     name: 'cm', host: '127.0.0.1', port, tls: false, systemId: 'esme', password: 'pw', systemType: '',
     bindType: 'transceiver', binds: 1, windowSize: 10, otpWindowSlots: 0, tps: 1000, bindTps: 0, responseTimeoutMs: 1000,
@@ -22,7 +22,7 @@ function config(port: number, over: Partial<CarrierConfig> = {}): CarrierConfig 
   });
 }
 
-async function started(t: any, smscOpts: FakeSmscOptions = {}, over: Partial<CarrierConfig> = {}) {
+async function started(t: any, smscOpts: FakeSmscOptions = {}, over: Partial<CarrierLevelForm> = {}) {
   const smsc = await FakeSmsc.start(smscOpts);
   const carrier = new Carrier(config(smsc.port, over));
   t.teardown(async () => {

@@ -11,7 +11,7 @@ t.test('the printed config masks passwords and the Redis URL\'s, and names a CA 
   const text = JSON.stringify(redactConfig(cfg));
   for (const secret of ['redis-pw', 'smpp-pw']) t.notOk(text.includes(secret), `no ${secret}`);
   t.notOk(text.includes('BEGIN CERTIFICATE'), 'no PEM text');
-  t.match(redactConfig(cfg), { carriers: [{ password: '***', tlsCa: 'PEM, 1 certificate(s)', tls: true }] });
+  t.match(redactConfig(cfg), { carriers: [{ channels: [{ password: '***', tlsCa: 'PEM, 1 certificate(s)', tls: true }] }] });
 });
 
 t.test('the printed config shows a client certificate by its subject and expiry and never the key', async (t) => {
@@ -24,5 +24,5 @@ t.test('the printed config shows a client certificate by its subject and expiry 
   const text = JSON.stringify(redactConfig(cfg));
   t.notOk(text.includes('PRIVATE KEY'), 'no key');
   t.notOk(text.includes('BEGIN CERTIFICATE'), 'no PEM text');
-  t.match(redactConfig(cfg), { carriers: [{ tlsCert: 'PEM, CN=esme, valid until 2126-11-03', tlsKey: '***' }] });
+  t.match(redactConfig(cfg), { carriers: [{ channels: [{ tlsCert: 'PEM, CN=esme, valid until 2126-11-03', tlsKey: '***' }] }] });
 });

@@ -40,7 +40,7 @@ t.test('a carrier change is left to the app (carrier by carrier), not listed as 
   const plan = planReload(running, buildConfig({ ...base, carriers: [{ ...base.carriers[0]!, tps: 20 }] }));
   t.same(plan.live, []);
   t.same(plan.needRestart, []);
-  t.equal(plan.config.carriers[0]!.tps, 20);
+  t.equal(plan.config.carriers[0]!.channels[0]!.tps, 20);
 });
 
 t.test('docs/CONFIG.md names exactly the fields that need a restart', async (t) => {

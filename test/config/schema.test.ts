@@ -16,10 +16,10 @@ function pathOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string | undefined {
 
 t.test('a minimal config gets every documented default', async (t) => {
   const c = buildConfig(base(), {});
-  t.equal(c.carriers[0]!.port, 2775);
-  t.equal(c.carriers[0]!.windowSize, 10);
+  t.equal(c.carriers[0]!.channels[0]!.port, 2775);
+  t.equal(c.carriers[0]!.channels[0]!.windowSize, 10);
   t.equal(c.carriers[0]!.otpWindowSlots, 1, 'a tenth of the window is kept for OTP');
-  t.equal(c.carriers[0]!.bindType, 'transceiver');
+  t.equal(c.carriers[0]!.channels[0]!.bindType, 'transceiver');
   t.equal(c.redis.url, 'redis://127.0.0.1:6379');
   t.equal(c.redis.prefix, 'smppd:');
   t.equal(c.metrics.host, '127.0.0.1', 'metrics bind to loopback by default');
@@ -78,7 +78,7 @@ t.test('a wrong field is reported with its dotted path', async (t) => {
 t.test('a password can come from the environment or a file and is never in the message', async (t) => {
   const raw = base();
   raw.carriers[0].password = { env: 'SMPP_PW' };
-  t.equal(buildConfig(raw, { SMPP_PW: 's3cret' }).carriers[0]!.password, 's3cret');
+  t.equal(buildConfig(raw, { SMPP_PW: 's3cret' }).carriers[0]!.channels[0]!.password, 's3cret');
   raw.carriers[0].port = 'bad';
   try {
     buildConfig(raw, { SMPP_PW: 's3cret' });
@@ -93,17 +93,17 @@ const fx = (f: string): string => new URL(`../fixtures/tls/${f}`, import.meta.ur
 t.test('tlsCertFile and tlsKeyFile give a TLS carrier its client certificate, an encrypted key opened with tlsKeyPassphrase', async (t) => {
   const raw = base();
   Object.assign(raw.carriers[0], { tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key.pem') });
-  const c = buildConfig(raw, {}).carriers[0]!;
+  const c = buildConfig(raw, {}).carriers[0]!.channels[0]!;
   t.match(c.tlsCert, /^-----BEGIN CERTIFICATE-----/);
   t.match(c.tlsKey, /^-----BEGIN PRIVATE KEY-----/);
   const enc = base();
   Object.assign(enc.carriers[0], {
     tls: true, tlsCertFile: fx('esme-cert.pem'), tlsKeyFile: fx('esme-key-encrypted.pem'), tlsKeyPassphrase: { env: 'KEY_PASS' },
   });
-  const d = buildConfig(enc, { KEY_PASS: 'fixture-pass' }).carriers[0]!;
+  const d = buildConfig(enc, { KEY_PASS: 'fixture-pass' }).carriers[0]!.channels[0]!;
   t.match(d.tlsKey, /^-----BEGIN PRIVATE KEY-----/, 'kept decrypted, so the passphrase is not kept');
   t.equal(d.tlsKey, c.tlsKey, 'the same key as the unencrypted file');
-  t.equal(buildConfig(base(), {}).carriers[0]!.tlsCert, undefined, 'none given: no client certificate');
+  t.equal(buildConfig(base(), {}).carriers[0]!.channels[0]!.tlsCert, undefined, 'none given: no client certificate');
 });
 
 t.test('a client certificate that cannot work is refused at start at the path of the field to fix', async (t) => {
@@ -134,9 +134,9 @@ t.test('tlsCaFile gives a TLS carrier the CAs read from a PEM file, and a bad on
   const raw = base();
   raw.carriers[0].tls = true;
   raw.carriers[0].tlsCaFile = pem;
-  const c = buildConfig(raw, {}).carriers[0]!;
+  const c = buildConfig(raw, {}).carriers[0]!.channels[0]!;
   t.match(c.tlsCa, /^-----BEGIN CERTIFICATE-----/);
-  t.equal(buildConfig(base(), {}).carriers[0]!.tlsCa, undefined, 'none given: the system\'s CAs');
+  t.equal(buildConfig(base(), {}).carriers[0]!.channels[0]!.tlsCa, undefined, 'none given: the system\'s CAs');
   const bad: [string, (r: Record<string, any>) => void][] = [
     ['needs tls: true', (r) => { r.carriers[0].tlsCaFile = pem; }],
     ['cannot read /nonexistent/ca.pem: ENOENT', (r) => { r.carriers[0].tls = true; r.carriers[0].tlsCaFile = '/nonexistent/ca.pem'; }],

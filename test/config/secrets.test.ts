@@ -28,10 +28,10 @@ t.test('the printed config masks every secret: carrier passwords, the Redis user
   for (const s of secrets) t.notOk(text.includes(s), `no ${s}`);
   t.match(shown, {
     redis: { url: 'redis://***@127.0.0.1:6379', username: '***', password: '***', sentinelPassword: '***' },
-    carriers: [{ password: '***' }, { password: '***' }, { password: '' }],
+    carriers: [{ channels: [{ password: '***' }] }, { channels: [{ password: '***' }] }, { channels: [{ password: '' }] }],
   });
   t.equal(cfg.redis.password, 'redis-pw', 'the config itself is left as it was');
-  t.equal(cfg.carriers[0]!.password, 'smpp-pw-1');
+  t.equal(cfg.carriers[0]!.channels[0]!.password, 'smpp-pw-1');
 });
 
 t.test('plaintext passwords are found by field path; { env } and { file } secrets and empty ones are not', async (t) => {

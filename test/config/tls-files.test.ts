@@ -10,7 +10,7 @@ t.test('a client certificate is described by its subject and the day its validit
 });
 
 t.test('the expiry of each carrier\'s client certificate is read from the certificate; carriers without one are left out', async (t) => {
-  const out = certExpiries([{ name: 'cmcc', tlsCert: pem('esme-cert.pem') }, { name: 'cucc' }]);
+  const out = certExpiries([{ name: 'cmcc', channels: [{ tlsCert: pem('esme-cert.pem') }] }, { name: 'cucc', channels: [{}] }]);
   t.same(Object.keys(out), ['cmcc']);
   t.equal(new Date(out.cmcc!).toISOString(), '2126-11-03T15:52:59.000Z');
 });

@@ -1,9 +1,9 @@
 /** A complete, valid Config for tests: three carriers on 127.0.0.1 with the default China prefixes. */
-import { withOneChannel } from '../../src/config/channels.js';
+import { withOneChannel, type CarrierLevelForm } from '../../src/config/channels.js';
 import type { CarrierConfig, Config } from '../../src/config/types.js';
 import { CHINA_PREFIXES } from '../../src/route/china-prefixes.js';
 
-export function testCarrier(name: string, port: number, prefixes: string[], over: Partial<CarrierConfig> = {}): CarrierConfig {
+export function testCarrier(name: string, port: number, prefixes: string[], over: Partial<CarrierLevelForm> = {}): CarrierConfig {
   return withOneChannel({
     name,
     host: '127.0.0.1',

@@ -40,8 +40,8 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
   const store = new QueueStore(redis, cfg);
   await store.ensureGroup();
   const smsc = await FakeSmsc.start();
-  const { channels: _c, ...flat } = cfg.carriers[0]!;
-  const carrier = new Carrier(withOneChannel({ ...flat, port: smsc.port, windowSize: 10, tps: 1000 }));
+  const { channels: [one], ...own } = cfg.carriers[0]!;
+  const carrier = new Carrier(withOneChannel({ ...own, ...one!, port: smsc.port, windowSize: 10, tps: 1000 }));
   carrier.start();
   await smsc.waitFor(() => carrier.bindsUp() === 1);
   const metrics = new Metrics({ carriers: ['cm'], version: 'test', defaultMetrics: false });

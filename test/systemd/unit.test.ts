@@ -98,7 +98,7 @@ t.test('TimeoutStopSec outlasts the drain deadline of the default and the exampl
     // Unbinding and closing Redis after the drain take a few seconds at most.
     t.ok(stopSec * 1000 >= drainMs + 5000, `TimeoutStopSec ${stopSec}s > drainMs ${drainMs} + 5 s`);
   }
-  t.equal(cfg.carriers[0]!.password, 'secret', 'the example reads a password from a file');
+  t.equal(cfg.carriers[0]!.channels[0]!.password, 'secret', 'the example reads a password from a file');
   t.equal(cfg.redis.password, 'r', 'and the Redis password from the environment');
   t.equal(cfg.metrics.host, '127.0.0.1');
 });
