@@ -22,6 +22,9 @@ const cfgA = cfg('daemon-a', 4000);
 const a = spawnDaemon({ config: cfgA });
 const b = spawnDaemon({ config: cfg('daemon-b', 1000) });
 await Promise.all([a.waitFor(/smppd running/, 60_000), b.waitFor(/smppd running/, 60_000)]);
+// The later of the two sends only once the other has lowered its share of the TPS (lease joining -> held):
+// jobs pushed before then would all go to the first.
+await Promise.all([a.waitFor(/lease \w+ -> held/, 60_000), b.waitFor(/lease \w+ -> held/, 60_000)]);
 
 const okSubmits = async (out: string): Promise<number> => {
   const port = Number(/"metricsPort":(\d+)/.exec(out)?.[1]);
