@@ -16,7 +16,13 @@ import { openSession, type BindRole } from './session-factory.js';
 export type { BindRole } from './session-factory.js';
 
 /** A part's outcome as a channel hands it back: where it went, and (for an answer) what its status means. */
-export type ChannelOutcome = RequestOutcome & { channel: string; protocol?: Protocol; resultClass?: ResultClass };
+/**
+ * A part's outcome on its channel; a response also carries what its protocol makes of the status: its
+ * class, its wording for an event, and whether it says the number does not exist (undefined: by config).
+ */
+export type ChannelOutcome = RequestOutcome & {
+  channel: string; protocol?: Protocol; resultClass?: ResultClass; statusText?: string; badDestination?: boolean;
+};
 
 export interface BindHooks {
   up(bind: CarrierBind): void;
@@ -113,6 +119,10 @@ export class CarrierBind {
       if (o.kind === 'response') {
         out.protocol = this.cfg.protocol;
         out.resultClass = session.classify(o.status);
+        if (out.resultClass !== 'ok') {
+          out.statusText = session.describe(o.status);
+          out.badDestination = session.badDestination(o.status);
+        }
         this.observe(o, out.resultClass);
       }
       return out;

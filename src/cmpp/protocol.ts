@@ -13,7 +13,7 @@ import {
   commandName, type CmppVersion,
 } from './constants.js';
 import { serveCmppRequest } from './inbound.js';
-import { classifyCmppResult } from './results.js';
+import { classifyCmppResult, describeCmppResult, isBadDestination } from './results.js';
 
 const EMPTY = new Uint8Array(0);
 /** A Msg_Id of eight zero octets: no id at all, so no receipt can ever name the message. */
@@ -118,5 +118,13 @@ export class CmppProtocol implements SessionProtocol {
 
   classify(status: number): ResultClass {
     return classifyCmppResult(this.o.version, status);
+  }
+
+  describe(status: number): string {
+    return describeCmppResult(this.o.version, status);
+  }
+
+  badDestination(status: number): boolean {
+    return isBadDestination(this.o.version, status);
   }
 }

@@ -27,6 +27,14 @@ export function classifyCmppResult(version: CmppVersion, result: number): Result
   return 'transient';
 }
 
+/** CMPP 3.0's Result 13, an invalid Dest_terminal_Id (2.0 names no such result). */
+const BAD_DEST_30 = 13;
+
+/** Whether a Result says the destination number is invalid, so the number is marked (docs/CARE.md). */
+export function isBadDestination(version: CmppVersion, result: number): boolean {
+  return version === '3.0' && result === BAD_DEST_30;
+}
+
 /** "CMPP Result 13 (invalid Dest_terminal_Id)": what an event's error says of a refused part. */
 export function describeCmppResult(version: CmppVersion, result: number): string {
   return `CMPP Result ${result} (${submitResultText(version, result)})`;

@@ -29,6 +29,9 @@ export function resultOf(o: RequestOutcome & { resultClass?: ResultClass }): Sub
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
+/** A refused part's status as its protocol words it (SMPP's command_status when none did). */
+const statusText = (o: ChannelOutcome & { kind: 'response' }): string => o.statusText ?? `command_status ${hex(o.status)}`;
+
 /** The message_id of an accepted part's submit_sm_resp (resultOf 'ok': a response). */
 const messageIdOf = (o: RequestOutcome): string => String((o as { pdu: { message_id?: unknown } }).pdu.message_id ?? '');
 
@@ -51,7 +54,7 @@ export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOu
       act: 'ok', id, job, channel,
       msgIds: outcomes.map((o, i) => (results[i] === 'ok' ? normaliseId(messageIdOf(o)) : '')),
       code: bad.kind === 'response' ? 'SMSC_REJECTED' : bad.code,
-      error: bad.kind === 'response' ? `part refused with command_status ${hex(bad.status)}` : `part ${bad.kind}`,
+      error: bad.kind === 'response' ? `part refused with ${statusText(bad)}` : `part ${bad.kind}`,
     };
   }
   if (results.some((r) => r === 'no_answer')) return { act: 'unknown', id };
@@ -61,8 +64,10 @@ export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOu
   if (results.every((r) => r === 'not_written' || r === 'throttled')) return { act: 'requeue', id };
   const transient = outcomes.find((o, i) => results[i] === 'transient');
   if (transient && transient.kind === 'response') {
-    return { act: 'retry', id, code: 'SMSC_TRANSIENT', error: `command_status ${hex(transient.status)}` };
+    return { act: 'retry', id, code: 'SMSC_TRANSIENT', error: statusText(transient) };
   }
-  const perm = outcomes.find((o, i) => results[i] === 'permanent') as { status: number };
-  return { act: 'fail', id, code: 'SMSC_REJECTED', error: `command_status ${hex(perm.status)}`, status: perm.status };
+  const perm = outcomes.find((o, i) => results[i] === 'permanent') as ChannelOutcome & { kind: 'response' };
+  // The operator's list of SMPP statuses decides for SMPP; a protocol with its own bad-destination result says so.
+  const byList = perm.badDestination === undefined;
+  return { act: 'fail', id, code: 'SMSC_REJECTED', error: statusText(perm), ...(byList ? { status: perm.status } : { badNumber: perm.badDestination }) };
 }

@@ -126,6 +126,14 @@ export class SessionCore extends EventEmitter {
     return this.protocol.classify(status);
   }
 
+  describe(status: number): string {
+    return this.protocol.describe(status);
+  }
+
+  badDestination(status: number): boolean | undefined {
+    return this.protocol.badDestination(status);
+  }
+
   /** Connects and logs in. Rejects with SmppdError (BIND_FAILED, RESPONSE_TIMEOUT, CONNECTION_CLOSED, BAD_PDU). */
   open(): Promise<void> {
     if (this.openPromise !== null) return this.openPromise;

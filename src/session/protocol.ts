@@ -68,4 +68,11 @@ export interface SessionProtocol {
   judge(res: ProtocolResponse, requestCommandId: number): Verdict;
   /** What a response's status (SMPP command_status, CMPP Result) means for the job. */
   classify(status: number): ResultClass;
+  /** A refused submit's status as an event's `error` says it. */
+  describe(status: number): string;
+  /**
+   * Whether a refusal says the destination number does not exist (the number is then marked invalid);
+   * undefined where the operator's list decides (SMPP: care.invalidSubmitStatuses).
+   */
+  badDestination(status: number): boolean | undefined;
 }

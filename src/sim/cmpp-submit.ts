@@ -51,7 +51,9 @@ export function handleCmppSubmit(h: CmppSubmitHost, conn: CmppConnection, seq: n
 
   if (connectionFault(b, conn)) return;
 
-  const result = cmppResult(h.version, h.shares.next(b));
+  // As on the SMPP side, a number answered one way every time still advances the shares' counters.
+  const shared = h.shares.next(b);
+  const result = cmppResult(h.version, b.statusFor?.[to] ?? shared);
   let msgId: Buffer = Buffer.alloc(MSG_ID_BYTES); // zero when refused, as gateways answer
   let job: ReceiptJob | undefined;
   if (result === SUBMIT_RESULT.ok) {

@@ -8,7 +8,7 @@ export interface SimBehaviours {
   queueFullPct?: number; // ... with ESME_RMSGQFUL (0x14)
   errorPct?: number; // ... with ESME_RSYSERR (0x08) (transient)
   rejectPct?: number; // ... with ESME_RINVDSTADR (0x0B) (permanent)
-  statusFor?: Record<string, number>; // destination address (as written in the PDU) -> command_status for every submit_sm to it
+  statusFor?: Record<string, number>; // destination address (as written in the PDU) -> command_status for every submit_sm to it (CMPP: Dest_terminal_Id, the status read as the fault shares are)
   dropAfter?: number; // destroy the connection after every N submit_sm received (no answer to the Nth)
   refuseBinds?: number; // refuse the first K bind attempts (ESME_RBINDFAIL)
   neverAnswer?: boolean; // accept submit_sm, never answer

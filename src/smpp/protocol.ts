@@ -77,4 +77,12 @@ export class SmppProtocol implements SessionProtocol {
   classify(status: number): ResultClass {
     return classifyStatus(status) as ResultClass;
   }
+
+  describe(status: number): string {
+    return `command_status 0x${status.toString(16).padStart(8, '0')}`;
+  }
+
+  badDestination(): undefined {
+    return undefined;
+  }
 }

@@ -24,8 +24,11 @@ export type SettleRecord =
   | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob; channel?: string }
   | { act: 'requeue'; id: string }
   | { act: 'retry'; id: string; code: string; error: string }
-  /** `status`: the command_status that refused it; one of care.invalidSubmitStatuses marks the number invalid. */
-  | { act: 'fail'; id: string; code: string; error: string; status?: number }
+  /**
+   * `status`: the SMPP command_status that refused it, one of care.invalidSubmitStatuses marks the number
+   * invalid; `badNumber`: a protocol's own bad-destination result (CMPP 3.0 Result 13) marks it.
+   */
+  | { act: 'fail'; id: string; code: string; error: string; status?: number; badNumber?: boolean }
   | { act: 'unknown'; id: string };
 
 export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
@@ -240,7 +243,7 @@ export class QueueStore {
         args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
       else if (r.act === 'fail') {
-        const bad = r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status);
+        const bad = r.badNumber === true || (r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status));
         args.push(r.act, r.id, r.code, r.error, bad ? '1' : '');
       }
       else args.push(r.act, r.id);

@@ -62,7 +62,9 @@ t.test('a CMPP permanent result is read as CMPP reads it, not as the SMPP status
   sim.setBehaviours('ismg', { rejectPct: 100 }); // Result 13 in 3.0: invalid Dest_terminal_Id
   const [outs] = await Promise.all(carrier.sendMany([bodiesFor({ 'cm-cmpp': [submit('a')] })]));
   t.match(outs, [{ kind: 'response', status: 13, resultClass: 'permanent' }]);
-  t.match(settleRecordFor('j1', { carrier: 'cm', parts: 1, meta: '' }, outs!, (_c, id) => id), { act: 'fail' });
+  const rec = settleRecordFor('j1', { carrier: 'cm', parts: 1, meta: '' }, outs!, (_c, id) => id);
+  t.match(rec, { act: 'fail', error: 'CMPP Result 13 (invalid Dest_terminal_Id)', badNumber: true }, 'worded as CMPP, the number marked');
+  t.notOk('status' in rec, 'no SMPP status for care.invalidSubmitStatuses to misread (11 is ESME_RINVDSTADR there)');
 });
 
 t.test('a CMPP channel opens every bind as one kind, whatever the carrier-level bindType', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { classifyCmppResult, describeCmppResult } from '../../src/cmpp/results.js';
+import { classifyCmppResult, describeCmppResult, isBadDestination } from '../../src/cmpp/results.js';
 
 t.test('Result 0 is ok and 8 (flow control) is throttled in both versions', async (t) => {
   for (const v of ['2.0', '3.0'] as const) {
@@ -29,4 +29,10 @@ t.test('the text of a result names its number and meaning', async (t) => {
   t.equal(describeCmppResult('3.0', 13), 'CMPP Result 13 (invalid Dest_terminal_Id)');
   t.equal(describeCmppResult('2.0', 13), 'CMPP Result 13 (other error)');
   t.equal(describeCmppResult('2.0', 8), 'CMPP Result 8 (flow control)');
+});
+
+t.test('only 3.0\'s Result 13 says the destination number is invalid; 11 (Msg_src) and 2.0\'s 13 do not', async (t) => {
+  t.equal(isBadDestination('3.0', 13), true);
+  t.equal(isBadDestination('3.0', 11), false, 'a sender-side fault marks no recipient');
+  t.equal(isBadDestination('2.0', 13), false, '2.0 names no such result');
 });

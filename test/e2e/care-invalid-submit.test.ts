@@ -40,3 +40,16 @@ t.test('a wrong destination TON (ESME_RINVDSTTON) fails the job but marks nothin
   await push({ id: 'ton-2', to: `+${BAD_TON}`, text: 'hello again' });
   t.equal((await finalOf('ton-2')).state, 'delivered', 'the number is still served');
 });
+
+t.test("over CMPP 3.0, Result 13 (invalid Dest_terminal_Id) fails the job in CMPP's words and marks the number", async (t) => {
+  const cm = await startStack(t, {
+    carriers: [{ name: 'cmcc', protocol: 'cmpp', version: '3.0', spId: '901234', secret: 'cmpp-secret' }],
+    behaviours: { cmcc: { statusFor: { '13800000041': 0x0b } } },
+    perCarrier: { cmcc: { channels: [{ name: 'cmcc-direct', protocol: 'cmpp', systemId: '901234', password: 'cmpp-secret', cmpp: { version: '3.0', spNumber: '1065700' } }] } },
+    extra: { queue: { leaseMs: 3000 }, care: { invalidForMs: 600_000 } },
+  });
+  await cm.redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: 'cm-1', to: '+8613800000041', text: 'hello' }));
+  const ev = (await waitForEvents(cm.redis, (evs) => evs.some((e) => e.id === 'cm-1' && FINAL.has(e.state)), 30_000)).find((e) => e.id === 'cm-1' && FINAL.has(e.state))!;
+  t.match(ev, { state: 'failed', code: 'SMSC_REJECTED', error: 'CMPP Result 13 (invalid Dest_terminal_Id)' }, 'the event words the Result as CMPP does');
+  t.match(await cm.redis.get('smppd:invalid:+8613800000041'), /^submit CMPP Result 13/, 'the number is marked invalid');
+});
