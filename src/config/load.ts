@@ -13,8 +13,9 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = {}): Pro
 }
 
 /**
- * The config and what is wrong with it short of invalid: today, plaintext passwords in a file that
- * group or others may read (mode & 0o044). A warning names the fields, never their values.
+ * The config and what is wrong with it short of invalid: today, plaintext passwords in a file that any
+ * user may read (mode & 0o004). Group read is how the service reads it (0640 root:smppd,
+ * docs/OPERATIONS.md), so it is no warning. A warning names the fields, never their values.
  */
 export async function loadConfigChecked(file: string, env: NodeJS.ProcessEnv = {}): Promise<{ config: Config; warnings: string[] }> {
   let text: string;
@@ -32,10 +33,10 @@ export async function loadConfigChecked(file: string, env: NodeJS.ProcessEnv = {
     throw new SmppdError('CONFIG_UNREADABLE', `${file}: YAML: ${(e as Error).message}`, { cause: e });
   }
   const config = buildConfig(raw, env);
-  const plain = (mode & 0o044) === 0 ? [] : plaintextPasswords(raw);
+  const plain = (mode & 0o004) === 0 ? [] : plaintextPasswords(raw);
   const warnings = plain.length === 0 ? [] : [
-    `${file} is readable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and holds plaintext ` +
-    `passwords at ${plain.join(', ')}: use { env: NAME } or { file: PATH } for them, or chmod 600 the file`,
+    `${file} is readable by every user (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and holds plaintext ` +
+    `passwords at ${plain.join(', ')}: use { env: NAME } or { file: PATH } for them, or chmod o-r the file`,
   ];
   return { config, warnings };
 }

@@ -48,17 +48,21 @@ t.test('plaintext passwords in a config others can read give a warning naming th
   const file = configFile('readable.yaml', withSecrets, 0o644);
   const r = await smppd(['check-config', '--config', file]);
   t.equal(r.code, 0, 'still valid');
-  t.match(r.out, /smppd: warning: .*readable\.yaml is readable by group or others \(mode 0644\) and holds plaintext passwords at redis\.password, redis\.sentinelPassword, carriers\[0\]\.password, carriers\[0\]\.tlsKeyPassphrase/);
+  t.match(r.out, /smppd: warning: .*readable\.yaml is readable by every user \(mode 0644\) and holds plaintext passwords at redis\.password, redis\.sentinelPassword, carriers\[0\]\.password, carriers\[0\]\.tlsKeyPassphrase/);
   for (const s of SECRETS) t.notOk(r.out.includes(s), `${s} is not printed`);
 
   const fromEnv = configFile('env.yaml', { ...withSecrets, redis: { password: { env: 'RPW' } }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', password: { env: 'SPW' } }] }, 0o644);
   const quiet = await smppd(['check-config', '--config', fromEnv], { RPW: 'a', SPW: 'b' });
   t.equal(quiet.code, 0, quiet.out);
   t.notMatch(quiet.out, /warning/, 'secrets from the environment give no warning');
+
+  const groupOnly = configFile('group.yaml', withSecrets, 0o640);
+  const installed = await smppd(['check-config', '--config', groupOnly]);
+  t.notMatch(installed.out, /warning/, 'a file only its owner and group read (0640 root:smppd, as installed) gives no warning');
 });
 
 t.test('the daemon logs the same warning at start', async (t) => {
-  const file = configFile('run.yaml', { redis: { url: 'redis://127.0.0.1:1' }, metrics: { port: 0 }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', password: 'Smpp-Pw-7' }] }, 0o640);
+  const file = configFile('run.yaml', { redis: { url: 'redis://127.0.0.1:1' }, metrics: { port: 0 }, carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', password: 'Smpp-Pw-7' }] }, 0o644);
   const r = await smppd(['run', '--config', file]);
   t.equal(r.code, 69, 'no Redis there: it stops after the warning');
   t.match(r.out, /"level":40.*holds plaintext passwords at carriers\[0\]\.password/);
