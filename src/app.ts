@@ -137,7 +137,6 @@ export class App {
     const store = (this.store = new QueueStore(this.redis, cfg, this.now));
     const bulkStore = (this.bulkStore = new QueueStore(this.bulkRedis, cfg, this.now));
     await store.ensureGroup();
-    this.healthStore = new ChannelHealthStore(this.redis, store.keys);
     store.onFinals = bulkStore.onFinals = (c, cls, state, n) => this.metrics.countFinal(c, cls, state, n);
 
     this.obs = new ObsServer(this.metrics, () => this.readiness());
@@ -152,6 +151,8 @@ export class App {
     await this.lease.acquire(signal);
     if (signal?.aborted) throw new AcquireAborted(); // taken just now: stop() releases it
     this.lease.start();
+    // Only once the lease is ours: a twin refused at acquire must not clear the live daemon's channel health.
+    this.healthStore = new ChannelHealthStore(this.redis, store.keys);
 
     // pool.threads 0: prepare on the I/O thread (cheaper than the hand-off on small machines;
     // docs/BENCHMARKS-HISTORY.md, "First round", change 1).

@@ -31,6 +31,7 @@ t.test('a second daemon with a live daemon\'s instanceId exits 73 and the first 
   t.equal(code, 73, 'the twin exits 73');
   t.match(twin.output(), /INSTANCE_IN_USE: a live daemon holds the lease of instanceId twin/, 'and says why, with the code');
   t.match(twin.output(), /waiting for it to lapse \(a crashed predecessor\) or be renewed/, 'after waiting to tell a live daemon from a dead one');
+  t.match(await redis.hgetall('smppd:health:twin'), { cmcc: /^healthy \d+$/ }, 'the running daemon\'s channel health, which `smppd status` shows, is left as it was');
   sim.setBehaviours('cmcc', {});
   await waitForEvents(redis, (e) => finalsOf(e, 'twin').length >= 400, 60_000);
   const finals = finalsOf(await readEvents(redis), 'twin');

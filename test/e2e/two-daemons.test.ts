@@ -76,6 +76,7 @@ t.test('when daemon-a is SIGKILLed with jobs in flight, daemon-b takes them over
   const evs = await waitForEvents(redis, (e) => finalsOf(e, 'takeover').length >= 300, 60_000);
   await b.waitFor(/recovered the in-flight jobs of a dead peer/);
   t.equal(await redis.exists('smppd:inflight:daemon-a'), 0, 'the dead daemon\'s in-flight table is gone');
+  t.equal(await redis.exists('smppd:health:daemon-a'), 0, 'and so is its view of its channels\' health');
   const finals = finalsOf(await readEvents(redis), 'takeover');
   t.equal(finals.length, 300, 'one final event per job');
   t.equal(new Set(finals.map((e) => e.id)).size, 300);

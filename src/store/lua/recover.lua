@@ -81,6 +81,7 @@ for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
     redis.call('SREM', P .. 'daemons', d)
     redis.call('HDEL', P .. 'format', d)
     redis.call('HDEL', P .. 'daemons:seen', d)
+    redis.call('DEL', P .. 'health:' .. d) -- its channels' health (keys.ts health): a dead daemon's view
     peers = peers + 1
   end
 end
