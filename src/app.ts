@@ -29,7 +29,7 @@ import { otpComing } from './pipeline/otp-signal.js';
 import { receiptKey } from './pipeline/receipt-ids.js';
 import { receiptBatcher } from './pipeline/receipts-after-settles.js';
 import { ReceiptExpiry } from './pipeline/receipt-expiry.js';
-import { StreamTrim } from './store/stream-trim.js';
+import { StreamTrim, type TrimAges } from './store/stream-trim.js';
 import { Retention, trimEveryMs } from './pipeline/retention.js';
 import { allOf, runStopSteps } from './stop-steps.js';
 
@@ -73,6 +73,8 @@ export class App {
   private timers: NodeJS.Timeout[] = [];
   /** Early receipts and MO parts: its period follows queue.earlyReceiptMs and moPartialMs (armSweep). */
   private sweepTimer: { ms: number; timer: NodeJS.Timeout } | undefined;
+  /** Stream trims: their period follows queue.streamRetentionMs and retentionMs (armRetention). */
+  private retentionTimer: { ms: number; timer: NodeJS.Timeout } | undefined;
   private expiry: ReceiptExpiry | undefined;
   private retention: Retention | undefined;
   private stopping: Promise<void> | undefined;
@@ -190,10 +192,9 @@ export class App {
     this.expiry = new ReceiptExpiry({ inboundStore: new InboundStore(store, () => this.cfg, this.now), logger: log });
     this.armSweep();
     // No stream entry outlives retention (retention.ts): job streams once stored, events, mo and orphans by age.
-    const ages = () => ({ jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs });
-    const retention = (this.retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages, logger: log }));
+    const retention = (this.retention = new Retention({ trim: new StreamTrim(this.redis, store.keys), ages: () => this.retentionAges(), logger: log }));
     void retention.run();
-    this.timers.push(setInterval(() => void retention.run(), trimEveryMs(ages())));
+    this.armRetention();
     this.setStatus('running');
   }
 
@@ -202,6 +203,18 @@ export class App {
    * within ~25% of their deadline, at two small scripts per run; jobs past receiptTtlDays on the same
    * beat. Re-armed when a reload moves the deadlines.
    */
+  private retentionAges(): TrimAges {
+    return { jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs };
+  }
+
+  private armRetention(): void {
+    const ms = trimEveryMs(this.retentionAges());
+    if (this.retentionTimer?.ms === ms || this.retention === undefined) return;
+    clearInterval(this.retentionTimer?.timer);
+    const retention = this.retention;
+    this.retentionTimer = { ms, timer: setInterval(() => void retention.run(), ms) };
+  }
+
   private armSweep(): void {
     const q = this.cfg.queue;
     const ms = Math.min(30_000, Math.max(1000, Math.min(q.earlyReceiptMs, q.moPartialMs) / 4));
@@ -254,6 +267,7 @@ export class App {
     this.bulkStore?.setConfig(next);
     this.lease!.setLeaseMs(next.queue.leaseMs);
     this.armSweep();
+    this.armRetention();
     await reconfigurePreparer(this.pool!, next, { logger: this.logger, now: this.now }, (p) => { this.pool = p; });
     for (const cc of next.carriers) {
       if (!this.slots.has(cc.name)) { this.addCarrier(cc, this.inbound!); if (!applied.includes(`${cc.name} replaced`)) applied.push(`${cc.name} added`); }
@@ -351,6 +365,7 @@ export class App {
     for (const t of this.timers) clearInterval(t);
     this.redisProbe?.stop();
     clearInterval(this.sweepTimer?.timer);
+    clearInterval(this.retentionTimer?.timer);
     // Runs already going end at their next step; Redis is closed only once they have (awaited below).
     const periodic = allOf([this.expiry?.stop(), this.inbound?.stopSweep(), this.retention?.stop()]);
     periodic.catch(() => undefined); // its failure is reported by its step, not as an unhandled rejection

@@ -98,6 +98,15 @@ t.test('metrics.port and redis settings are named in one warning as needing a re
   await sendsOne(t, 'after the restart-only changes');
 });
 
+t.test('queue.streamRetentionMs applies to how often the streams are trimmed: lowered to 2 s, a stored entry goes within seconds', async (t) => {
+  // The default (1 h) trims once a minute; 2 s trims every second.
+  const got = await reload((c) => { c.queue.streamRetentionMs = 2000; });
+  t.same(got.at(-1)?.applied, ['queue.streamRetentionMs']);
+  await sendsOne(t, 'to be trimmed');
+  await until('the job stream emptied by the trim', async () => (await redis.xlen('smppd:jobs')) === 0, 30_000);
+  t.pass('the stream was trimmed on the new beat');
+});
+
 t.test('SIGTERM after these reloads still exits 0', async (t) => {
   daemon.kill('SIGTERM');
   t.equal((await daemon.exited).code, 0);
