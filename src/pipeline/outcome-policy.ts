@@ -10,20 +10,11 @@ import type { ChannelOutcome } from '../carrier/carrier-bind.js';
 import type { SettleRecord } from '../store/queue-store.js';
 import type { ClaimedJob } from '../store/settle-event.js';
 import type { SubmitResult } from '../obs/metrics.js';
-import { Status } from '../smpp/pdu-header.js';
-
-/** SMPP 3.4 §5.1.3 statuses worth another attempt: system error, submit failed, temporary app error, delivery failure. */
-const TRANSIENT = new Set<number>([Status.ESME_RSYSERR, Status.ESME_RSUBMITFAIL, Status.ESME_RX_T_APPN, Status.ESME_RDELIVERYFAILURE]);
-
-export function classifyStatus(status: number): SubmitResult {
-  if (status === Status.ESME_ROK) return 'ok';
-  if (status === Status.ESME_RTHROTTLED || status === Status.ESME_RMSGQFUL) return 'throttled';
-  return TRANSIENT.has(status) ? 'transient' : 'permanent';
-}
+import { classifySmppStatus } from '../smpp/results.js';
 
 /** `resultClass`: what the part's protocol made of its status (carrier-bind.ts); SMPP's reading without it. */
 export function resultOf(o: RequestOutcome & { resultClass?: ResultClass }): SubmitResult {
-  if (o.kind === 'response') return o.resultClass ?? classifyStatus(o.status);
+  if (o.kind === 'response') return o.resultClass ?? classifySmppStatus(o.status);
   return o.kind === 'no-answer' ? 'no_answer' : 'not_written';
 }
 

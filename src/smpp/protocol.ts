@@ -4,7 +4,7 @@
  * only as a PDU codec.
  */
 import type { ProtocolPeer, ProtocolResponse, ResultClass, SessionProtocol, Verdict } from '../session/protocol.js';
-import { classifyStatus } from '../pipeline/outcome-policy.js';
+import { classifySmppStatus } from './results.js';
 import { judgeAnswer } from './answer.js';
 import { isDelivery, serveDeliver, serveRequest } from './inbound.js';
 import { allowPduBytes, decodePdu, encodePdu } from './pdu-codec.js';
@@ -75,7 +75,7 @@ export class SmppProtocol implements SessionProtocol {
   }
 
   classify(status: number): ResultClass {
-    return classifyStatus(status) as ResultClass;
+    return classifySmppStatus(status);
   }
 
   describe(status: number): string {
