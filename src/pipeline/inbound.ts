@@ -42,11 +42,6 @@ export function keywordForm(text: string): string {
   return text.normalize('NFKC').toUpperCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
-/** The channel named as its carrier (the carrier-level form's only channel), else its first. */
-function ownChannel(carrier: CarrierConfig): ChannelConfig {
-  return carrier.channels.find((c) => c.name === carrier.name) ?? carrier.channels[0];
-}
-
 type Answer = (a: DeliveryAnswer) => void;
 
 export class Inbound {
@@ -59,12 +54,7 @@ export class Inbound {
   }
 
   /** A delivery that came on `channel` of `carrier`; answered through `req` once stored (or refused). */
-  handle(carrier: CarrierConfig, channel: ChannelConfig, req: InboundRequest): void;
-  /** The same on the carrier's own channel (the one named as the carrier), for callers that name no channel. */
-  handle(carrier: CarrierConfig, req: InboundRequest): void;
-  handle(carrier: CarrierConfig, a: ChannelConfig | InboundRequest, b?: InboundRequest): void {
-    const channel = b ? (a as ChannelConfig) : ownChannel(carrier);
-    const req = b ?? (a as InboundRequest);
+  handle(carrier: CarrierConfig, channel: ChannelConfig, req: InboundRequest): void {
     const reader = READERS[channel.protocol];
     const answer: Answer = (x) => req.respond(reader.status(x));
     const d: Delivery = reader.read(req);
