@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -29,19 +29,29 @@ writeFileSync(config, stringify(cfg), { mode: 0o600 });
 mkdirSync(join(dir, 'bin'));
 symlinkSync(join(ROOT, 'src/main.ts'), join(dir, 'bin', 'smppd'));
 
-t.test('a demo whose ports are taken moves them, keeps its Redis data in the state directory and prints a hint that works', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(dir, 'bin', 'smppd'), 'demo', '--config', config, '--base-port', String(portOf(simTaken))], {
+/**
+ * `smppd demo` through `script` on the taken ports, with no Redis answering at port 1 (it starts its own,
+ * its data under `state`), until `delivered` sample jobs are delivered.
+ */
+async function startDemo(t: Test, script: string, config: string, state: string, delivered: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, 'demo', '--config', config, '--base-port', String(portOf(simTaken))], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    // No Redis answers at port 1: the demo starts its own redis-server.
-    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: join(dir, 'state'), LOG_LEVEL: 'warn' },
+    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: state, LOG_LEVEL: 'warn' },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  await until('two sample jobs delivered', () => (out.match(/^event: delivered /gm) ?? []).length >= 2 || child.exitCode !== null, 60_000);
+  await until(`${delivered} sample jobs delivered`, () => (out.match(/^event: delivered /gm) ?? []).length >= delivered || child.exitCode !== null, 60_000);
   t.equal(child.exitCode, null, out);
+  return { child, out: () => out, exited };
+}
+
+t.test('a demo whose ports are taken moves them, keeps its Redis data in the state directory and prints a hint that works', async (t) => {
+  const demo = await startDemo(t, join(dir, 'bin', 'smppd'), config, join(dir, 'state'), 2);
+  const { child, exited } = demo;
+  const out = demo.out();
 
   t.match(out, new RegExp(`ports ${portOf(simTaken)}-${portOf(simTaken) + 3} are taken`));
   const sim = /simulator listening on cmcc=127\.0\.0\.1:(\d+) cucc=127\.0\.0\.1:(\d+) ctcc=127\.0\.0\.1:(\d+)/.exec(out);
@@ -68,17 +78,9 @@ t.test('a demo whose ports are taken moves them, keeps its Redis data in the sta
 });
 
 t.test('the demo on config/cmcc-cmpp.yaml sends China Mobile over CMPP to the simulated ISMG', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'demo', '--config', join(ROOT, 'config/cmcc-cmpp.yaml'), '--base-port', String(portOf(simTaken))], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: join(dir, 'state-cmpp'), LOG_LEVEL: 'warn' },
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  await until('three sample jobs delivered', () => (out.match(/^event: delivered /gm) ?? []).length >= 3 || child.exitCode !== null, 60_000);
-  t.equal(child.exitCode, null, out);
+  const demo = await startDemo(t, join(ROOT, 'src/main.ts'), join(ROOT, 'config/cmcc-cmpp.yaml'), join(dir, 'state-cmpp'), 3);
+  const { child, exited } = demo;
+  const out = demo.out();
   const ismg = /cmcc-cmpp=127\.0\.0\.1:(\d+)/.exec(out);
   t.ok(ismg, 'the simulator names its ISMG');
   t.match(out, new RegExp(`carriers cmcc=cmcc-cmpp\\(cmpp\\)@127\\.0\\.0\\.1:${ismg![1]},cmcc-smpp\\(smpp\\)@127\\.0\\.0\\.1:\\d+ `), 'the daemon sends cmcc to it first');

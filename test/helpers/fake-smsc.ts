@@ -4,6 +4,7 @@
  */
 import * as net from 'node:net';
 import smpp, { type PDU } from 'smpp';
+import { onFrames } from './frames.js';
 import { until } from './until.js';
 
 export type SubmitReply = { status?: number; delayMs?: number; drop?: boolean };
@@ -102,16 +103,7 @@ export class FakeSmsc {
     this.conns.push(conn);
     socket.setNoDelay(true);
     socket.on('error', () => {});
-    let pending = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 16 && pending.length >= pending.readUInt32BE(0)) {
-        const len = pending.readUInt32BE(0);
-        const raw = pending.subarray(0, len);
-        pending = pending.subarray(len);
-        this.handle(conn, raw);
-      }
-    });
+    onFrames(socket, 16, (raw) => this.handle(conn, raw));
   }
 
   private handle(conn: FakeConn, raw: Buffer): void {
