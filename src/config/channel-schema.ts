@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tlsCa, tlsClientCert } from './tls-files.js';
 import type { ChannelConfig, ChannelFields, CmppChannelOptions, FailoverConfig } from './types.js';
 import type { Protocol } from '../types.js';
-import { bool, fail, int, isObj, join, known, num, obj, oneOf, str, type Obj } from './validate.js';
+import { bool, fail, int, isObj, join, known, num, obj, oneOf, problem, str, type Obj } from './validate.js';
 
 /** `secret: "x" | { env: NAME } | { file: PATH }`: read now, never logged. */
 export function secret(o: Obj, key: string, path: string, env: NodeJS.ProcessEnv, def?: string): string | undefined {
@@ -70,9 +70,13 @@ export function channelFields(l: Layers, protocol: Protocol, env: NodeJS.Process
   const binds = I('binds', 1, 1, 64);
   const bindType = O('bindType', 'transceiver', ['transceiver', 'transmitter+receiver'] as const);
   // CMPP has no transmitter/receiver split: each connection both submits and takes DELIVERs.
-  if (protocol === 'cmpp' && bindType !== 'transceiver' && 'bindType' in l.own) fail(join(l.ownPath, 'bindType'), 'CMPP has no transmitter/receiver split: leave it out');
+  if (protocol === 'cmpp' && bindType !== 'transceiver' && 'bindType' in l.own) problem(join(l.ownPath, 'bindType'), 'CMPP has no transmitter/receiver split: leave it out');
   const systemId = S('systemId');
-  if (protocol === 'cmpp' && !/^\d{6}$/.test(systemId)) fail(join(at(l, 'systemId')[1], 'systemId'), 'must be the SP\'s enterprise code (6 digits) for a CMPP channel');
+  if (protocol === 'cmpp' && !/^\d{6}$/.test(systemId)) problem(join(at(l, 'systemId')[1], 'systemId'), 'must be the SP\'s enterprise code (6 digits) for a CMPP channel');
+  const reconnectMinMs = I('reconnectMinMs', 500, 10, 600_000);
+  const reconnectMaxMs = I('reconnectMaxMs', 30_000, 10, 3_600_000);
+  // The back-off doubles from the one up to the other: a floor above the ceiling would be a mistake.
+  if (reconnectMinMs > reconnectMaxMs) problem(join(at(l, 'reconnectMinMs')[1], 'reconnectMinMs'), `must not exceed reconnectMaxMs (${reconnectMaxMs})`);
   return {
     host: S('host'),
     port: I('port', DEFAULT_PORT[protocol], 1, 65535),
@@ -90,8 +94,8 @@ export function channelFields(l: Layers, protocol: Protocol, env: NodeJS.Process
     responseTimeoutMs: I('responseTimeoutMs', 10_000, 100, 600_000),
     enquireLinkMs: I('enquireLinkMs', 30_000, 1000, 3_600_000),
     bindTimeoutMs: I('bindTimeoutMs', 10_000, 100, 600_000),
-    reconnectMinMs: I('reconnectMinMs', 500, 10, 600_000),
-    reconnectMaxMs: I('reconnectMaxMs', 30_000, 10, 3_600_000),
+    reconnectMinMs,
+    reconnectMaxMs,
     throttlePauseMs: I('throttlePauseMs', 1000, 1, 600_000),
     slowResponseMs: I('slowResponseMs', 2000, 1, 600_000),
     dropAfterTimeouts: I('dropAfterTimeouts', 3, 0, 100_000),
@@ -117,8 +121,8 @@ function cmppVersion(o: Obj, path: string): '2.0' | '3.0' {
 
 function bounded(o: Obj, key: string, path: string, def: string, max: number, pattern?: RegExp, what?: string): string {
   const v = str(o, key, path, def);
-  if (v.length > max) fail(join(path, key), `must be at most ${max} characters`);
-  if (pattern && !pattern.test(v)) fail(join(path, key), `must be ${what}, got ${JSON.stringify(v)}`);
+  if (v.length > max) problem(join(path, key), `must be at most ${max} characters`);
+  else if (pattern && !pattern.test(v)) problem(join(path, key), `must be ${what}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -128,7 +132,7 @@ function cmppOptions(v: unknown, path: string): CmppChannelOptions {
   known(o, path, ['version', 'spNumber', 'serviceId', 'feeUserType', 'feeTerminalId', 'feeType', 'feeCode', 'msgLevel', 'tpPid', 'linkId']);
   const version = cmppVersion(o, path);
   if (o.spNumber === undefined) fail(join(path, 'spNumber'), 'is required for a CMPP channel (the SP\'s service number, digits)');
-  if (version === '2.0' && o.linkId !== undefined) fail(join(path, 'linkId'), 'exists only in CMPP 3.0');
+  if (version === '2.0' && o.linkId !== undefined) problem(join(path, 'linkId'), 'exists only in CMPP 3.0');
   return {
     version,
     spNumber: bounded(o, 'spNumber', path, '', 21, /^\d+$/, 'digits'),

@@ -10,7 +10,7 @@ import type { CarrierConfig, ChannelConfig, Config } from './types.js';
 import type { JobClass } from '../types.js';
 import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 import {
-  bool, clock, fail, int, isObj, join, known, num, obj, oneOf, str, strList, type Obj,
+  bool, clock, collect, fail, int, isObj, join, known, num, obj, oneOf, problem, str, strList, type Obj,
 } from './validate.js';
 
 const MS_DAY = 86_400_000;
@@ -20,7 +20,7 @@ function prefixList(v: Obj, path: string): string[] {
   const list = strList(v, 'prefixes', path, []);
   list.forEach((p, i) => {
     if (!/^\+?\d{1,15}$/.test(p) && !isTableName(p)) {
-      fail(join(join(path, 'prefixes'), i), `must be digits or one of ${TABLE_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
+      problem(join(join(path, 'prefixes'), i), `must be digits or one of ${TABLE_NAMES.join(', ')}, got ${JSON.stringify(p)}`);
     }
   });
   return list;
@@ -32,7 +32,7 @@ function statusList(o: Obj, key: string, path: string, def: number[]): number[] 
   if (!Array.isArray(v)) fail(join(path, key), 'must be a list');
   return v.map((x, i) => {
     if (!Number.isInteger(x) || (x as number) < 1 || (x as number) > 0xffffffff) {
-      fail(join(join(path, key), i), `must be an SMPP command_status (an integer, e.g. 0x0B), got ${JSON.stringify(x)}`);
+      problem(join(join(path, key), i), `must be an SMPP command_status (an integer, e.g. 0x0B), got ${JSON.stringify(x)}`);
     }
     return x as number;
   });
@@ -74,7 +74,12 @@ const TOP_KEYS = ['instanceId', 'redis', 'metrics', 'log', 'pool', 'intake', 'qu
 
 export { secret };
 
+/** The config from the parsed file, or CONFIG_INVALID naming every wrong field it could reach. */
 export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
+  return collect(() => checkConfig(raw, env));
+}
+
+function checkConfig(raw: unknown, env: NodeJS.ProcessEnv): Config {
   if (!isObj(raw)) fail('(root)', 'must be a mapping');
   known(raw, '', TOP_KEYS);
   const r = obj(raw.redis, 'redis');
@@ -113,24 +118,24 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
     // job"), so they must fit every channel's window.
     for (const ch of cc.channels) {
       const of = cc.channels.length === 1 && ch.name === cc.name ? '' : ` of channel ${ch.name}`;
-      if (cc.maxParts > ch.windowSize) fail(join(cp, 'maxParts'), `must not exceed windowSize (${ch.windowSize})${of}`);
+      if (cc.maxParts > ch.windowSize) problem(join(cp, 'maxParts'), `must not exceed windowSize (${ch.windowSize})${of}`);
     }
-    if (names.has(cc.name)) fail(join(cp, 'name'), `duplicate carrier name ${cc.name}`);
+    if (names.has(cc.name)) problem(join(cp, 'name'), `duplicate carrier name ${cc.name}`);
     names.add(cc.name);
     // Metrics, logs and receipt keys name a channel alone: a name is unique among all carriers' channels.
     const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
     for (const ch of cc.channels) {
       if (channelNames.has(ch.name)) {
         const j = written ? written.map((w) => w.name).lastIndexOf(ch.name) : -1;
-        fail(j < 0 ? join(cp, 'name') : join(join(join(cp, 'channels'), j), 'name'), `duplicate channel name ${ch.name}`);
+        problem(j < 0 ? join(cp, 'name') : join(join(join(cp, 'channels'), j), 'name'), `duplicate channel name ${ch.name}`);
       }
       channelNames.add(ch.name);
     }
   });
 
   const url = str(r, 'url', 'redis', env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  if (!/^rediss?:\/\//.test(url)) fail('redis.url', 'must start with redis:// or rediss://');
-  if (!URL.canParse(url)) fail('redis.url', 'is no valid URL (percent-encode a password holding / ? # or set redis.password)');
+  if (!/^rediss?:\/\//.test(url)) problem('redis.url', 'must start with redis:// or rediss://');
+  else if (!URL.canParse(url)) problem('redis.url', 'is no valid URL (percent-encode a password holding / ? # or set redis.password)');
   const sentinels = r.sentinels === undefined ? undefined : (() => {
     if (!Array.isArray(r.sentinels)) fail('redis.sentinels', 'must be a list of { host, port }');
     return r.sentinels.map((s, i) => {
@@ -141,7 +146,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   })();
 
   const routingDefault = ro.default === null ? null : str(ro, 'default', 'routing', carriers[0]!.name);
-  if (routingDefault !== null && !names.has(routingDefault)) fail('routing.default', `names no carrier: ${routingDefault}`);
+  if (routingDefault !== null && !names.has(routingDefault)) problem('routing.default', `names no carrier: ${routingDefault}`);
 
   const capsRaw = obj(c.caps ?? { marketing: { limit: 4, period: 'month' } }, 'care.caps');
   known(capsRaw, 'care.caps', ['otp', 'transactional', 'marketing']);
@@ -223,7 +228,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Config {
   try {
     new Intl.DateTimeFormat('en', { timeZone: cfg.care.quietHours.defaultTz });
   } catch {
-    fail('care.quietHours.defaultTz', `unknown time zone ${cfg.care.quietHours.defaultTz}`);
+    problem('care.quietHours.defaultTz', `unknown time zone ${cfg.care.quietHours.defaultTz}`);
   }
   return cfg;
 }

@@ -1,13 +1,50 @@
 /**
- * A small validator that reports the dotted path of the first wrong field (`carriers[1].port`).
- * Hand-written rather than a schema library: the config is small and the messages matter more.
+ * A small validator that names each wrong field by its dotted path (`carriers[1].port`). Inside collect(),
+ * a wrong value is recorded and the check goes on with the field's default, so one run names every wrong
+ * field; only a wrong shape (a section that is no mapping) stops the branch it is in.
  */
 import { SmppdError } from '../errors.js';
 
 export type Obj = Record<string, unknown>;
 
+/** What collect() has found so far; null outside it (the first problem throws). */
+let found: { path: string; text: string }[] | null = null;
+
+/** A wrong shape: nothing under `path` can be read, so the check stops here. */
 export function fail(path: string, message: string): never {
   throw new SmppdError('CONFIG_INVALID', `${path}: ${message}`, { path });
+}
+
+/** A wrong value: recorded while collecting (the caller goes on), thrown otherwise. */
+export function problem(path: string, message: string): void {
+  if (found === null) fail(path, message);
+  found.push({ path, text: `${path}: ${message}` });
+}
+
+/** Runs `check` and throws one CONFIG_INVALID naming every problem it found (`path` is the first's). */
+export function collect<T>(check: () => T): T {
+  const outer = found;
+  const mine: { path: string; text: string }[] = [];
+  found = mine;
+  try {
+    let value: T | undefined;
+    try {
+      value = check();
+    } catch (e) {
+      if (!(e instanceof SmppdError) || e.code !== 'CONFIG_INVALID') throw e;
+      mine.push({ path: e.path ?? '', text: e.message });
+    }
+    if (mine.length === 0) return value as T;
+    throw new SmppdError('CONFIG_INVALID', mine.map((p) => p.text).join('; '), { path: mine[0]!.path });
+  } finally {
+    found = outer;
+  }
+}
+
+/** problem(), then the field's default in its place so the check goes on. */
+function wrong<T>(path: string, message: string, fallback: T): T {
+  problem(path, message);
+  return fallback;
 }
 
 export function isObj(v: unknown): v is Obj {
@@ -23,7 +60,7 @@ export function obj(v: unknown, path: string): Obj {
 /** Refuse keys the schema does not know: a typo must not silently fall back to a default. */
 export function known(o: Obj, path: string, keys: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) fail(join(path, k), `unknown field (known: ${keys.join(', ')})`);
+    if (!keys.includes(k)) problem(join(path, k), `unknown field (known: ${keys.join(', ')})`);
   }
 }
 
@@ -35,46 +72,47 @@ export function join(path: string, key: string | number): string {
 export function str(o: Obj, key: string, path: string, def?: string): string {
   const v = o[key];
   if (v === undefined) {
-    if (def === undefined) fail(join(path, key), 'is required');
-    return def;
+    if (def === undefined) problem(join(path, key), 'is required');
+    return def ?? '';
   }
-  if (typeof v !== 'string') fail(join(path, key), `must be a string, got ${typeof v}`);
+  if (typeof v !== 'string') {
+    problem(join(path, key), `must be a string, got ${typeof v}`);
+    return def ?? '';
+  }
   return v;
 }
 
 export function int(o: Obj, key: string, path: string, def: number, min: number, max: number): number {
   const v = o[key] ?? def;
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(join(path, key), `must be an integer, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(join(path, key), `must be between ${min} and ${max}, got ${v}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) return wrong(join(path, key), `must be an integer, got ${JSON.stringify(v)}`, def);
+  if (v < min || v > max) return wrong(join(path, key), `must be between ${min} and ${max}, got ${v}`, def);
   return v;
 }
 
 export function num(o: Obj, key: string, path: string, def: number, min: number, max: number): number {
   const v = o[key] ?? def;
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(join(path, key), `must be a number, got ${JSON.stringify(v)}`);
-  if (v < min || v > max) fail(join(path, key), `must be between ${min} and ${max}, got ${v}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return wrong(join(path, key), `must be a number, got ${JSON.stringify(v)}`, def);
+  if (v < min || v > max) return wrong(join(path, key), `must be between ${min} and ${max}, got ${v}`, def);
   return v;
 }
 
 export function bool(o: Obj, key: string, path: string, def: boolean): boolean {
   const v = o[key] ?? def;
-  if (typeof v !== 'boolean') fail(join(path, key), `must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') return wrong(join(path, key), `must be true or false, got ${JSON.stringify(v)}`, def);
   return v;
 }
 
 export function oneOf<T extends string>(o: Obj, key: string, path: string, def: T, allowed: readonly T[]): T {
   const v = o[key] ?? def;
-  if (typeof v !== 'string' || !allowed.includes(v as T)) {
-    fail(join(path, key), `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  }
+  if (typeof v !== 'string' || !allowed.includes(v as T)) return wrong(join(path, key), `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`, def);
   return v as T;
 }
 
 export function strList(o: Obj, key: string, path: string, def: string[]): string[] {
   const v = o[key] ?? def;
-  if (!Array.isArray(v)) fail(join(path, key), 'must be a list');
+  if (!Array.isArray(v)) return wrong(join(path, key), 'must be a list', def);
   return v.map((x, i) => {
-    if (typeof x !== 'string' && typeof x !== 'number') fail(join(join(path, key), i), 'must be a string');
+    if (typeof x !== 'string' && typeof x !== 'number') problem(join(join(path, key), i), 'must be a string');
     return String(x);
   });
 }
@@ -82,6 +120,6 @@ export function strList(o: Obj, key: string, path: string, def: string[]): strin
 /** "HH:MM" (24 h). */
 export function clock(o: Obj, key: string, path: string, def: string): string {
   const v = str(o, key, path, def);
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) fail(join(path, key), `must be HH:MM, got ${JSON.stringify(v)}`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) return wrong(join(path, key), `must be HH:MM, got ${JSON.stringify(v)}`, def);
   return v;
 }

@@ -149,3 +149,25 @@ t.test('tlsCaFile gives a TLS carrier the CAs read from a PEM file, and a bad on
     t.throws(() => buildConfig(r, {}), new RegExp(why.replace(/[.:/]/g, '\\$&')));
   }
 });
+
+t.test('a config with several wrong fields is refused naming every one, the first as its path', async (t) => {
+  const raw = base();
+  raw.colour = 'blue';
+  raw.queue = { leaseMs: -1 };
+  Object.assign(raw.carriers[0], { port: 'bad', windowSize: 0 });
+  const err = (() => { try { buildConfig(raw, {}); } catch (e) { return e as SmppdError; } return undefined; })();
+  t.equal(err?.code, 'CONFIG_INVALID');
+  t.equal(err?.path, 'colour', 'the first problem is the path');
+  for (const p of ['colour: unknown field', 'queue.leaseMs: must be between', 'carriers[0].port: must be an integer', 'carriers[0].windowSize: must be between']) {
+    t.ok(err?.message.includes(p), `names ${p}`);
+  }
+});
+
+t.test('reconnectMinMs above reconnectMaxMs is refused at reconnectMinMs', async (t) => {
+  const raw = base();
+  Object.assign(raw.carriers[0], { reconnectMinMs: 5000, reconnectMaxMs: 1000 });
+  t.equal(pathOf(raw), 'carriers[0].reconnectMinMs');
+  t.throws(() => buildConfig(raw, {}), /must not exceed reconnectMaxMs \(1000\)/);
+  Object.assign(raw.carriers[0], { reconnectMinMs: 1000 });
+  t.equal(pathOf(raw), undefined, 'equal is fine');
+});
