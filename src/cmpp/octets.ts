@@ -44,7 +44,7 @@ export class OctetWriter {
 export class OctetReader {
   private at: number;
   short = false;
-  constructor(private readonly buf: Buffer, start: number) {
+  constructor(readonly buf: Buffer, start: number) {
     this.at = start;
   }
   private take(n: number): number {
@@ -56,6 +56,10 @@ export class OctetReader {
     }
     this.at += n;
     return at;
+  }
+  /** The offset in `buf` of the next `n` octets, passed over: read there in place. -1 when short. */
+  skip(n: number): number {
+    return this.take(n);
   }
   u8(): number {
     const at = this.take(1);
