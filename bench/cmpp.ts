@@ -5,7 +5,8 @@
  * on the warmer machine); each CMPP/SMPP ratio is taken within its round. The C sink (libsmpp34) speaks
  * only SMPP, so it cannot be the common sink. The built-in sink runs in the bench process: its CPU is
  * the bench's (with the feeder's), apart from the daemon's, and printed as a share of one core, since
- * a sink near 100 % is what limits both runs.
+ * a sink near 100 % is what limits both runs. With --profile DIR, the first round's daemons write V8 CPU
+ * profiles to DIR/smpp, DIR/cmpp, DIR/smpp-receipts and DIR/cmpp-receipts.
  */
 import { join } from 'node:path';
 import { runE2e, type E2eResult } from './e2e.js';
@@ -26,7 +27,7 @@ const sinkCoreShare = (x: E2eResult): number => (x.benchCpuUsPerMsg * x.msgsPerS
 async function one(a: CmppSectionArgs, side: Side, receipts: boolean, profile: boolean): Promise<E2eResult> {
   return runE2e({
     jobs: a.jobs, receipts, window: a.window, sink: 'builtin', ...(side === 'cmpp' ? { cmpp: '3.0' as const } : {}),
-    cpuProf: profile && a.profile ? join(a.profile, side) : undefined,
+    cpuProf: profile && a.profile ? join(a.profile, `${side}${receipts ? '-receipts' : ''}`) : undefined,
   });
 }
 
@@ -36,7 +37,7 @@ export async function runCmppSection(a: CmppSectionArgs, log: (s: string) => voi
     const ratios: number[] = [];
     for (let r = 0; r < a.runs; r++) {
       const order: Side[] = r % 2 === 0 ? ['smpp', 'cmpp'] : ['cmpp', 'smpp'];
-      for (const side of order) got[side].push(await one(a, side, receipts, r === 0 && !receipts));
+      for (const side of order) got[side].push(await one(a, side, receipts, r === 0));
       const [s, c] = [got.smpp[r]!, got.cmpp[r]!];
       ratios.push(c.msgsPerS / s.msgsPerS);
       log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: SMPP ${fmt(s.msgsPerS)} msg/s, CMPP ${fmt(c.msgsPerS)} msg/s, CMPP/SMPP ${fmt(ratios[r]!, 2)}`);
