@@ -9,7 +9,7 @@ export class OctetWriter {
   private at = 0;
   constructor(size: number) {
     // From Node's shared pool (a PDU is far below its 4 KiB cut-off), zeroed for the padding: Buffer.alloc
-    // made an ArrayBuffer of its own for every PDU, most of the garbage a CMPP message made beyond SMPP's.
+    // made an ArrayBuffer of its own for every PDU (BENCHMARKS-HISTORY.md, "Twelfth round", change 47).
     this.buf = Buffer.allocUnsafe(size).fill(0);
   }
   u8(v: number): this {
@@ -71,7 +71,7 @@ export class OctetReader {
   }
   /**
    * Text up to the first NUL of a fixed-width field. Read in place, no view made: a receipt has eight such
-   * fields, and the views were the largest share of what reading one allocated.
+   * fields (BENCHMARKS-HISTORY.md, "Twelfth round", change 46).
    */
   text(width: number): string {
     const at = this.take(width);
