@@ -16,27 +16,43 @@ export interface E2eOptions {
   jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; heapProf?: string; extra?: Record<string, unknown>;
   window?: number; // the carrier's windowSize (bench/lib/smppd.ts has the default)
   commandStats?: boolean; // print Redis INFO commandstats (µs per call of each command, scripts included)
+  cmpp?: '2.0' | '3.0'; // the carrier's one channel speaks CMPP to the built-in simulator as its ISMG (bench/cmpp.ts)
 }
 
 export interface E2eResult {
   sink: string; msgsPerS: number; seconds: number; smppdCpuUsPerMsg: number; redisCpuUsPerMsg: number;
   sinkCpuUsPerMsg: number | undefined; peakRssBytes: number;
+  /** The bench process's own CPU: the built-in sink when it is the sink, plus the feeder and the polls. */
+  benchCpuUsPerMsg: number;
+}
+
+// The CMPP login the simulated ISMG checks and the channel writes (SP id, shared secret, SP number).
+const CMPP_SP = { spId: '901234', secret: 'bench-secret', spNumber: '1065700', serviceId: 'SMPPD' };
+
+/** The carrier's settings for a run: the window, and with `cmpp` one CMPP channel in place of SMPP. */
+function carrierConfig(o: E2eOptions): Record<string, unknown> {
+  const c: Record<string, unknown> = o.window !== undefined ? { windowSize: o.window } : {};
+  if (o.cmpp) c.channels = [{ name: 'cmcc-cmpp', protocol: 'cmpp', systemId: CMPP_SP.spId, password: CMPP_SP.secret,
+    cmpp: { version: o.cmpp, spNumber: CMPP_SP.spNumber, serviceId: CMPP_SP.serviceId } }];
+  return c;
 }
 
 export async function runE2e(o: E2eOptions): Promise<E2eResult> {
   const srv = await startRedis({ aof: true });
   const redis = new Redis(srv.url);
-  const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink });
+  const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink,
+    ...(o.cmpp ? { cmpp: { version: o.cmpp, spId: CMPP_SP.spId, secret: CMPP_SP.secret } } : {}) });
   let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
   try {
     smppd = await startSmppd({
       redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, heapProf: o.heapProf, extra: o.extra,
-      ...(o.window !== undefined ? { carrier: { windowSize: o.window } } : {}),
+      carrier: carrierConfig(o),
     });
     const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, `e2e${Date.now()}`));
     const feeder = await openFeeder(srv.url);
     const cpu0 = cpuUs(smppd.pid);
     const sinkCpu0 = sink.pid ? cpuUs(sink.pid) : 0;
+    const benchCpu0 = process.cpuUsage();
     await redis.config('RESETSTAT');
     const rcpu0 = await redisCpuUs(redis);
     const aof0 = o.commandStats ? await aofBytes(redis) : 0;
@@ -54,6 +70,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     }
     const cpu1 = cpuUs(smppd.pid);
     const sinkCpu1 = sink.pid ? cpuUs(sink.pid) : 0;
+    const benchCpu = process.cpuUsage(benchCpu0);
     const rcpu1 = await redisCpuUs(redis);
     if (o.commandStats) {
       console.log(await commandStats(redis, o.jobs));
@@ -69,6 +86,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       redisCpuUsPerMsg: (rcpu1 - rcpu0) / o.jobs,
       sinkCpuUsPerMsg: sink.pid ? (sinkCpu1 - sinkCpu0) / o.jobs : undefined,
       peakRssBytes: rssBytes(smppd.pid).peak,
+      benchCpuUsPerMsg: (benchCpu.user + benchCpu.system) / o.jobs,
     };
   } finally {
     await teardown({ smppd, sink: sink, redis, srv });

@@ -2,7 +2,7 @@
  * `npm run bench` / `smppd bench`: every benchmark, on loopback only, bounded in time, with figures.
  *   --jobs N          end-to-end jobs per run (default 50000)
  *   --runs R          runs of each end-to-end measurement; medians reported (default 3)
- *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all)
+ *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all); cmpp (CMPP beside SMPP, first window) only when named
  *   --windows 100,10  window sizes compared end to end, the same for smppd and Kannel (default 100 and Kannel's 10)
  *   --otp-runs R      runs of each OTP measurement; medians reported (default 1)
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
@@ -11,6 +11,7 @@
  * smppd runs as a child process (compiled: `node dist/src/main.js run`), one carrier bound to the sink.
  */
 import { cpus } from 'node:os';
+import { runCmppSection } from './cmpp.js';
 import { runE2e, type E2eResult } from './e2e.js';
 import { runHotPath } from './hot-path.bench.js';
 import { BEARERBOX_ARGS, KANNEL_DEFAULT_WINDOW, kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
@@ -116,6 +117,11 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
     for (const receipts of [false, true]) {
       for (const window of a.windows) await e2eSection(a, receipts, window, log);
     }
+  }
+
+  if (has('cmpp')) {
+    log(`\nCMPP beside SMPP (the built-in simulator as the sink of both; the C sink speaks only SMPP)`);
+    await runCmppSection({ jobs: a.jobs, runs: a.runs, window: a.windows[0]!, profile: a.profile }, log);
   }
 
   if (has('otp')) {

@@ -20,6 +20,8 @@ export interface SinkOptions {
   receiptDelayMs?: number;
   respDelayMs?: number;
   prefer?: 'c' | 'builtin';
+  /** The built-in simulator as a CMPP ISMG (the C sink speaks only SMPP): implies 'builtin'. */
+  cmpp?: { version: '2.0' | '3.0'; spId: string; secret: string };
 }
 
 export interface Sink {
@@ -45,7 +47,7 @@ export function smscSimBinary(): string | undefined {
 }
 
 export async function startSink(o: SinkOptions): Promise<Sink> {
-  const bin = o.prefer === 'builtin' ? undefined : smscSimBinary();
+  const bin = o.prefer === 'builtin' || o.cmpp ? undefined : smscSimBinary();
   return bin ? startC(bin, o) : startBuiltin(o);
 }
 
@@ -80,7 +82,7 @@ async function startC(bin: string, o: SinkOptions): Promise<Sink> {
 
 async function startBuiltin(o: SinkOptions): Promise<Sink> {
   const sim: Simulator = await startSimulator({
-    carriers: [{ name: 'sink', port: 0, behaviours: {
+    carriers: [{ name: 'sink', port: 0, ...(o.cmpp ? { protocol: 'cmpp' as const, ...o.cmpp } : {}), behaviours: {
       receipt: o.receipts ? 'on-request' : 'never', receiptDelayMs: o.receiptDelayMs ?? 0, slowMs: o.respDelayMs ?? 0,
     } }],
     keepSubmits: Math.max(1000, o.expect + 1000),
@@ -92,7 +94,7 @@ async function startBuiltin(o: SinkOptions): Promise<Sink> {
     }, 5);
   });
   return {
-    kind: 'built-in simulator (src/sim, in the bench process)', port: sim.ports.sink!, pid: undefined, reached,
+    kind: `built-in simulator (src/sim, in the bench process${o.cmpp ? `, CMPP ${o.cmpp.version}` : ''})`, port: sim.ports.sink!, pid: undefined, reached,
     firstAt: () => sim.submits[0]?.at,
     close: async () => { clearInterval(timer); await sim.close(); return JSON.stringify(sim.stats()); },
   };

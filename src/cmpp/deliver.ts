@@ -96,9 +96,8 @@ export function encodeReport(v: CmppVersion, msgId: Uint8Array, rep: Omit<CmppRe
 export function decodeReport(v: CmppVersion, content: Buffer): CmppReport | null {
   if (content.length !== reportBytes(v)) return null;
   const r = new OctetReader(content, 0);
-  const id = r.bytes(MSG_ID_BYTES);
   return {
-    msgId: msgIdToDecimal(id),
+    msgId: msgIdToDecimal(content, r.skip(MSG_ID_BYTES)), // the length is checked above: never short
     stat: r.text(7),
     submitTime: r.text(10),
     doneTime: r.text(10),

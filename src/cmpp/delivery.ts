@@ -22,10 +22,11 @@ export function readCmppDelivery(d: CmppDeliverFields): Delivery {
     const r = d.report;
     if (!r) return { kind: 'malformed', answer: 'bad-length', reason: `a status report of ${d.content.length} octets is not this version's report` };
     const state = reportState(r.stat);
-    // The handset's number is left out of the text: the orphans stream is read by people.
-    const text = `Msg_Id:${r.msgId} Stat:${r.stat} Submit_time:${r.submitTime} Done_time:${r.doneTime}`;
-    if (r.msgId === '0') return { kind: 'unreadable', reason: 'status report names no message (Msg_Id 0)', text };
-    if (!state) return { kind: 'unreadable', reason: `status report for ${r.msgId} carries no Stat`, text };
+    // The handset's number is left out of the text: the orphans stream is read by people. Made only for
+    // a report kept as an orphan, not for every receipt.
+    const text = (): string => `Msg_Id:${r.msgId} Stat:${r.stat} Submit_time:${r.submitTime} Done_time:${r.doneTime}`;
+    if (r.msgId === '0') return { kind: 'unreadable', reason: 'status report names no message (Msg_Id 0)', text: text() };
+    if (!state) return { kind: 'unreadable', reason: `status report for ${r.msgId} carries no Stat`, text: text() };
     return { kind: 'receipt', messageId: r.msgId, stat: state.stat, err: state.err };
   }
   let t: ReturnType<typeof cmppText>;

@@ -8,7 +8,9 @@ export class OctetWriter {
   readonly buf: Buffer;
   private at = 0;
   constructor(size: number) {
-    this.buf = Buffer.alloc(size);
+    // From Node's shared pool (a PDU is far below its 4 KiB cut-off), zeroed for the padding: Buffer.alloc
+    // made an ArrayBuffer of its own for every PDU (BENCHMARKS-HISTORY.md, "Twelfth round", change 47).
+    this.buf = Buffer.allocUnsafe(size).fill(0);
   }
   u8(v: number): this {
     this.buf[this.at++] = v & 0xff;
@@ -20,7 +22,7 @@ export class OctetWriter {
     return this;
   }
   /**
-   * ASCII text, cut to `width` and NUL-padded (Buffer.alloc already zeroed the rest); one octet per UTF-16
+   * ASCII text, cut to `width` and NUL-padded (the constructor zeroed the rest); one octet per UTF-16
    * unit as latin1 writes it. A loop: the fields are short, and Buffer.write costs more than it saves.
    */
   text(v: string, width: number): this {
@@ -42,7 +44,7 @@ export class OctetWriter {
 export class OctetReader {
   private at: number;
   short = false;
-  constructor(private readonly buf: Buffer, start: number) {
+  constructor(readonly buf: Buffer, start: number) {
     this.at = start;
   }
   private take(n: number): number {
@@ -55,6 +57,10 @@ export class OctetReader {
     this.at += n;
     return at;
   }
+  /** The offset in `buf` of the next `n` octets, passed over: read there in place. -1 when short. */
+  skip(n: number): number {
+    return this.take(n);
+  }
   u8(): number {
     const at = this.take(1);
     return at < 0 ? 0 : this.buf[at];
@@ -63,17 +69,25 @@ export class OctetReader {
     const at = this.take(4);
     return at < 0 ? 0 : this.buf.readUInt32BE(at);
   }
-  /** Text up to the first NUL of a fixed-width field. */
+  /**
+   * Text up to the first NUL of a fixed-width field. Read in place, no view made: a receipt has eight such
+   * fields (BENCHMARKS-HISTORY.md, "Twelfth round", change 46).
+   */
   text(width: number): string {
     const at = this.take(width);
     if (at < 0) return '';
-    const field = this.buf.subarray(at, at + width);
-    const nul = field.indexOf(0);
-    return field.subarray(0, nul < 0 ? width : nul).toString('latin1');
+    const buf = this.buf;
+    let end = at;
+    while (end < at + width && buf[end] !== 0) end++;
+    return end === at ? '' : buf.toString('latin1', at, end);
   }
+  /** A copy of the next `n` octets: the frame they came in is a view of a socket chunk, not kept. */
   bytes(n: number): Buffer {
     const at = this.take(n);
-    return at < 0 ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(at, at + n));
+    if (at < 0) return Buffer.alloc(0);
+    const out = Buffer.allocUnsafe(n);
+    this.buf.copy(out, 0, at, at + n);
+    return out;
   }
   get remaining(): number {
     return this.buf.length - this.at;

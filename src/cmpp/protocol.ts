@@ -29,10 +29,12 @@ export interface CmppLogin {
   now?: () => number;
 }
 
+/** The names of known commands, made once: read() names every frame it reads. */
+const COMMAND_TEXT = new Map<number, string>(Object.values(CmppCommand).map((id) => [id, `CMPP_${commandName(id)!.toUpperCase()}`]));
+
 /** "CMPP_SUBMIT_RESP" for logs and reasons. */
 export function cmppCommandText(commandId: number): string {
-  const name = commandName(commandId);
-  return name === undefined ? `Command_Id 0x${(commandId >>> 0).toString(16).padStart(8, '0')}` : `CMPP_${name.toUpperCase()}`;
+  return COMMAND_TEXT.get(commandId >>> 0) ?? `Command_Id 0x${(commandId >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** The whole PDU of a request: the 12-octet header around a pre-encoded body. */

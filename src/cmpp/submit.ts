@@ -127,9 +127,9 @@ export function encodeSubmitResp(v: CmppVersion, seq: number, msgId: Uint8Array,
 }
 
 export function decodeIdResult(v: CmppVersion, r: OctetReader): CmppSubmitResp {
-  const id = r.bytes(MSG_ID_BYTES);
+  const at = r.skip(MSG_ID_BYTES); // only the decimal is kept: read in place, not copied
   const result = LAYOUT[v].resultBytes === 4 ? r.u32() : r.u8();
-  return { msgId: id.length === MSG_ID_BYTES ? msgIdToDecimal(id) : '', result };
+  return { msgId: at < 0 ? '' : msgIdToDecimal(r.buf, at), result };
 }
 
 /** SUBMIT_RESP and DELIVER_RESP share one layout: Msg_Id, then Result. */
