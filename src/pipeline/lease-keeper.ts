@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SmppdError } from '../errors.js';
 import type { QueueStore } from '../store/queue-store.js';
+import type { JoinState, Recovered } from '../store/lease-results.js';
 import type { Metrics } from '../obs/metrics.js';
 import { ShareCount } from './share-count.js';
 
@@ -95,8 +96,9 @@ export class LeaseKeeper {
       if (signal?.aborted) throw new AcquireAborted();
       const token = randomUUID();
       const res = await this.store.recover(this.daemon, token, 'start', this.token);
-      if (res[4] !== -3) { this.joined(token, res, firstExpiryMs !== undefined); return; }
-      const expiryMs = res[5]!;
+      if (res.kind === 'recovered') { this.joined(token, res, firstExpiryMs !== undefined); return; }
+      if (res.kind !== 'held-elsewhere') throw new Error(`recover at start answered ${res.kind}`);
+      const { expiryMs } = res;
       if (firstExpiryMs === undefined) {
         firstExpiryMs = expiryMs;
         this.setStatus('waiting');
@@ -113,17 +115,18 @@ export class LeaseKeeper {
   }
 
   /** The lease is ours: send at once when alone, else once every live peer has lowered its share. */
-  private joined(token: string, res: number[], afterOther: boolean): void {
-    const [requeued, unknown, resent, peers, , joinGen, livePeers, left] = res;
+  private joined(token: string, res: Recovered & { join?: JoinState }, afterOther: boolean): void {
+    const { requeued, unknown, resent, peers } = res;
+    const { gen, livePeers, left } = res.join!; // mode start always says
     this.token = token;
     this.takenLogged = false;
     this.logger.info({ requeued, unknown, resent, peers }, 'recovered in-flight jobs');
-    this.appliedGen = joinGen!;
-    this.count.see(livePeers! + 1);
+    this.appliedGen = gen;
+    this.count.see(livePeers + 1);
     // A daemon that stopped (left) or crashed (afterOther) just now may have written its share this second.
-    this.joinSettle = afterOther || livePeers! > 0 || left === 1;
+    this.joinSettle = afterOther || livePeers > 0 || left;
     if (livePeers === 0 && !this.joinSettle) { this.setStatus('held'); return; }
-    this.joinGen = joinGen!;
+    this.joinGen = gen;
     this.joinUntilMs = Date.now() + this.leaseMs; // a peer that never answers (an older version) is waited for no longer
     this.setStatus('joining');
     this.logger.info({ livePeers }, 'waiting for the other daemons to lower their share of the carriers\' TPS before sending');
@@ -178,9 +181,9 @@ export class LeaseKeeper {
     const joining = Math.max(this.joinGen, 0);
     try {
       const r = await this.store.renewLease(this.daemon, this.token, this.appliedGen, joining);
-      if (r === 0) { this.lost(); return; }
-      const [live, gen, behind] = r;
-      this.count.see(live); // a lower share applies at once, before the generation is acknowledged below
+      if (!r.held) { this.lost(); return; }
+      const { gen, behind } = r;
+      this.count.see(r.liveDaemons); // a lower share applies at once, before the generation is acknowledged below
       if (gen !== this.appliedGen) { this.appliedGen = gen; this.renewAgain = true; }
       if (joining > 0 && this.joinGen === joining && (behind === 0 || Date.now() >= this.joinUntilMs)) this.finishJoin();
     } catch (e) {
@@ -202,7 +205,7 @@ export class LeaseKeeper {
     try {
       const token = randomUUID();
       const res = await this.store.recover(this.daemon, token, 'start', this.token);
-      if (res[4] !== -3) { this.joined(token, res, true); return; }
+      if (res.kind === 'recovered') { this.joined(token, res, true); return; }
       if (!this.takenLogged) {
         this.takenLogged = true;
         this.logger.error({ daemon: this.daemon, code: 'INSTANCE_IN_USE' }, 'another process holds the lease of this instanceId: '
@@ -214,9 +217,12 @@ export class LeaseKeeper {
   private async recoverPeers(): Promise<void> {
     if (!this.held) return;
     try {
-      const [requeued, unknown, resent, peers, lost] = await this.store.recover(this.daemon, this.token, 'peers');
-      if (lost === -1) this.lost();
-      else if (peers! > 0) this.logger.warn({ requeued, unknown, resent, peers }, 'recovered the in-flight jobs of a dead peer');
+      const res = await this.store.recover(this.daemon, this.token, 'peers');
+      if (res.kind === 'not-held') this.lost();
+      else if (res.kind === 'recovered' && res.peers > 0) {
+        const { requeued, unknown, resent, peers } = res;
+        this.logger.warn({ requeued, unknown, resent, peers }, 'recovered the in-flight jobs of a dead peer');
+      }
     } catch (e) {
       this.logger.warn({ err: e }, 'peer recovery failed');
     }

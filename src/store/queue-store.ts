@@ -9,6 +9,7 @@ import { JOB_CLASSES } from '../types.js';
 
 import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
+import { readRecover, readRenew, type RecoverResult, type RenewResult } from './lease-results.js';
 import { runScript } from './scripts.js';
 import { clockMinutes } from '../care/quiet-hours.js';
 import { submittedEvent, type ClaimedJob } from './settle-event.js';
@@ -267,35 +268,31 @@ export class QueueStore {
   }
 
   /**
-   * Returns [requeued, unknown, resent, peers, lost(-1|0)], and for mode start [.., joinGen, livePeers, left(0|1)],
-   * or [0, 0, 0, 0, -3, expiryMs] when another token holds this daemon's lease (nothing written; recover.lua).
-   * `prevToken`: this process's previous token, which a retake may replace. Throws OLDER_DAEMON at start
-   * beside an older daemon.
+   * Takes the lease (mode start) or checks it (peers) and hands back in-flight jobs (recover.lua, read by
+   * lease-results.ts). `prevToken`: this process's previous token, which a retake may replace. Throws
+   * OLDER_DAEMON at start beside a daemon of an older storage format.
    */
-  async recover(daemon: string, token: string, mode: 'start' | 'peers', prevToken = ''): Promise<number[]> {
+  async recover(daemon: string, token: string, mode: 'start' | 'peers', prevToken = ''): Promise<RecoverResult> {
     const q = this.cfg.queue;
     const lost = mode === 'start' ? this.lostClaims.slice() : [];
     const res = (await runScript(this.redis, 'recover', [
       this.keys.prefix, daemon, token, q.leaseMs, this.now(), eventsArg(q), q.retentionMs, mode, prevToken, ...lost,
     ])) as (number | string)[];
-    if (res.length > 5 && res[4] === 0) takeFinals(res, this.onFinals);
-    if (res[4] === -2) {
-      throw new SmppdError('OLDER_DAEMON', `daemon ${String(res[5])} of an older smppd holds a live lease on this Redis; stop it before `
+    const out = readRecover(res, mode);
+    if (out.kind === 'older-daemon') {
+      throw new SmppdError('OLDER_DAEMON', `daemon ${out.daemon} of an older smppd holds a live lease on this Redis; stop it before `
         + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');
     }
-    if (res[4] === -3) return res as number[];
+    if (out.kind !== 'recovered') return out;
+    takeFinals(res, this.onFinals);
     // Only what this call named is forgotten: a claim that failed meanwhile is named by the next one.
     if (lost.length > 0) this.lostClaims = this.lostClaims.filter((t) => !lost.includes(t));
-    return res as number[];
+    return out;
   }
 
-  /**
-   * Renews the lease: 0 when it is not held (write nothing), else [live daemons, current join generation,
-   * live peers that have not renewed with `joinGen` yet]. `appliedGen`: the generation this daemon's TPS share reflects.
-   */
-  async renewLease(daemon: string, token: string, appliedGen: number, joinGen: number): Promise<0 | [number, number, number]> {
-    const res = await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'renew', appliedGen, joinGen]);
-    return Array.isArray(res) ? (res.map(Number) as [number, number, number]) : 0;
+  /** Renews the lease (write nothing when it is not held). `appliedGen`: the generation this daemon's TPS share reflects. */
+  async renewLease(daemon: string, token: string, appliedGen: number, joinGen: number): Promise<RenewResult> {
+    return readRenew(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'renew', appliedGen, joinGen]));
   }
 
   /** Releases the lease (1; 0 when it was not held); a daemon joining within `rateWindowMs` waits that window out. */

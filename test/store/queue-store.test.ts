@@ -72,21 +72,21 @@ t.test('recovery requeues the jobs of a claim whose reply was lost and ends the 
   t.same(((await own.claim('d1', 'tok', 'cmcc', 10)) as any[]).map((x) => x.id), ['d'], 'd is claimed and (as far as Redis knows) written');
   // A restart: the old process is gone, and its lease has lapsed (a live one would be another process's: recover refuses it).
   await redis.del('t:lease:d1');
-  t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 1, 0], 'c requeued, d unknown');
+  t.match(await own.recover('d1', 'tok2', 'start'), { requeued: 1, unknown: 1, resent: 0 }, 'c requeued, d unknown');
   t.equal(await redis.hget('t:job:c', 'st'), 'queued');
   t.equal(await redis.hget('t:job:d', 'st'), 'unknown');
   t.equal(await store.claim('d1', 'tok', 'cmcc', 10), 'lease-lost', 'the old token writes nothing');
   const c = await store.claim('d1', 'tok2', 'cmcc', 10);
   t.same((c as any[]).map((x) => x.id), ['c']);
   t.same(await store.settle('d1', [{ act: 'requeue', id: 'c' }]), ['queued']);
-  t.same((await own.recover('d1', 'tok2', 'start')).slice(0, 3), [0, 0, 0], 'a lost claim is named once, then forgotten');
+  t.match(await own.recover('d1', 'tok2', 'start'), { requeued: 0, unknown: 0, resent: 0 }, 'a lost claim is named once, then forgotten');
 });
 
 t.test('a claim table left by a version that marked submitting separately still requeues its C jobs', async (t) => {
   await store.ingest([job('legacy', { carrier: 'old' })]);
   t.same(((await store.claim('d1', 'tok2', 'old', 10)) as any[]).map((x) => x.id), ['legacy']);
   await redis.hset('t:inflight:d1', 'legacy', 'C');
-  t.same((await store.recover('d1', 'tok2', 'start')).slice(0, 3), [1, 0, 0]);
+  t.match(await store.recover('d1', 'tok2', 'start'), { requeued: 1, unknown: 0, resent: 0 });
   t.equal(await redis.hget('t:job:legacy', 'st'), 'queued');
 });
 
@@ -96,7 +96,7 @@ t.test('a dead peer’s in-flight jobs are recovered by a live daemon, resent on
   t.same((c as any[]).map((x) => x.id), ['c']);
   await redis.hset('t:job:c', 'rs', '1');
   await redis.del('t:lease:d2');
-  t.same((await store.recover('d1', 'tok2', 'peers')).slice(0, 4), [0, 0, 1, 1], 'maybe written by the peer: resent, as c asked');
+  t.match(await store.recover('d1', 'tok2', 'peers'), { requeued: 0, unknown: 0, resent: 1, peers: 1 }, 'maybe written by the peer: resent, as c asked');
   t.equal(await redis.hget('t:job:c', 'st'), 'queued');
   await redis.hset('t:job:c', 'rs', '0');
 });
@@ -150,40 +150,51 @@ t.test('restParts bounds transactional and marketing together, while OTP may tak
 t.test('renewing a lease counts the live daemons, so carrier TPS is shared rather than multiplied', async (t) => {
   await store.recover('share-a', 'ta', 'start');
   await store.recover('share-b', 'tb', 'start');
-  const [live] = (await store.renewLease('share-a', 'ta', 0, 0)) as number[];
-  t.ok(live! >= 2, `at least two daemons live (${live})`);
+  const first = await store.renewLease('share-a', 'ta', 0, 0);
+  const live = first.held ? first.liveDaemons : 0;
+  t.ok(live >= 2, `at least two daemons live (${live})`);
   await redis.del('t:lease:share-b');
-  t.equal(((await store.renewLease('share-a', 'ta', 0, 0)) as number[])[0], live! - 1, 'a daemon whose lease expired no longer counts');
-  t.equal(await store.renewLease('share-a', 'wrong', 0, 0), 0, 'a wrong token is a lost lease');
+  t.match(await store.renewLease('share-a', 'ta', 0, 0), { held: true, liveDaemons: live - 1 }, 'a daemon whose lease expired no longer counts');
+  t.same(await store.renewLease('share-a', 'wrong', 0, 0), { held: false }, 'a wrong token is a lost lease');
 });
 
 t.test('a lease held by another token is not taken at start: recover says until when it runs, and writes nothing', async (t) => {
   await store.recover('twin', 'first', 'start');
   const res = await store.recover('twin', 'second', 'start');
-  t.equal(res[4], -3, 'held by another token');
+  if (res.kind !== 'held-elsewhere') throw new Error(`held by another token, got ${res.kind}`);
   const [secs, micros] = await redis.time();
-  const leftMs = res[5]! - (Number(secs) * 1000 + Math.floor(Number(micros) / 1000));
+  const leftMs = res.expiryMs - (Number(secs) * 1000 + Math.floor(Number(micros) / 1000));
   t.ok(leftMs > 0 && leftMs <= cfg.queue.leaseMs, `its expiry is on Redis's clock, within leaseMs (${leftMs} ms left)`);
   t.equal(await redis.get('t:lease:twin'), 'first', 'the first token keeps the lease');
-  t.ok(Array.isArray(await store.renewLease('twin', 'first', 0, 0)), 'and can renew it');
-  t.equal((await store.recover('twin', 'third', 'start', 'first'))[4], 0, 'a retake naming the previous token replaces it');
+  t.match(await store.renewLease('twin', 'first', 0, 0), { held: true }, 'and can renew it');
+  t.match(await store.recover('twin', 'third', 'start', 'first'), { kind: 'recovered' }, 'a retake naming the previous token replaces it');
   t.equal(await redis.get('t:lease:twin'), 'third');
   await store.releaseLease('twin', 'third', 1000);
 });
 
 t.test('a joining daemon learns how many live peers have not yet renewed with its join generation', async (t) => {
-  const a = await store.recover('gen-a', 'ta', 'start');
-  const b = await store.recover('gen-b', 'tb', 'start');
-  t.ok(b[5]! > a[5]!, `each join takes a new generation (${a[5]} then ${b[5]})`);
-  t.ok(b[6]! >= 1, 'gen-b saw at least one live peer');
-  const before = (await store.renewLease('gen-b', 'tb', b[5]!, b[5]!)) as number[];
-  t.ok(before[2]! >= 1, `gen-a has not acknowledged yet (${before[2]} behind)`);
-  const seenByA = (await store.renewLease('gen-a', 'ta', a[5]!, 0)) as number[];
-  t.equal(seenByA[1], (await redis.get('t:daemons:gen')) === null ? 0 : Number(await redis.get('t:daemons:gen')), 'a renewal reports the current generation');
-  await store.renewLease('gen-a', 'ta', seenByA[1]!, 0);
-  t.equal(await redis.hget('t:daemons:seen', 'gen-a'), String(seenByA[1]), 'gen-a acknowledged it');
+  const joinOf = async (d: string, tok: string) => {
+    const r = await store.recover(d, tok, 'start');
+    if (r.kind !== 'recovered' || r.join === undefined) throw new Error(`${d} did not take its lease`);
+    return r.join;
+  };
+  const renewed = async (d: string, tok: string, applied: number, joining: number) => {
+    const r = await store.renewLease(d, tok, applied, joining);
+    if (!r.held) throw new Error(`${d} lost its lease`);
+    return r;
+  };
+  const a = await joinOf('gen-a', 'ta');
+  const b = await joinOf('gen-b', 'tb');
+  t.ok(b.gen > a.gen, `each join takes a new generation (${a.gen} then ${b.gen})`);
+  t.ok(b.livePeers >= 1, 'gen-b saw at least one live peer');
+  const before = await renewed('gen-b', 'tb', b.gen, b.gen);
+  t.ok(before.behind >= 1, `gen-a has not acknowledged yet (${before.behind} behind)`);
+  const seenByA = await renewed('gen-a', 'ta', a.gen, 0);
+  t.equal(seenByA.gen, (await redis.get('t:daemons:gen')) === null ? 0 : Number(await redis.get('t:daemons:gen')), 'a renewal reports the current generation');
+  await store.renewLease('gen-a', 'ta', seenByA.gen, 0);
+  t.equal(await redis.hget('t:daemons:seen', 'gen-a'), String(seenByA.gen), 'gen-a acknowledged it');
   for (const d of await redis.smembers('t:daemons')) if (d !== 'gen-a' && d !== 'gen-b') await redis.del(`t:lease:${d}`);
-  t.equal(((await store.renewLease('gen-b', 'tb', b[5]!, b[5]!)) as number[])[2], 0, 'no live peer is behind any more');
+  t.equal((await renewed('gen-b', 'tb', b.gen, b.gen)).behind, 0, 'no live peer is behind any more');
   t.equal(await store.releaseLease('gen-b', 'tb', 1000), 1);
   t.ok((await redis.pttl('t:daemons:left')) > 0, 'a release is remembered for one rate window');
 });
