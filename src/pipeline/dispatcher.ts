@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { MessageBodies } from '../types.js';
 import type { ChannelOutcome } from '../carrier/carrier-bind.js';
-import type { Claimed, QueueStore, SettleRecord } from '../store/queue-store.js';
+import type { Claimed, QueueStore, SettleRecord, SettleStatus } from '../store/queue-store.js';
 import { statusLabel, type Metrics } from '../obs/metrics.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { Batcher } from './batcher.js';
@@ -31,9 +31,9 @@ export type DispatcherStatus = 'idle' | 'running' | 'stopping' | 'stopped';
 export interface DispatcherDeps {
   store: QueueStore;
   lease: LeaseKeeper;
-  settle: Batcher<SettleRecord, string>;
+  settle: Batcher<SettleRecord, SettleStatus>;
   /** For OTP answers: a settle write of its own, in flight beside a bulk one. */
-  settleOtp: Batcher<SettleRecord, string>;
+  settleOtp: Batcher<SettleRecord, SettleStatus>;
   metrics: Metrics;
   logger: Logger;
   daemon: string;

@@ -7,7 +7,7 @@ import type { Config } from '../config/types.js';
 import type { JobClass, MessageBodies, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
 
-import { SmppdError } from '../errors.js';
+import { SmppdError, type ErrorCode } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
 import { readRecover, readRenew, type RecoverResult, type RenewResult } from './lease-results.js';
 import { runScript } from './scripts.js';
@@ -31,6 +31,12 @@ export type SettleRecord =
    */
   | { act: 'fail'; id: string; code: string; error: string; status?: number; badNumber?: boolean }
   | { act: 'unknown'; id: string };
+
+/** What ingest.lua did with each job, in order (its header): stored, scheduled, refused with a code, or a replay of one stored before. */
+export type IngestStatus = 'queued' | 'scheduled' | 'replay' | `rejected:${ErrorCode}`;
+
+/** What settle.lua did with each record, in order; `skipped`: the job was not this daemon's in flight. */
+export type SettleStatus = 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped';
 
 export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
 
@@ -175,7 +181,7 @@ export class QueueStore {
    * call: callers keep it to INGEST_CALL_JOBS jobs (the intake prepares and ingests in chunks of that).
    * A retry changes nothing where the call ran: each job remembers its stream entry.
    */
-  async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<string[]> {
+  async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<IngestStatus[]> {
     const q = this.cfg.queue;
     const args: (string | number | Buffer)[] = [
       this.keys.prefix, GROUP, this.now(), eventsArg(q), q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
@@ -191,7 +197,7 @@ export class QueueStore {
       }
     }
     args.push(stream);
-    const res = (await runScript(this.redis, 'ingest', args)) as string[];
+    const res = (await runScript(this.redis, 'ingest', args)) as IngestStatus[];
     takeFinals(res, this.onFinals);
     return res;
   }
@@ -233,7 +239,7 @@ export class QueueStore {
     return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
   }
 
-  async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
+  async settle(daemon: string, records: SettleRecord[]): Promise<SettleStatus[]> {
     const q = this.cfg.queue;
     const now = this.now();
     const args: (string | number)[] = [this.keys.prefix, daemon, now, eventsArg(q), q.retentionMs,
@@ -250,7 +256,7 @@ export class QueueStore {
       else args.push(r.act, r.id);
     }
     args.push(...invalidTail(this.cfg.care));
-    const res = (await runScript(this.redis, 'settle', args)) as string[];
+    const res = (await runScript(this.redis, 'settle', args)) as SettleStatus[];
     takeFinals(res, this.onFinals);
     return res;
   }

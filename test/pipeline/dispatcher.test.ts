@@ -9,7 +9,7 @@ import { Dispatcher } from '../../src/pipeline/dispatcher.js';
 import { LeaseKeeper } from '../../src/pipeline/lease-keeper.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { createRedis } from '../../src/store/redis.js';
-import { QueueStore, type SettleRecord } from '../../src/store/queue-store.js';
+import { QueueStore, type SettleRecord, type SettleStatus } from '../../src/store/queue-store.js';
 import type { JobClass, PreparedOk } from '../../src/types.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
@@ -53,12 +53,12 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
   let openBulk: () => void = () => undefined;
   const bulkGate = new Promise<void>((res) => { openBulk = res; });
   const gated = { on: false };
-  const settle = new Batcher<SettleRecord, string>(async (recs) => {
+  const settle = new Batcher<SettleRecord, SettleStatus>(async (recs) => {
     writes.push({ batch: 'bulk', ids: recs.map((r) => r.id) });
     if (gated.on) await bulkGate;
     return store.settle('d1', recs);
   }, { maxBatch: 200, retry: true, logger, name: 'settle' });
-  const settleOtp = new Batcher<SettleRecord, string>(async (recs) => {
+  const settleOtp = new Batcher<SettleRecord, SettleStatus>(async (recs) => {
     writes.push({ batch: 'otp', ids: recs.map((r) => r.id) });
     return store.settle('d1', recs);
   }, { maxBatch: 200, retry: true, logger, name: 'settle-otp' });
