@@ -120,10 +120,17 @@ function checkConfig(raw: unknown, env: NodeJS.ProcessEnv): Config {
       const of = cc.channels.length === 1 && ch.name === cc.name ? '' : ` of channel ${ch.name}`;
       if (cc.maxParts > ch.windowSize) problem(join(cp, 'maxParts'), `must not exceed windowSize (${ch.windowSize})${of}`);
     }
+    const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
+    // `payload` sends a long text as one submit_sm; beside a channel that cuts it into parts the counts differ.
+    const payload = cc.channels.filter((ch) => ch.protocol === 'smpp' && ch.concat === 'payload');
+    if (payload.length > 0 && payload.length < cc.channels.length) {
+      const j = written ? written.findIndex((w) => w.concat === 'payload') : -1;
+      problem(j < 0 ? join(cp, 'concat') : join(join(join(cp, 'channels'), j), 'concat'),
+        'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them');
+    }
     if (names.has(cc.name)) problem(join(cp, 'name'), `duplicate carrier name ${cc.name}`);
     names.add(cc.name);
     // Metrics, logs and receipt keys name a channel alone: a name is unique among all carriers' channels.
-    const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
     for (const ch of cc.channels) {
       if (channelNames.has(ch.name)) {
         const j = written ? written.map((w) => w.name).lastIndexOf(ch.name) : -1;

@@ -107,3 +107,19 @@ t.test('CMPP 2.0 written as a string or a number reads as "2.0"', async (t) => {
     t.equal(c.channels[0]!.cmpp!.version, '2.0', JSON.stringify(version));
   }
 });
+
+t.test('concat payload beside a channel that cuts the text into parts is refused where it is written', async (t) => {
+  const mixed = (where: 'carrier' | 'channel'): Record<string, unknown> => ({
+    carriers: [{
+      name: 'cmcc', host: '127.0.0.1', systemId: 'x', ...(where === 'carrier' ? { concat: 'payload' } : {}),
+      channels: [
+        { name: 'cm-smpp', ...(where === 'channel' ? { concat: 'payload' } : {}) },
+        { name: 'cm-cmpp', protocol: 'cmpp', systemId: '901234', cmpp: { spNumber: '106' } },
+      ],
+    }],
+  });
+  t.throws(() => buildConfig(mixed('channel'), {}), { code: 'CONFIG_INVALID', path: 'carriers[0].channels[0].concat' });
+  t.throws(() => buildConfig(mixed('carrier'), {}), { code: 'CONFIG_INVALID', path: 'carriers[0].concat' });
+  const allPayload = { carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', concat: 'payload', channels: [{ name: 'a' }, { name: 'b' }] }] };
+  t.equal(buildConfig(allPayload, {}).carriers[0]!.channels.length, 2, 'every channel SMPP with payload is fine');
+});
