@@ -28,13 +28,19 @@ export async function status(args: { config: string; json?: boolean; redis?: str
     const names = cfg.carriers.map((c) => c.name);
     const daemons = await store.daemons();
     const health = await new ChannelHealthStore(redis, store.keys).read(daemons.map((d) => d.id));
+    const healthOf = (channel: string) => health.filter((h) => h.channel === channel).map(({ daemon, status, sinceMs }) => ({ daemon, status, sinceMs }));
+    const configured = cfg.carriers.flatMap((c) => c.channels.map((ch) => ({
+      carrier: c.name, channel: ch.name, protocol: ch.protocol as string, priority: ch.priority, weight: ch.weight, health: healthOf(ch.name),
+    })));
+    // A daemon running another config (or one not reloaded yet) reports channels this file does not name.
+    const known = new Set(configured.map((c) => c.channel));
+    const others = [...new Set(health.map((h) => h.channel).filter((ch) => !known.has(ch)))].map((ch) => ({
+      carrier: '?', channel: ch, protocol: '?', priority: 0, weight: 0, health: healthOf(ch),
+    }));
     const report = {
       lanes: await store.lanes(names),
       schedule: await store.scheduleSizes(names),
-      channels: cfg.carriers.flatMap((c) => c.channels.map((ch) => ({
-        carrier: c.name, channel: ch.name, protocol: ch.protocol, priority: ch.priority, weight: ch.weight,
-        health: health.filter((h) => h.channel === ch.name).map(({ daemon, status, sinceMs }) => ({ daemon, status, sinceMs })),
-      }))),
+      channels: [...configured, ...others],
       daemons,
       deadLetters: await store.deadLetters(),
     };

@@ -88,6 +88,11 @@ t.test('against a running daemon: send --wait follows the job to delivered, stat
   t.match(table.out, /^cmcc\s+cmcc\s+smpp\s+1\s+1\s+test-daemon: healthy$/m, 'the channel row with its health');
   t.match(table.out, /dead letters: 0/);
 
+  // A config that names only cmcc still shows the channel the running daemon reports beside it.
+  const narrow = writeConfig({ redisUrl: srv.url, ports: { cmcc: sim.ports.cmcc! } });
+  const other = await smppd(['status', '--config', narrow]);
+  t.match(other.out, /^cucc\s+\?\s+\?\s+0\s+0\s+test-daemon: healthy$/m, 'a channel only the daemon knows is listed with its health');
+
   daemon.kill('SIGTERM');
   t.equal((await daemon.exited).code, 0);
   t.equal(await redis.exists('smppd:health:test-daemon'), 0, 'a stopped daemon takes its view of the channels with it');
