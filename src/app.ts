@@ -198,15 +198,11 @@ export class App {
     this.setStatus('running');
   }
 
-  /**
-   * Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs appear
-   * within ~25% of their deadline, at two small scripts per run; jobs past receiptTtlDays on the same
-   * beat. Re-armed when a reload moves the deadlines.
-   */
   private retentionAges(): TrimAges {
     return { jobStreamMs: this.cfg.queue.streamRetentionMs, outStreamMs: this.cfg.queue.retentionMs };
   }
 
+  /** The streams are trimmed on a beat their retention sets (trimEveryMs); re-armed when a reload moves it. */
   private armRetention(): void {
     const ms = trimEveryMs(this.retentionAges());
     if (this.retentionTimer?.ms === ms || this.retention === undefined) return;
@@ -215,6 +211,11 @@ export class App {
     this.retentionTimer = { ms, timer: setInterval(() => void retention.run(), ms) };
   }
 
+  /**
+   * Early receipts and MO parts are checked a few times per deadline: orphans and partial MOs appear
+   * within ~25% of their deadline, at two small scripts per run; jobs past receiptTtlDays on the same
+   * beat. Re-armed when a reload moves the deadlines.
+   */
   private armSweep(): void {
     const q = this.cfg.queue;
     const ms = Math.min(30_000, Math.max(1000, Math.min(q.earlyReceiptMs, q.moPartialMs) / 4));

@@ -23,7 +23,7 @@ export const ErrorCodes = {
   SMSC_TRANSIENT: 'the SMSC refused the message with a transient error; retried until the attempt limit',
   RETRIES_EXHAUSTED: 'the attempt limit was reached',
   UNKNOWN_OUTCOME: 'the message was written but no response arrived before the connection or daemon died',
-  NO_CHANNEL: 'the job was prepared for channels its carrier no longer has (a reload replaced them); send it again',
+  NO_CHANNEL: 'no channel of the carrier on this daemon can write the job as prepared (a reload replaced them); tried again within queue.maxAttempts',
   // Receipts.
   UNDELIVERABLE: 'the carrier reported the message undeliverable',
   NO_RECEIPT: 'no final delivery receipt came within queue.receiptTtlDays of submission',

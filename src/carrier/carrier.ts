@@ -139,7 +139,7 @@ export class Carrier extends EventEmitter {
       const msg = messages[m]!;
       const placed = this.place(msg, taking, left, planned);
       if (placed === null && !this.channels.some((c) => msg.forChannel(c) !== null)) {
-        // Prepared for channels a reload took away: no channel of this carrier can ever write it.
+        // Prepared for channels this daemon does not run (a reload took them away): none here can write it.
         results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code: 'NO_CHANNEL', channel: this.channels[0]!.name }) as ChannelOutcome));
         continue;
       }

@@ -52,7 +52,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     if (!Array.isArray(v.channels) || v.channels.length === 0) fail(cp, 'must be a non-empty list (or left out: one SMPP channel named as the carrier)');
     channels = v.channels.map((ch, i) => channel(ch, join(cp, i), v, path, env));
     // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
-    channelFields({ own: {}, ownPath: path, base: { host: '-', systemId: '-', ...v }, basePath: path }, 'smpp', env);
+    channelFields({ own: {}, ownPath: path, base: { host: '-', systemId: '-', ...v }, basePath: path, checkPairs: false }, 'smpp', env);
   }
   const fields = channels ? undefined : channelFields({ own: v, ownPath: path, base: {}, basePath: path }, 'smpp', env);
   // Kept slots must be free on whichever channel takes traffic: a tenth of the smallest channel's window.

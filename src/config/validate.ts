@@ -1,7 +1,8 @@
 /**
  * A small validator that names each wrong field by its dotted path (`carriers[1].port`). Inside collect(),
- * a wrong value is recorded and the check goes on with the field's default, so one run names every wrong
- * field; only a wrong shape (a section that is no mapping) stops the branch it is in.
+ * a wrong value is recorded and the check goes on with the field's default, so one run names the wrong
+ * values it can reach; what leaves nothing to check beyond it (a section that is no mapping, a secret that
+ * cannot be read, a wrong carrier or channel name) ends the check with the problems found so far.
  */
 import { SmppdError } from '../errors.js';
 
@@ -15,10 +16,12 @@ export function fail(path: string, message: string): never {
   throw new SmppdError('CONFIG_INVALID', `${path}: ${message}`, { path });
 }
 
-/** A wrong value: recorded while collecting (the caller goes on), thrown otherwise. */
+/** A wrong value: recorded once while collecting (the caller goes on), thrown otherwise. */
 export function problem(path: string, message: string): void {
   if (found === null) fail(path, message);
-  found.push({ path, text: `${path}: ${message}` });
+  const text = `${path}: ${message}`;
+  // A carrier-level default is read for each channel that inherits it: one problem, said once.
+  if (!found.some((p) => p.text === text)) found.push({ path, text });
 }
 
 /** Runs `check` and throws one CONFIG_INVALID naming every problem it found (`path` is the first's). */
@@ -31,8 +34,12 @@ export function collect<T>(check: () => T): T {
     try {
       value = check();
     } catch (e) {
-      if (!(e instanceof SmppdError) || e.code !== 'CONFIG_INVALID') throw e;
-      mine.push({ path: e.path ?? '', text: e.message });
+      // Anything else thrown after a problem may come from a default put in its place: the problems come first.
+      if (!(e instanceof SmppdError) || e.code !== 'CONFIG_INVALID') {
+        if (mine.length === 0) throw e;
+        throw new SmppdError('CONFIG_INVALID', mine.map((p) => p.text).join('; '), { path: mine[0]!.path, cause: e });
+      }
+      if (!mine.some((p) => p.text === e.message)) mine.push({ path: e.path ?? '', text: e.message });
     }
     if (mine.length === 0) return value as T;
     throw new SmppdError('CONFIG_INVALID', mine.map((p) => p.text).join('; '), { path: mine[0]!.path });

@@ -49,8 +49,10 @@ export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOu
     };
   }
   if (results.some((r) => r === 'no_answer')) return { act: 'unknown', id };
+  // Prepared for channels this daemon does not run: another daemon on the Redis may (a rolling reload, or
+  // daemons with different lines), so it is tried again within its attempts rather than failed at once.
   if (outcomes.every((o) => o.kind === 'not-written' && o.code === 'NO_CHANNEL')) {
-    return { act: 'fail', id, code: 'NO_CHANNEL', error: `no channel of carrier ${job.carrier} has bodies for it` };
+    return { act: 'retry', id, code: 'NO_CHANNEL', error: `no channel of carrier ${job.carrier} on this daemon can write it as prepared` };
   }
   if (results.every((r) => r === 'not_written' || r === 'throttled')) return { act: 'requeue', id };
   const transient = outcomes.find((o, i) => results[i] === 'transient');

@@ -123,3 +123,18 @@ t.test('concat payload beside a channel that cuts the text into parts is refused
   const allPayload = { carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', concat: 'payload', channels: [{ name: 'a' }, { name: 'b' }] }] };
   t.equal(buildConfig(allPayload, {}).carriers[0]!.channels.length, 2, 'every channel SMPP with payload is fine');
 });
+
+t.test('reconnectMinMs and reconnectMaxMs are compared per channel, as each channel resolves them', async (t) => {
+  const cfg = (carrier: Record<string, unknown>, channel: Record<string, unknown>) => ({
+    carriers: [{ name: 'cmcc', host: '127.0.0.1', systemId: 'x', ...carrier, channels: [{ name: 'a', ...channel }, { name: 'b', ...channel }] }],
+  });
+  t.equal(buildConfig(cfg({ reconnectMinMs: 60_000 }, { reconnectMaxMs: 120_000 }), {}).carriers[0]!.channels[0]!.reconnectMinMs, 60_000,
+    'a carrier-level floor above the default ceiling is fine when every channel raises the ceiling');
+  t.throws(() => buildConfig(cfg({ reconnectMinMs: 60_000 }, {}), {}), { code: 'CONFIG_INVALID', path: 'carriers[0].reconnectMinMs' });
+  try {
+    buildConfig(cfg({ tps: 0 }, {}), {});
+    t.fail('tps 0 is refused');
+  } catch (e) {
+    t.equal((e as Error).message.split('carriers[0].tps').length - 1, 1, 'a wrong carrier-level default is named once, not once per channel');
+  }
+});
