@@ -31,6 +31,9 @@ const DEFAULT_RATE_GUARD_MS = 15;
  * Events: 'bind-up', 'bind-down' ({ carrier, channel, bind[, reason] }), 'deliver' (CarrierDeliver), 'bad-pdu',
  * 'throttled' ({ ..., status, pauseMs }), 'reconnect', 'health' ({ carrier, channel, from, to, reason }).
  */
+/** A one-part message's outcomes (most messages have one part): no Promise.all, no slice. */
+const alone = (o: ChannelOutcome): ChannelOutcome[] => [o];
+
 export class Carrier extends EventEmitter {
   readonly name: string;
   /** In priority order (config/channels.ts keeps them so). */
@@ -160,7 +163,7 @@ export class Carrier extends EventEmitter {
     }
     for (const [bind, batch] of batches) {
       const outs = batch.channel.send(bind, batch.bodies);
-      for (const [m, from, count] of batch.spans) results[m] = Promise.all(outs.slice(from, from + count));
+      for (const [m, from, count] of batch.spans) results[m] = count === 1 ? outs[from]!.then(alone) : Promise.all(outs.slice(from, from + count));
     }
     return results;
   }

@@ -240,7 +240,9 @@ export class QueueStore {
     for (const r of records) {
       if (r.act === 'ok') {
         const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel, q.events === 'all');
-        args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
+        args.push('ok', r.id, r.msgIds.length);
+        for (const m of r.msgIds) args.push(m);
+        args.push(r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
       else if (r.act === 'fail') {
         const bad = r.badNumber === true || (r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status));
