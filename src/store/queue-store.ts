@@ -108,6 +108,11 @@ export function queuedAtMs([ts, eid]: (string | null)[]): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Quiet hours as minutes of the local day (claim.lua ARGV). */
+function quietMinutes(cfg: Config): [number, number] {
+  return [clockMinutes(cfg.care.quietHours.start), clockMinutes(cfg.care.quietHours.end)];
+}
+
 export class QueueStore {
   readonly keys: Keys;
   /** Tags the claims of this process carry in the in-flight table (claim.lua ARGV 14). */
@@ -119,11 +124,17 @@ export class QueueStore {
   private lostClaims: string[] = [];
   /** Told of every final outcome this store's script calls decide (app.ts counts them). */
   onFinals: FinalsSink | undefined;
+  /** Quiet hours as minutes of the local day, for claim.lua's re-check: read once per config, not per claim. */
+  private quiet: [number, number];
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
+    this.quiet = quietMinutes(cfg);
   }
 
-  setConfig(cfg: Config): void { this.cfg = cfg; }
+  setConfig(cfg: Config): void {
+    this.cfg = cfg;
+    this.quiet = quietMinutes(cfg);
+  }
 
   async ensureGroup(): Promise<void> {
     for (const stream of this.keys.jobStreams) {
@@ -206,7 +217,7 @@ export class QueueStore {
     try {
       res = (await runScript(this.redis, 'claim', [
         this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, eventsArg(q), q.retentionMs, 1000,
-        ...this.quietMinutes(), restParts, tag,
+        this.quiet[0], this.quiet[1], restParts, tag,
       ], true)) as (Buffer | number)[] | number;
     } catch (e) {
       this.lostClaims.push(tag);
@@ -225,11 +236,6 @@ export class QueueStore {
       });
     }
     return out;
-  }
-
-  /** Quiet hours as minutes of the local day, for claim.lua's re-check. */
-  private quietMinutes(): [number, number] {
-    return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
   }
 
   async settle(daemon: string, records: SettleRecord[]): Promise<string[]> {
