@@ -110,13 +110,12 @@ export class CarrierBind {
 
   /**
    * Writes a batch (tokens already checked by the channel), watches every answer and tells `done` of
-   * item `i`'s outcome: one then() per part, no promise of its own (the hot path).
+   * item `i`'s outcome (SessionCore.requestEach: no promise per part, the hot path).
    */
   sendEach(items: RequestItem[], done: (i: number, out: ChannelOutcome) => void): void {
     this.limiter.take(items.length);
     const session = this.session!;
-    const outs = session.requestMany(items);
-    for (let i = 0; i < outs.length; i++) outs[i]!.then((o) => done(i, this.outcome(session, o)));
+    session.requestEach(items, (i, o) => done(i, this.outcome(session, o)));
   }
 
   /** A part's outcome as its channel and protocol read it; a response is watched (throttling, latency). */
