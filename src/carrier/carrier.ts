@@ -129,25 +129,40 @@ export class Carrier extends EventEmitter {
     this.poke();
   }
 
+  /** sendEach with a promise per message: each message's part outcomes. */
   sendMany(messages: readonly MessageBodies[]): Promise<ChannelOutcome[]>[] {
     const results: Promise<ChannelOutcome[]>[] = new Array(messages.length);
+    const resolvers: ((outs: ChannelOutcome[]) => void)[] = new Array(messages.length);
+    for (let m = 0; m < messages.length; m++) results[m] = new Promise((resolve) => { resolvers[m] = resolve; });
+    this.sendEach(messages, (m, outs) => resolvers[m]!(outs));
+    return results;
+  }
+
+  /**
+   * Places and writes each message's parts; `done` hears of message `m`'s part outcomes once all are in
+   * (on a later turn, never during this call), all of one channel. A callback, not a promise per message
+   * and per part: this is the daemon's hot path.
+   */
+  sendEach(messages: readonly MessageBodies[], done: (m: number, outcomes: ChannelOutcome[]) => void): void {
     const taking = this.taking();
     const planned = new Map<CarrierBind, number>();
     const left = new Map<Channel, number>(taking.map((c) => [c, c.limiter.available()]));
-    const batches = new Map<CarrierBind, { channel: Channel; bodies: Uint8Array[]; spans: [msg: number, from: number, count: number][] }>();
+    const batches = new Map<CarrierBind, { channel: Channel; bodies: Uint8Array[]; spans: number[] }>();
     for (let m = 0; m < messages.length; m++) {
       const msg = messages[m]!;
       const placed = this.place(msg, taking, left, planned);
       if (placed === null && !this.channels.some((c) => msg.forChannel(c) !== null)) {
         // Prepared for channels this daemon does not run (a reload took them away): none here can write it.
-        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code: 'NO_CHANNEL', channel: this.channels[0]!.name }) as ChannelOutcome));
+        const outs = Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code: 'NO_CHANNEL', channel: this.channels[0]!.name }) as ChannelOutcome);
+        queueMicrotask(() => done(m, outs));
         continue;
       }
       if (placed === null) {
         const first = taking.filter((c) => c.priority === taking[0]?.priority);
         const code: ErrorCode = first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';
         const channel = taking[0]?.name ?? this.channels[0]!.name;
-        results[m] = Promise.resolve(Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code, channel }) as ChannelOutcome));
+        const outs = Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code, channel }) as ChannelOutcome);
+        queueMicrotask(() => done(m, outs));
         continue;
       }
       const { channel, bind, bodies } = placed;
@@ -155,14 +170,34 @@ export class Carrier extends EventEmitter {
       planned.set(bind, (planned.get(bind) ?? 0) + msg.parts);
       let batch = batches.get(bind);
       if (batch === undefined) batches.set(bind, (batch = { channel, bodies: [], spans: [] }));
-      batch.spans.push([m, batch.bodies.length, msg.parts]);
+      // Each message's span in the batch: its index, first part, part count (flat, not a tuple per message).
+      batch.spans.push(m, batch.bodies.length, msg.parts);
       for (const body of bodies) batch.bodies.push(body);
     }
     for (const [bind, batch] of batches) {
-      const outs = batch.channel.send(bind, batch.bodies);
-      for (const [m, from, count] of batch.spans) results[m] = Promise.all(outs.slice(from, from + count));
+      const spans = batch.spans;
+      // Part i of the batch -> its message (the spans are in part order), or its collector when it has several parts.
+      const owner: number[] = new Array(batch.bodies.length);
+      let gather: (((k: number, o: ChannelOutcome) => void) | undefined)[] | undefined;
+      for (let s = 0; s < spans.length; s += 3) {
+        const m = spans[s]!;
+        const from = spans[s + 1]!;
+        const count = spans[s + 2]!;
+        if (count === 1) { owner[from] = m; continue; }
+        const outs: ChannelOutcome[] = new Array(count);
+        let missing = count;
+        const collect = (k: number, o: ChannelOutcome): void => {
+          outs[k - from] = o;
+          if (--missing === 0) done(m, outs);
+        };
+        gather ??= new Array(batch.bodies.length);
+        for (let k = from; k < from + count; k++) { owner[k] = m; gather[k] = collect; }
+      }
+      batch.channel.send(bind, batch.bodies, (k, o) => {
+        const collect = gather?.[k];
+        if (collect === undefined) done(owner[k]!, [o]); else collect(k, o);
+      });
     }
-    return results;
   }
 
   /** Idempotent: stops reconnecting, unbinds and drains every session. */

@@ -116,11 +116,12 @@ export class Channel {
     return best;
   }
 
-  /** Writes the parts placed on `bind` (tokens checked by the caller). */
-  send(bind: CarrierBind, bodies: Uint8Array[]): Promise<ChannelOutcome>[] {
+  /** Writes the parts placed on `bind` (tokens checked by the caller); `done` hears of part `i`'s outcome. */
+  send(bind: CarrierBind, bodies: Uint8Array[], done: (i: number, out: ChannelOutcome) => void): void {
     this.limiter.take(bodies.length);
-    const items: RequestItem[] = bodies.map((body) => ({ commandId: this.submitCommand, body }));
-    return bind.send(items);
+    const items: RequestItem[] = new Array(bodies.length);
+    for (let i = 0; i < bodies.length; i++) items[i] = { commandId: this.submitCommand, body: bodies[i]! };
+    bind.sendEach(items, done);
   }
 
   /** The next time-driven change (a rate token back, a pause ending), or Infinity. */

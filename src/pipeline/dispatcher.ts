@@ -19,8 +19,8 @@ export interface CarrierPort {
   readonly name: string;
   capacity(keepSlots?: number): number;
   whenCapacity(keepSlots?: number): Promise<void>;
-  /** Each message's part outcomes, all of one channel, each naming it. */
-  sendMany(messages: MessageBodies[]): Promise<ChannelOutcome[]>[];
+  /** Tells `done` of each message's part outcomes, all of one channel, each naming it, on a later turn. */
+  sendEach(messages: MessageBodies[], done: (m: number, outcomes: ChannelOutcome[]) => void): void;
 }
 
 /** How long after the last OTP its window slots stay kept. */
@@ -151,32 +151,31 @@ export class Dispatcher {
   private send(claimed: Claimed[]): void {
     const { metrics } = this.d;
     this.inFlight += claimed.length;
-    const promises = this.carrier.sendMany(claimed.map((c) => c.bodies));
-    promises.forEach((p, i) => {
+    const bodies: MessageBodies[] = new Array(claimed.length);
+    for (let i = 0; i < claimed.length; i++) bodies[i] = claimed[i]!.bodies;
+    this.carrier.sendEach(bodies, (i, outcomes) => {
       const { id, otp, job } = claimed[i]!;
-      void p.then((outcomes) => {
-        for (const o of outcomes) {
-          metrics.submitCounts.add(o.channel, resultOf(o));
-          if (o.kind === 'response') {
-            metrics.submitLatency.observe({ carrier: this.carrier.name, channel: o.channel }, o.latencyMs / 1000);
-            metrics.responseCounts.add(o.channel, statusLabel(o.status, o.protocol));
-          }
+      for (const o of outcomes) {
+        metrics.submitCounts.add(o.channel, resultOf(o));
+        if (o.kind === 'response') {
+          metrics.submitLatency.observe({ carrier: this.carrier.name, channel: o.channel }, o.latencyMs / 1000);
+          metrics.responseCounts.add(o.channel, statusLabel(o.status, o.protocol));
         }
-        return this.settleOne(settleRecordFor(id, job, outcomes, this.d.normaliseId), otp);
-      });
+      }
+      this.settleOne(settleRecordFor(id, job, outcomes, this.d.normaliseId), otp);
     });
   }
 
-  private async settleOne(r: SettleRecord, otp: boolean): Promise<void> {
-    try {
-      await (otp ? this.d.settleOtp : this.d.settle).add(r);
-    } catch (e) {
-      this.d.logger.error({ err: e, job: r.id }, 'settle gave up; recovery will finish this job');
-    } finally {
-      this.inFlight--;
-      this.notifyIdle();
-    }
+  /** A callback, not a promise, per message (Batcher.push): the hot path. */
+  private settleOne(r: SettleRecord, otp: boolean): void {
+    (otp ? this.d.settleOtp : this.d.settle).push(r, this.settled);
   }
+
+  private readonly settled = (ok: boolean, _res: string | undefined, e: unknown, r: SettleRecord): void => {
+    if (!ok) this.d.logger.error({ err: e, job: r.id }, 'settle gave up; recovery will finish this job');
+    this.inFlight--;
+    this.notifyIdle();
+  };
 
   private notifyIdle(): void {
     if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();

@@ -82,14 +82,17 @@ export class Inbound {
 
   private receipt(name: string, channel: ChannelConfig, rawId: string, stat: string, err: string, answer: Answer, peer: string): void {
     const m = this.d.metrics;
-    this.d.receipts.add({ carrier: name, messageId: receiptKey(name, channel, rawId, 'receipt'), stat, err }).then((res) => {
+    // A callback, not a promise and two closures, per receipt (Batcher.push).
+    this.d.receipts.push({ carrier: name, messageId: receiptKey(name, channel, rawId, 'receipt'), stat, err }, (ok, res, e) => {
+      if (!ok || res === undefined) {
+        this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `receipt not stored; asking the ${peer} to resend`);
+        answer('later');
+        return;
+      }
       m.receiptCounts.add(name, (RECEIPT_STATES as readonly string[]).includes(stat) ? stat : 'other');
       if (res.status === 'held') m.receiptsHeld.inc({ carrier: name });
       if (res.status === 'final') m.receiptLatency.observe({ carrier: name }, res.latencyMs / 1000);
       answer('stored');
-    }, (e: unknown) => {
-      this.d.logger.error({ err: e, carrier: name, channel: channel.name }, `receipt not stored; asking the ${peer} to resend`);
-      answer('later');
     });
   }
 

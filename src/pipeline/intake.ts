@@ -157,8 +157,12 @@ export class Intake {
       if (at > 0) await yieldToLoop();
       const chunk = raws.slice(at, at + INGEST_CALL_JOBS);
       const prepared = await this.applyOverrides(chunk, await this.d.pool.prepare(chunk));
-      const part = prepared.map((p, i) => ({ ...p, entryId: chunk[i]!.entryId }));
-      jobs.push(...part);
+      // Each prepared job is a fresh object of this call: its entry id is set on it, not on a spread copy.
+      const part = prepared as (Prepared & { entryId: string })[];
+      for (let i = 0; i < part.length; i++) {
+        part[i]!.entryId = chunk[i]!.entryId;
+        jobs.push(part[i]!);
+      }
       const t0 = performance.now();
       const call = this.d.store.ingest(part, stream);
       // Awaited below with the others; until then a rejection must not count as unhandled.

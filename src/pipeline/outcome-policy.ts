@@ -34,6 +34,11 @@ export type NormaliseId = (channel: string, id: string) => string;
  * claim said (settle-event.ts). An accepted record names the channel the parts went out on.
  */
 export function settleRecordFor(id: string, job: ClaimedJob, outcomes: ChannelOutcome[], normalise: NormaliseId): SettleRecord {
+  // The common case, one part accepted, without the arrays and closures of the general reading below.
+  if (outcomes.length === 1) {
+    const o = outcomes[0]!;
+    if (resultOf(o) === 'ok') return { act: 'ok', id, job, channel: o.channel, msgIds: [normalise(o.channel, messageIdOf(o))] };
+  }
   const results = outcomes.map(resultOf);
   const channel = outcomes[0]?.channel ?? job.carrier;
   const normaliseId = (s: string): string => normalise(channel, s);

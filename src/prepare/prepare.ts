@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';
-import { defaultJobId, type Prepared, type PreparedChannels, type PreparedRejected, type RawJob } from '../types.js';
+import { defaultJobId, type Prepared, type PreparedChannels, type PreparedOk, type PreparedRejected, type RawJob } from '../types.js';
 import { normaliseNumber } from '../route/normalise.js';
 import { zoneForNumber } from '../route/country-tz.js';
 import { applyChinaRules } from '../text/china-rules.js';
@@ -123,7 +123,9 @@ export function prepareJob(
     }
   }
 
-  return {
+  // Optional fields are set on the one object, not spread in from a temporary one each (the daemon
+  // prepares every job on its I/O thread: inline-prepare.ts).
+  const out: PreparedOk = {
     ok: true,
     id: job.id,
     to,
@@ -131,17 +133,18 @@ export function prepareJob(
     carrier,
     class: job.class,
     parts,
-    ...(channels ? { channels } : {}),
     fingerprint: fingerprint(job, to, ctx.dedupByContent),
     sendAt: care.sendAt,
     expiresAt: job.expiresAt,
     tz,
     quietHours,
     resend: job.resend,
-    ...(job.meta ? { meta: job.meta } : {}),
-    ...(care.utcOffsetMin !== undefined ? { utcOffsetMin: care.utcOffsetMin } : {}),
-    ...(care.offsetChanges !== undefined ? { offsetChanges: care.offsetChanges } : {}),
-    ...(care.deferred ? { deferred: 'quiet-hours' as const } : {}),
-    ...(care.cap ? { cap: care.cap } : {}),
   };
+  if (channels) out.channels = channels;
+  if (job.meta) out.meta = job.meta;
+  if (care.utcOffsetMin !== undefined) out.utcOffsetMin = care.utcOffsetMin;
+  if (care.offsetChanges !== undefined) out.offsetChanges = care.offsetChanges;
+  if (care.deferred) out.deferred = 'quiet-hours';
+  if (care.cap) out.cap = care.cap;
+  return out;
 }

@@ -14,7 +14,7 @@ import { SmppdError, type ErrorCode } from '../errors.js';
 import { dial, type DialOptions } from './dial.js';
 import { FrameReader } from './frame-reader.js';
 import { KeepAlive } from './keep-alive.js';
-import { InFlightWindow, type WindowEntry } from './window.js';
+import { InFlightWindow, type OutcomeDone, type WindowEntry } from './window.js';
 import type { ProtocolPeer, ProtocolResponse, ResultClass, SessionProtocol } from './protocol.js';
 import type { RequestItem, RequestOutcome } from './outcome.js';
 
@@ -61,7 +61,6 @@ export interface SessionCloseInfo {
 
 const DEFAULT_WRITE_HIGH_WATER_BYTES = 256 * 1024;
 
-const notWritten = (code: ErrorCode): Promise<RequestOutcome> => Promise.resolve({ kind: 'not-written', code });
 
 /** Events: 'status' (from, to), 'free', 'deliver' (InboundRequest), 'late-response', 'bad-pdu', 'close' (SessionCloseInfo). */
 export class SessionCore extends EventEmitter {
@@ -164,25 +163,54 @@ export class SessionCore extends EventEmitter {
 
   /** Writes pre-encoded request bodies as one corked batch. One promise per item; none rejects. */
   requestMany(items: RequestItem[]): Promise<RequestOutcome>[] {
-    const sock = this.socket;
-    if (this._status !== 'bound' || sock === null) return items.map(() => notWritten('NOT_BOUND'));
-    if (!sock.writable) return items.map(() => notWritten('CONNECTION_CLOSED'));
     const out: Promise<RequestOutcome>[] = new Array(items.length);
+    const resolvers: ((o: RequestOutcome) => void)[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = new Promise((resolve) => { resolvers[i] = resolve; });
+    this.requestEach(items, (i, o) => resolvers[i]!(o));
+    return out;
+  }
+
+  /**
+   * Writes pre-encoded request bodies as one corked batch; `done(i, outcome)` once per item, never during
+   * this call: for an answer, as its frame is read; for one never written, in a microtask. No promise per
+   * item: this is the daemon's hot path. A `done` that throws is logged, not thrown into the session.
+   */
+  requestEach(items: RequestItem[], done: OutcomeDone): void {
+    const sock = this.socket;
+    const refused = this._status !== 'bound' || sock === null ? 'NOT_BOUND' : !sock.writable ? 'CONNECTION_CLOSED' : undefined;
+    let notWritten: number[] | undefined;
     let corked = false;
     for (let i = 0; i < items.length; i++) {
-      if (this.blocked || this.window.size >= this.opts.windowSize) {
-        out[i] = notWritten('WINDOW_FULL');
+      if (refused !== undefined || this.blocked || this.window.size >= this.opts.windowSize) {
+        (notWritten ??= []).push(i);
         continue;
       }
       if (!corked) {
-        sock.cork();
+        sock!.cork();
         corked = true;
       }
       const item = items[i]!;
-      out[i] = this.write(item.commandId, item.body);
+      this.writeTracked(item.commandId, item.body, i, done);
     }
-    if (corked) sock.uncork();
-    return out;
+    if (corked) sock!.uncork();
+    if (notWritten !== undefined) {
+      const code: ErrorCode = refused ?? 'WINDOW_FULL';
+      const left = notWritten;
+      queueMicrotask(() => { for (const i of left) this.tell(done, i, { kind: 'not-written', code }); });
+    }
+  }
+
+  /** Hands an outcome to its `done`; one that throws is a bug of the caller, logged, not the session's. */
+  private tell(done: OutcomeDone, index: number, o: RequestOutcome): void {
+    try {
+      done(index, o);
+    } catch (err) {
+      this.log.error({ err }, 'an outcome callback threw');
+    }
+  }
+
+  private settleEntry(entry: WindowEntry, o: RequestOutcome): void {
+    this.tell(entry.done, entry.index, o);
   }
 
   request(commandId: number, body: Uint8Array): Promise<RequestOutcome> {
@@ -218,11 +246,14 @@ export class SessionCore extends EventEmitter {
   }
 
   private write(commandId: number, body: Uint8Array): Promise<RequestOutcome> {
+    return new Promise((resolve) => this.writeTracked(commandId, body, 0, (_, o) => resolve(o)));
+  }
+
+  private writeTracked(commandId: number, body: Uint8Array, index: number, done: OutcomeDone): void {
     const seq = this.window.nextSeq();
-    const outcome = this.window.add(seq, commandId);
+    this.window.track(seq, commandId, index, done);
     // Bytes handed to write() count as written: from here on the outcome is a response or no-answer.
     if (!this.socket!.write(this.protocol.frame(commandId, seq, body))) this.blocked = true;
-    return outcome;
   }
 
   /**
@@ -281,18 +312,18 @@ export class SessionCore extends EventEmitter {
     const verdict = this.protocol.judge(res, entry.commandId);
     if (verdict.kind === 'mismatch') {
       // Nothing more this peer says on this session can be trusted; the request may have been taken.
-      entry.resolve({ kind: 'no-answer', code: 'BAD_PDU' });
+      this.settleEntry(entry, { kind: 'no-answer', code: 'BAD_PDU' });
       this.badPdu(`${verdict.why} under sequence number ${seq}`);
       return;
     }
     if (verdict.kind === 'unproven') {
       // It may be on its way, so it is not sent again; without an id no receipt can end it either.
       this.log.warn({ seq }, `${verdict.why}: outcome unknown`);
-      entry.resolve({ kind: 'no-answer', code: 'NO_MESSAGE_ID' });
+      this.settleEntry(entry, { kind: 'no-answer', code: 'NO_MESSAGE_ID' });
       if (!this.countUnproven()) return;
     } else {
       this.unprovenStreak = 0;
-      entry.resolve({ kind: 'response', status: verdict.status, pdu: res.pdu, latencyMs: performance.now() - entry.sentAtMs });
+      this.settleEntry(entry, { kind: 'response', status: verdict.status, pdu: res.pdu, latencyMs: performance.now() - entry.sentAtMs });
     }
     this.safeEmit('free');
     if (this._status === 'unbinding') this.endIfDrained();
@@ -312,7 +343,7 @@ export class SessionCore extends EventEmitter {
   }
 
   private onTimeout(entry: WindowEntry): void {
-    entry.resolve({ kind: 'no-answer', code: 'RESPONSE_TIMEOUT' });
+    this.settleEntry(entry, { kind: 'no-answer', code: 'RESPONSE_TIMEOUT' });
     if (entry.commandId === this.protocol.keepAlive.commandId) {
       this.terminate(`dead link: no answer to ${this.protocol.words.keepAlive}`, 'RESPONSE_TIMEOUT');
       return;
@@ -390,7 +421,7 @@ export class SessionCore extends EventEmitter {
     this.closeInfo = info;
     const pending = this.window.drain();
     this.setStatus('closed');
-    for (const entry of pending) entry.resolve({ kind: 'no-answer', code: 'CONNECTION_CLOSED' });
+    for (const entry of pending) this.settleEntry(entry, { kind: 'no-answer', code: 'CONNECTION_CLOSED' });
     this.settleOpen(new SmppdError(info.code ?? 'CONNECTION_CLOSED', info.reason));
     this.log.info({ reason: info.reason, code: info.code, handedBack: pending.length }, 'session closed');
     this.safeEmit('close', info);

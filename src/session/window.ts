@@ -12,12 +12,16 @@ import type { RequestOutcome } from './outcome.js';
  */
 export const MAX_SEQUENCE = 0x7fffffff;
 
+/** Told once of a request's outcome; `index`: the one given with it (the request's place in its batch). */
+export type OutcomeDone = (index: number, outcome: RequestOutcome) => void;
+
 export interface WindowEntry {
   seq: number;
   commandId: number;
   sentAtMs: number; // performance.now() when handed to the socket
   deadlineMs: number;
-  resolve(outcome: RequestOutcome): void;
+  index: number;
+  done: OutcomeDone;
 }
 
 /** Timed-out sequence numbers remembered, so a late answer to one is told from an unknown one. */
@@ -50,12 +54,18 @@ export class InFlightWindow {
 
   /** Registers a request just handed to the socket; resolves with its outcome. */
   add(seq: number, commandId: number): Promise<RequestOutcome> {
-    return new Promise<RequestOutcome>((resolve) => {
-      const sentAtMs = this.now();
-      const deadlineMs = sentAtMs + this.responseTimeoutMs;
-      this.entries.set(seq, { seq, commandId, sentAtMs, deadlineMs, resolve });
-      if (this.timer === null) this.arm(deadlineMs);
-    });
+    return new Promise<RequestOutcome>((resolve) => this.track(seq, commandId, 0, (_, o) => resolve(o)));
+  }
+
+  /**
+   * The same without a promise: whoever takes the entry calls `done(index, outcome)` (the session's hot
+   * path, where a promise and its closures per part were a share of the garbage).
+   */
+  track(seq: number, commandId: number, index: number, done: OutcomeDone): void {
+    const sentAtMs = this.now();
+    const deadlineMs = sentAtMs + this.responseTimeoutMs;
+    this.entries.set(seq, { seq, commandId, sentAtMs, deadlineMs, index, done });
+    if (this.timer === null) this.arm(deadlineMs);
   }
 
   /** Removes and returns the entry for a response's sequence number. */

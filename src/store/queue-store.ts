@@ -115,6 +115,11 @@ export function queuedAtMs([ts, eid]: (string | null)[]): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Quiet hours as minutes of the local day (claim.lua ARGV). */
+function quietMinutes(cfg: Config): [number, number] {
+  return [clockMinutes(cfg.care.quietHours.start), clockMinutes(cfg.care.quietHours.end)];
+}
+
 export class QueueStore {
   readonly keys: Keys;
   /** Tags the claims of this process carry in the in-flight table (claim.lua ARGV 14). */
@@ -126,11 +131,17 @@ export class QueueStore {
   private lostClaims: string[] = [];
   /** Told of every final outcome this store's script calls decide (app.ts counts them). */
   onFinals: FinalsSink | undefined;
+  /** Quiet hours as minutes of the local day, for claim.lua's re-check: read once per config, not per claim. */
+  private quiet: [number, number];
   constructor(readonly redis: Redis, private cfg: Config, private now: () => number = Date.now) {
     this.keys = new Keys(cfg.redis.prefix);
+    this.quiet = quietMinutes(cfg);
   }
 
-  setConfig(cfg: Config): void { this.cfg = cfg; }
+  setConfig(cfg: Config): void {
+    this.cfg = cfg;
+    this.quiet = quietMinutes(cfg);
+  }
 
   async ensureGroup(): Promise<void> {
     for (const stream of this.keys.jobStreams) {
@@ -213,7 +224,7 @@ export class QueueStore {
     try {
       res = (await runScript(this.redis, 'claim', [
         this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, eventsArg(q), q.retentionMs, 1000,
-        ...this.quietMinutes(), restParts, tag,
+        this.quiet[0], this.quiet[1], restParts, tag,
       ], true)) as (Buffer | number)[] | number;
     } catch (e) {
       this.lostClaims.push(tag);
@@ -234,11 +245,6 @@ export class QueueStore {
     return out;
   }
 
-  /** Quiet hours as minutes of the local day, for claim.lua's re-check. */
-  private quietMinutes(): [number, number] {
-    return [clockMinutes(this.cfg.care.quietHours.start), clockMinutes(this.cfg.care.quietHours.end)];
-  }
-
   async settle(daemon: string, records: SettleRecord[]): Promise<SettleStatus[]> {
     const q = this.cfg.queue;
     const now = this.now();
@@ -247,7 +253,9 @@ export class QueueStore {
     for (const r of records) {
       if (r.act === 'ok') {
         const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel, q.events === 'all');
-        args.push('ok', r.id, r.msgIds.length, ...r.msgIds, r.job.carrier, t.idsJson, t.event);
+        args.push('ok', r.id, r.msgIds.length);
+        for (const m of r.msgIds) args.push(m);
+        args.push(r.job.carrier, t.idsJson, t.event);
       } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
       else if (r.act === 'fail') {
         const bad = r.badNumber === true || (r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status));

@@ -30,8 +30,7 @@ export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds:
   // A channel not named as its carrier keys its receipts by `<channel>:<id>` (receiptKey); events show the
   // id as the peer wrote it, since `channel` already says where it went.
   const tag = channel !== '' && channel !== job.carrier ? `${channel}:` : '';
-  const shown = msgIds.filter((m) => m !== '').map((m) => (tag !== '' && m.startsWith(tag) ? m.slice(tag.length) : m));
-  const idsJson = JSON.stringify(shown);
+  const idsJson = idsText(msgIds, tag);
   if (!withEvent) return { idsJson, event: '' };
   let event = `{"id":${JSON.stringify(id)},"state":"submitted","at":${Math.trunc(now)},"carrier":${JSON.stringify(job.carrier)}`;
   if (channel !== '') event += `,"channel":${JSON.stringify(channel)}`;
@@ -40,4 +39,11 @@ export function submittedEvent(id: string, now: number, job: ClaimedJob, msgIds:
   event += `,"msgIds":${idsJson}`;
   if (code !== '') event += `,"code":${JSON.stringify(code)},"error":${JSON.stringify(error)}`;
   return { idsJson, event: `${event}}` };
+}
+
+/** JSON of the ids that were accepted ('' is a part that was not), each without `tag`. */
+function idsText(msgIds: string[], tag: string): string {
+  // One accepted id with no tag, the common case: its JSON without the filtered and mapped copies.
+  if (msgIds.length === 1 && tag === '') return msgIds[0] === '' ? '[]' : `[${JSON.stringify(msgIds[0])}]`;
+  return JSON.stringify(msgIds.filter((m) => m !== '').map((m) => (tag !== '' && m.startsWith(tag) ? m.slice(tag.length) : m)));
 }

@@ -18,7 +18,8 @@ t.test('entries time out oldest first with one timer, and a taken entry never ti
   const a = w.add(1, 4);
   void w.add(2, 4);
   const c = w.add(3, 4);
-  w.take(2)!.resolve({ kind: 'response', status: 0, pdu: {}, latencyMs: 1 });
+  const b = w.take(2)!;
+  b.done(b.index, { kind: 'response', status: 0, pdu: {}, latencyMs: 1 });
   await new Promise((r) => setTimeout(r, 80));
   t.same(timedOut, [1, 3]);
   t.equal(w.size, 0);
