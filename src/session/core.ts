@@ -61,6 +61,8 @@ export interface SessionCloseInfo {
 
 const DEFAULT_WRITE_HIGH_WATER_BYTES = 256 * 1024;
 
+/** The logout's and the keep-alive's outcome: what they mean is read where their answer or timeout lands. */
+const IGNORE_OUTCOME = (): void => undefined;
 
 /** Events: 'status' (from, to), 'free', 'deliver' (InboundRequest), 'late-response', 'bad-pdu', 'close' (SessionCloseInfo). */
 export class SessionCore extends EventEmitter {
@@ -225,7 +227,7 @@ export class SessionCore extends EventEmitter {
     if (this._status === 'bound') {
       this.closeInfo ??= { reason };
       this.setStatus('unbinding');
-      void this.write(this.protocol.logout.commandId, this.protocol.logout.body);
+      this.writeTracked(this.protocol.logout.commandId, this.protocol.logout.body, 0, IGNORE_OUTCOME);
       this.drainTimer = setTimeout(() => this.terminate(`${this.protocol.words.logout} drain timed out`), this.opts.responseTimeoutMs);
       this.endIfDrained();
     } else if (this._status !== 'unbinding') {
@@ -243,10 +245,6 @@ export class SessionCore extends EventEmitter {
     this._status = to;
     this.log.info({ from, to }, `session ${from} -> ${to}`);
     this.safeEmit('status', from, to);
-  }
-
-  private write(commandId: number, body: Uint8Array): Promise<RequestOutcome> {
-    return new Promise((resolve) => this.writeTracked(commandId, body, 0, (_, o) => resolve(o)));
   }
 
   private writeTracked(commandId: number, body: Uint8Array, index: number, done: OutcomeDone): void {
@@ -374,7 +372,7 @@ export class SessionCore extends EventEmitter {
 
   private sendKeepAlive(): boolean {
     if (this._status !== 'bound') return false;
-    void this.write(this.protocol.keepAlive.commandId, this.protocol.keepAlive.body);
+    this.writeTracked(this.protocol.keepAlive.commandId, this.protocol.keepAlive.body, 0, IGNORE_OUTCOME);
     return true;
   }
 

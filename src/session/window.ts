@@ -52,14 +52,10 @@ export class InFlightWindow {
     return this.lastSeq;
   }
 
-  /** Registers a request just handed to the socket; resolves with its outcome. */
-  add(seq: number, commandId: number): Promise<RequestOutcome> {
-    return new Promise<RequestOutcome>((resolve) => this.track(seq, commandId, 0, (_, o) => resolve(o)));
-  }
-
   /**
-   * The same without a promise: whoever takes the entry calls `done(index, outcome)` (the session's hot
-   * path, where a promise and its closures per part were a share of the garbage).
+   * Registers a request just handed to the socket: whoever takes the entry calls `done(index, outcome)`
+   * (a callback, not a promise: on the session's hot path a promise and its closures per part were a
+   * share of the garbage).
    */
   track(seq: number, commandId: number, index: number, done: OutcomeDone): void {
     const sentAtMs = this.now();
