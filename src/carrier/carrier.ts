@@ -129,15 +129,6 @@ export class Carrier extends EventEmitter {
     this.poke();
   }
 
-  /** sendEach with a promise per message: each message's part outcomes. */
-  sendMany(messages: readonly MessageBodies[]): Promise<ChannelOutcome[]>[] {
-    const results: Promise<ChannelOutcome[]>[] = new Array(messages.length);
-    const resolvers: ((outs: ChannelOutcome[]) => void)[] = new Array(messages.length);
-    for (let m = 0; m < messages.length; m++) results[m] = new Promise((resolve) => { resolvers[m] = resolve; });
-    this.sendEach(messages, (m, outs) => resolvers[m]!(outs));
-    return results;
-  }
-
   /**
    * Places and writes each message's parts; `done` hears of message `m`'s part outcomes once all are in
    * (on a later turn, never during this call), all of one channel. A callback, not a promise per message
@@ -151,16 +142,8 @@ export class Carrier extends EventEmitter {
     for (let m = 0; m < messages.length; m++) {
       const msg = messages[m]!;
       const placed = this.place(msg, taking, left, planned);
-      if (placed === null && !this.channels.some((c) => msg.forChannel(c) !== null)) {
-        // Prepared for channels this daemon does not run (a reload took them away): none here can write it.
-        const outs = Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code: 'NO_CHANNEL', channel: this.channels[0]!.name }) as ChannelOutcome);
-        queueMicrotask(() => done(m, outs));
-        continue;
-      }
       if (placed === null) {
-        const first = taking.filter((c) => c.priority === taking[0]?.priority);
-        const code: ErrorCode = first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL';
-        const channel = taking[0]?.name ?? this.channels[0]!.name;
+        const [code, channel] = this.notPlaced(msg, taking);
         const outs = Array.from({ length: msg.parts }, () => ({ kind: 'not-written', code, channel }) as ChannelOutcome);
         queueMicrotask(() => done(m, outs));
         continue;
@@ -198,6 +181,16 @@ export class Carrier extends EventEmitter {
         if (collect === undefined) done(owner[k]!, [o]); else collect(k, o);
       });
     }
+  }
+
+  /**
+   * Why a message was not placed, and the channel its outcome names: prepared only for channels this daemon
+   * does not run (a reload took them away), or the first priority has no bound session or no room.
+   */
+  private notPlaced(msg: MessageBodies, taking: readonly Channel[]): [ErrorCode, string] {
+    if (!this.channels.some((c) => msg.forChannel(c) !== null)) return ['NO_CHANNEL', this.channels[0]!.name];
+    const first = taking.filter((c) => c.priority === taking[0]?.priority);
+    return [first.every((c) => c.bindsUp() === 0) ? 'NOT_BOUND' : 'WINDOW_FULL', taking[0]?.name ?? this.channels[0]!.name];
   }
 
   /** Idempotent: stops reconnecting, unbinds and drains every session. */

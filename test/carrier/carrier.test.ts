@@ -1,6 +1,7 @@
 import { withOneChannel, type CarrierLevelForm } from '../../src/config/channels.js';
 import t from 'tap';
 import { smpp } from '../helpers/bodies.js';
+import { sendMany } from '../helpers/send-many.js';
 import { FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
@@ -79,18 +80,18 @@ t.test('a throttled answer is handed back unchanged and pauses the bind for thro
   const { carrier } = await started(t, { onSubmit: () => ({ status: throttle ? 0x58 : 0 }) });
   let pausedAt = 0;
   const throttled = new Promise<any>((resolve) => carrier.once('throttled', (e) => { pausedAt = performance.now(); resolve(e); }));
-  const [outcome] = await Promise.all(carrier.sendMany(smpp([[part(1)]])));
+  const [outcome] = await Promise.all(sendMany(carrier, smpp([[part(1)]])));
   t.match(outcome, [{ kind: 'response', status: 0x58 }]);
   t.match(await throttled, { carrier: 'cm', status: 0x58, pauseMs: 150 });
   t.equal(carrier.capacity(), 0, 'paused');
-  const [refused] = await Promise.all(carrier.sendMany(smpp([[part(2)]])));
+  const [refused] = await Promise.all(sendMany(carrier, smpp([[part(2)]])));
   t.same(refused, [{ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }], 'nothing written while paused');
   throttle = false;
   await carrier.whenCapacity();
   // Measured from the pause itself: a loaded machine can only make the wait look longer, never shorter.
   const waitedMs = performance.now() - pausedAt;
   t.ok(waitedMs >= 140, `capacity came back after the 150 ms pause (${waitedMs.toFixed(0)} ms)`);
-  const [ok] = await Promise.all(carrier.sendMany(smpp([[part(3)]])));
+  const [ok] = await Promise.all(sendMany(carrier, smpp([[part(3)]])));
   t.match(ok, [{ kind: 'response', status: 0 }]);
 });
 
@@ -100,7 +101,7 @@ t.test('consecutive throttling doubles the pause, capped at reconnectMaxMs', asy
   carrier.on('throttled', (e: any) => pauses.push(e.pauseMs));
   for (let i = 0; i < 3; i++) {
     await carrier.whenCapacity();
-    await Promise.all(carrier.sendMany(smpp([[part(i)]])));
+    await Promise.all(sendMany(carrier, smpp([[part(i)]])));
   }
   t.same(pauses, [40, 80, 100]);
 });
@@ -108,7 +109,7 @@ t.test('consecutive throttling doubles the pause, capped at reconnectMaxMs', asy
 t.test('each message goes whole to the least-loaded bind', async (t) => {
   const { smsc, carrier } = await started(t, { onSubmit: () => ({ delayMs: 30 }) }, { binds: 2 });
   const single = Array.from({ length: 6 }, (_, i) => [part(i)]);
-  const outs = await Promise.all(carrier.sendMany(smpp(single)));
+  const outs = await Promise.all(sendMany(carrier, smpp(single)));
   t.ok(outs.every((o) => o.length === 1 && o[0]!.kind === 'response'));
   const perConn = [0, 0];
   for (const r of smsc.commands('submit_sm')) perConn[r.conn - 0]!++;
@@ -117,7 +118,7 @@ t.test('each message goes whole to the least-loaded bind', async (t) => {
 
 t.test('all parts of a multipart message go over the same bind', async (t) => {
   const { smsc, carrier } = await started(t, {}, { binds: 3 });
-  const outs = await Promise.all(carrier.sendMany(smpp([[part(1), part(2), part(3), part(4)], [part(5), part(6)]])));
+  const outs = await Promise.all(sendMany(carrier, smpp([[part(1), part(2), part(3), part(4)], [part(5), part(6)]])));
   t.same(outs.map((o) => o.length), [4, 2]);
   t.ok(outs.flat().every((o) => o.kind === 'response' && o.status === 0));
   const submits = smsc.commands('submit_sm');
@@ -128,7 +129,7 @@ t.test('all parts of a multipart message go over the same bind', async (t) => {
 
 t.test('a message no bind can take now resolves at once with every part not-written', async (t) => {
   const { smsc, carrier } = await started(t, {}, { windowSize: 2 });
-  const [outcome] = await Promise.all(carrier.sendMany(smpp([[part(1), part(2), part(3)]])));
+  const [outcome] = await Promise.all(sendMany(carrier, smpp([[part(1), part(2), part(3)]])));
   t.same(outcome, Array(3).fill({ kind: 'not-written', code: 'WINDOW_FULL', channel: 'cm' }));
   t.equal(smsc.commands('submit_sm').length, 0);
 });
@@ -136,7 +137,7 @@ t.test('a message no bind can take now resolves at once with every part not-writ
 t.test('kept slots are left out of capacity, and whenCapacity(keep) waits for a slot beyond them', async (t) => {
   const { carrier } = await started(t, { onSubmit: () => ({ delayMs: 150 }) });
   t.equal(carrier.capacity(3), 7);
-  const outs = carrier.sendMany(smpp([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [part(n)])));
+  const outs = sendMany(carrier, smpp([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [part(n)])));
   t.equal(carrier.capacity(), 2, 'two slots free');
   t.equal(carrier.capacity(3), 0, 'none beyond the three kept');
   let beyond = false;
@@ -158,10 +159,10 @@ t.test('kept slots are window slots: a rate-bound bind keeps its whole rate', as
 t.test('slow answers halve the effective window until latency recovers', async (t) => {
   let delayMs = 60;
   const { carrier } = await started(t, { onSubmit: () => ({ delayMs }) }, { windowSize: 4, slowResponseMs: 10 });
-  await Promise.all(carrier.sendMany(smpp([[part(1)], [part(2)], [part(3)], [part(4)]])));
+  await Promise.all(sendMany(carrier, smpp([[part(1)], [part(2)], [part(3)], [part(4)]])));
   t.equal(carrier.capacity(), 2, 'window 4 halved to 2');
   delayMs = 0;
-  for (let i = 0; i < 20 && carrier.capacity() < 4; i++) await Promise.all(carrier.sendMany(smpp([[part(i)]])));
+  for (let i = 0; i < 20 && carrier.capacity() < 4; i++) await Promise.all(sendMany(carrier, smpp([[part(i)]])));
   t.equal(carrier.capacity(), 4, 'full window again');
 });
 
@@ -204,21 +205,21 @@ t.test('a channel of priority 2 takes nothing while one of priority 1 can', asyn
   const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'b', priority: 2 }, { name: 'a' }]);
   t.same(carrier.channels.map((c) => c.name), ['a', 'b'], 'kept in priority order');
   t.equal(carrier.capacity(), 10, 'capacity is the first priority\'s: channel a\'s window');
-  const outs = await Promise.all(carrier.sendMany(Array.from({ length: 8 }, (_, i) => both(i))));
+  const outs = await Promise.all(sendMany(carrier, Array.from({ length: 8 }, (_, i) => both(i))));
   t.same(perChannel(outs), { a: 8 });
   t.equal(sim.submits.filter((s) => s.carrier === 'b').length, 0);
 });
 
 t.test('channels of one priority share its traffic by weight', async (t) => {
   const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a', weight: 3, windowSize: 100 }, { name: 'b', weight: 1, windowSize: 100 }], { tps: 1000 });
-  const outs = await Promise.all(carrier.sendMany(Array.from({ length: 40 }, (_, i) => both(i))));
+  const outs = await Promise.all(sendMany(carrier, Array.from({ length: 40 }, (_, i) => both(i))));
   t.same(perChannel(outs), { a: 30, b: 10 });
   t.equal(sim.submits.filter((s) => s.carrier === 'a').length, 30, 'the SMSCs saw the same split');
 });
 
 t.test('a message with no bodies for a channel never goes there', async (t) => {
   const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a' }, { name: 'b', priority: 2 }]);
-  const outs = await Promise.all(carrier.sendMany([bodiesFor({ b: [part(1)] }), bodiesFor({ a: [part(2)] })]));
+  const outs = await Promise.all(sendMany(carrier, [bodiesFor({ b: [part(1)] }), bodiesFor({ a: [part(2)] })]));
   t.match(outs, [[{ kind: 'response', status: 0, channel: 'b' }], [{ kind: 'response', status: 0, channel: 'a' }]]);
   t.same(sim.submits.map((s) => [s.carrier, s.text]).sort(), [['a', 'part 2'], ['b', 'part 1']]);
 });
@@ -226,9 +227,9 @@ t.test('a message with no bodies for a channel never goes there', async (t) => {
 t.test('the parts of one message never split across channels, even when only another channel has room for all', async (t) => {
   const { sim, carrier } = await channelsOf(t, ['a', 'b'], [{ name: 'a' }, { name: 'b' }], { windowSize: 4, maxParts: 3 });
   sim.setBehaviours('a', { holdAnswers: true });
-  const held = carrier.sendMany([bodiesFor({ a: [part(1), part(2)] })]); // a: 2 of 4 slots left
+  const held = sendMany(carrier, [bodiesFor({ a: [part(1), part(2)] })]); // a: 2 of 4 slots left
   const three = () => bodiesFor({ a: [part(3), part(4), part(5)], b: [part(3), part(4), part(5)] });
-  const outs = await Promise.all(carrier.sendMany([three(), three()]));
+  const outs = await Promise.all(sendMany(carrier, [three(), three()]));
   t.same(outs[0]!.map((x) => x.channel), ['b', 'b', 'b'], 'the first goes whole to b, the only channel with room for three');
   t.match(outs[1], [{ kind: 'not-written', code: 'WINDOW_FULL' }, { kind: 'not-written' }, { kind: 'not-written' }],
     'the second fits nowhere whole: nothing of it is written');

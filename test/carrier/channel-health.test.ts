@@ -6,11 +6,12 @@ import { encodeBody } from '../../src/smpp/pdu-codec.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/types.js';
 import { bodiesFor, channelCarrier } from '../helpers/channel-config.js';
+import { sendMany } from '../helpers/send-many.js';
 import { until } from '../helpers/until.js';
 
 const part = (n: number) => encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: `part ${n}` });
 const both = (n: number) => bodiesFor({ a: [part(n)], b: [part(n)] });
-const sendOne = async (carrier: Carrier, n: number) => (await Promise.all(carrier.sendMany([both(n)])))[0]!;
+const sendOne = async (carrier: Carrier, n: number) => (await Promise.all(sendMany(carrier, [both(n)])))[0]!;
 
 /** Each channel its own simulator, so one SMSC can go away and come back on the same port. */
 async function twoChannels(t: any, failover: Record<string, unknown>, channels: Record<string, unknown>[] = [{ name: 'a' }, { name: 'b', priority: 2 }]) {
@@ -50,22 +51,22 @@ t.test('a channel whose answers are mostly permanent refusals stops taking messa
   sims.a!.setBehaviours('a', { rejectPct: 100 });
   for (let n = 0; carrier.channels[0]!.healthStatus === 'healthy'; n++) {
     await carrier.whenCapacity();
-    await Promise.all(carrier.sendMany([bodiesFor({ a: [part(n)] })]));
+    await Promise.all(sendMany(carrier, [bodiesFor({ a: [part(n)] })]));
   }
   t.equal(carrier.channels[0]!.healthStatus, 'refusing');
   t.match(changes, ['a healthy -> refusing']);
-  const outs = await Promise.all(carrier.sendMany([1, 2, 3, 4].map(both)));
+  const outs = await Promise.all(sendMany(carrier, [1, 2, 3, 4].map(both)));
   t.same(outs.map((o) => o[0]!.channel), ['b', 'b', 'b', 'b'], 'its equal-priority peer takes all of it');
   sims.a!.setBehaviours('a', {});
   await until('a fresh window', () => carrier.channels[0]!.healthStatus === 'healthy');
-  const back = await Promise.all(carrier.sendMany([5, 6].map(both)));
+  const back = await Promise.all(sendMany(carrier, [5, 6].map(both)));
   t.same(back.map((o) => o[0]!.channel).sort(), ['a', 'b'], 'shared again');
 });
 
 t.test('a channel answered mostly with throttling stops taking messages', async (t) => {
   const { sims, carrier } = await twoChannels(t, { minAnswers: 4, windowMs: 5000, maxThrottleShare: 0.5 }, [{ name: 'a', windowSize: 10 }, { name: 'b', priority: 2 }]);
   sims.a!.setBehaviours('a', { throttlePct: 100 });
-  await Promise.all(carrier.sendMany([1, 2, 3, 4].map((n) => bodiesFor({ a: [part(n)] }))));
+  await Promise.all(sendMany(carrier, [1, 2, 3, 4].map((n) => bodiesFor({ a: [part(n)] }))));
   t.equal(carrier.channels[0]!.healthStatus, 'throttled');
   t.match(await sendOne(carrier, 5), [{ kind: 'response', status: 0, channel: 'b' }]);
 });
@@ -80,10 +81,10 @@ t.test('a carrier\'s only channel keeps taking messages whatever its health: fai
   carrier.start();
   await until('bound', () => carrier.bindsUp() === 1);
   sim.setBehaviours('a', { rejectPct: 100 });
-  await Promise.all(carrier.sendMany([bodiesFor({ a: [part(1)] }), bodiesFor({ a: [part(2)] })]));
+  await Promise.all(sendMany(carrier, [bodiesFor({ a: [part(1)] }), bodiesFor({ a: [part(2)] })]));
   t.equal(carrier.channels[0]!.healthStatus, 'refusing');
   sim.setBehaviours('a', {});
-  t.match(await Promise.all(carrier.sendMany([bodiesFor({ a: [part(3)] })])), [[{ kind: 'response', status: 0, channel: 'a' }]]);
+  t.match(await Promise.all(sendMany(carrier, [bodiesFor({ a: [part(3)] })])), [[{ kind: 'response', status: 0, channel: 'a' }]]);
 });
 
 t.test('health on its own: fewer than minAnswers prove nothing; a channel failed on a share with no session by the end of its window is unbound', async (t) => {

@@ -5,6 +5,7 @@ import type { CmppSubmit } from '../../src/cmpp/submit.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { settleRecordFor } from '../../src/pipeline/outcome-policy.js';
 import { bodiesFor, channelCarrier } from '../helpers/channel-config.js';
+import { sendMany } from '../helpers/send-many.js';
 import { until } from '../helpers/until.js';
 
 const SP_ID = '901234';
@@ -35,7 +36,7 @@ async function cmppCarrier(t: any, channel: Record<string, unknown> = {}) {
 t.test('a CMPP channel logs in with CMPP_CONNECT and sends CMPP_SUBMITs; each outcome names its channel', async (t) => {
   const { sim, carrier } = await cmppCarrier(t);
   t.equal(sim.stats().ismg!.binds, 1, 'the ISMG checked the SP id and the authenticator');
-  const [outs] = await Promise.all(carrier.sendMany([bodiesFor({ 'cm-cmpp': [submit('你好')] })]));
+  const [outs] = await Promise.all(sendMany(carrier, [bodiesFor({ 'cm-cmpp': [submit('你好')] })]));
   t.match(outs, [{ kind: 'response', status: 0, channel: 'cm-cmpp', resultClass: 'ok' }]);
   t.match(outs![0], { pdu: { message_id: /^\d+$/ } }, 'the Msg_Id in its decimal form');
   t.match(sim.submits, [{ carrier: 'ismg', protocol: 'cmpp', to: '13800138000' }]);
@@ -45,7 +46,7 @@ t.test('a CMPP flow-control answer (Result 8) pauses the bind and fails nothing'
   const { sim, carrier } = await cmppCarrier(t);
   sim.setBehaviours('ismg', { throttlePct: 100 });
   const throttled = new Promise<any>((resolve) => carrier.once('throttled', resolve));
-  const [outs] = await Promise.all(carrier.sendMany([bodiesFor({ 'cm-cmpp': [submit('a')] })]));
+  const [outs] = await Promise.all(sendMany(carrier, [bodiesFor({ 'cm-cmpp': [submit('a')] })]));
   t.match(outs, [{ kind: 'response', status: 8, resultClass: 'throttled' }]);
   t.match(await throttled, { channel: 'cm-cmpp', status: 8, pauseMs: 150 });
   t.equal(carrier.capacity(), 0, 'the bind is paused');
@@ -53,14 +54,14 @@ t.test('a CMPP flow-control answer (Result 8) pauses the bind and fails nothing'
     'the job goes back to its lane, no attempt spent');
   sim.setBehaviours('ismg', {});
   await carrier.whenCapacity();
-  const [ok] = await Promise.all(carrier.sendMany([bodiesFor({ 'cm-cmpp': [submit('b')] })]));
+  const [ok] = await Promise.all(sendMany(carrier, [bodiesFor({ 'cm-cmpp': [submit('b')] })]));
   t.match(ok, [{ kind: 'response', status: 0 }], 'sends again once the pause is over');
 });
 
 t.test('a CMPP permanent result is read as CMPP reads it, not as the SMPP status of the same number', async (t) => {
   const { sim, carrier } = await cmppCarrier(t);
   sim.setBehaviours('ismg', { rejectPct: 100 }); // Result 13 in 3.0: invalid Dest_terminal_Id
-  const [outs] = await Promise.all(carrier.sendMany([bodiesFor({ 'cm-cmpp': [submit('a')] })]));
+  const [outs] = await Promise.all(sendMany(carrier, [bodiesFor({ 'cm-cmpp': [submit('a')] })]));
   t.match(outs, [{ kind: 'response', status: 13, resultClass: 'permanent' }]);
   const rec = settleRecordFor('j1', { carrier: 'cm', parts: 1, meta: '' }, outs!, (_c, id) => id);
   t.match(rec, { act: 'fail', error: 'CMPP Result 13 (invalid Dest_terminal_Id)', badNumber: true }, 'worded as CMPP, the number marked');
