@@ -51,8 +51,7 @@ const TLS_KEYS = ['tls', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsKeyPassph
 export const DEFAULT_PORT: Record<Protocol, number> = { smpp: 2775, cmpp: 7890 };
 
 /** Where a key's value is written: the channel's own mapping when it has the key, else the carrier's. */
-/** `checkPairs` false: the carrier-level defaults alone, whose pairs no channel may use together. */
-export interface Layers { own: Obj; ownPath: string; base: Obj; basePath: string; checkPairs?: boolean }
+export interface Layers { own: Obj; ownPath: string; base: Obj; basePath: string }
 
 function at(l: Layers, k: string): [Obj, string] {
   return k in l.own ? [l.own, l.ownPath] : [l.base, l.basePath];
@@ -74,13 +73,6 @@ export function channelFields(l: Layers, protocol: Protocol, env: NodeJS.Process
   if (protocol === 'cmpp' && bindType !== 'transceiver' && 'bindType' in l.own) problem(join(l.ownPath, 'bindType'), 'CMPP has no transmitter/receiver split: leave it out');
   const systemId = S('systemId');
   if (protocol === 'cmpp' && !/^\d{6}$/.test(systemId)) problem(join(at(l, 'systemId')[1], 'systemId'), 'must be the SP\'s enterprise code (6 digits) for a CMPP channel');
-  const reconnectMinMs = I('reconnectMinMs', 500, 10, 600_000);
-  const reconnectMaxMs = I('reconnectMaxMs', 30_000, 10, 3_600_000);
-  // The back-off doubles from the one up to the other: a floor above the ceiling is a mistake. Checked
-  // where both are a real channel's (not in the carrier-level pass over defaults no channel may use).
-  if (l.checkPairs !== false && reconnectMinMs > reconnectMaxMs) {
-    problem(join(at(l, 'reconnectMinMs')[1], 'reconnectMinMs'), `must not exceed reconnectMaxMs (${reconnectMaxMs})`);
-  }
   return {
     host: S('host'),
     port: I('port', DEFAULT_PORT[protocol], 1, 65535),
@@ -98,8 +90,8 @@ export function channelFields(l: Layers, protocol: Protocol, env: NodeJS.Process
     responseTimeoutMs: I('responseTimeoutMs', 10_000, 100, 600_000),
     enquireLinkMs: I('enquireLinkMs', 30_000, 1000, 3_600_000),
     bindTimeoutMs: I('bindTimeoutMs', 10_000, 100, 600_000),
-    reconnectMinMs,
-    reconnectMaxMs,
+    reconnectMinMs: I('reconnectMinMs', 500, 10, 600_000),
+    reconnectMaxMs: I('reconnectMaxMs', 30_000, 10, 3_600_000),
     throttlePauseMs: I('throttlePauseMs', 1000, 1, 600_000),
     slowResponseMs: I('slowResponseMs', 2000, 1, 600_000),
     dropAfterTimeouts: I('dropAfterTimeouts', 3, 0, 100_000),

@@ -52,7 +52,7 @@ function carrier(v: unknown, path: string, env: NodeJS.ProcessEnv): CarrierConfi
     if (!Array.isArray(v.channels) || v.channels.length === 0) fail(cp, 'must be a non-empty list (or left out: one SMPP channel named as the carrier)');
     channels = v.channels.map((ch, i) => channel(ch, join(cp, i), v, path, env));
     // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
-    channelFields({ own: {}, ownPath: path, base: { host: '-', systemId: '-', ...v }, basePath: path, checkPairs: false }, 'smpp', env);
+    channelFields({ own: {}, ownPath: path, base: { host: '-', systemId: '-', ...v }, basePath: path }, 'smpp', env);
   }
   const fields = channels ? undefined : channelFields({ own: v, ownPath: path, base: {}, basePath: path }, 'smpp', env);
   // Kept slots must be free on whichever channel takes traffic: a tenth of the smallest channel's window.
@@ -116,16 +116,22 @@ function checkConfig(raw: unknown, env: NodeJS.ProcessEnv): Config {
     const cp = join('carriers', i);
     // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
     // job"), so they must fit every channel's window.
+    const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
+    // Where a field of the carrier's channels is written: channel j's own mapping, or (j < 0) the carrier's.
+    const at = (j: number, key: string): string => (j < 0 ? join(cp, key) : join(join(join(cp, 'channels'), j), key));
+    const ownIndex = (ch: ChannelConfig, key: string): number => (written ? written.findIndex((w) => w.name === ch.name && key in w) : -1);
     for (const ch of cc.channels) {
       const of = cc.channels.length === 1 && ch.name === cc.name ? '' : ` of channel ${ch.name}`;
       if (cc.maxParts > ch.windowSize) problem(join(cp, 'maxParts'), `must not exceed windowSize (${ch.windowSize})${of}`);
+      // The back-off doubles from the one up to the other: a floor above the ceiling is a mistake.
+      if (ch.reconnectMinMs > ch.reconnectMaxMs) {
+        problem(at(ownIndex(ch, 'reconnectMinMs'), 'reconnectMinMs'), `must not exceed reconnectMaxMs (${ch.reconnectMaxMs})`);
+      }
     }
-    const written = (raw.carriers as Obj[])[i]!.channels as Obj[] | undefined;
     // `payload` sends a long text as one submit_sm; beside a channel that cuts it into parts the counts differ.
     const payload = cc.channels.filter((ch) => ch.protocol === 'smpp' && ch.concat === 'payload');
     if (payload.length > 0 && payload.length < cc.channels.length) {
-      const j = written ? written.findIndex((w) => w.concat === 'payload') : -1;
-      problem(j < 0 ? join(cp, 'concat') : join(join(join(cp, 'channels'), j), 'concat'),
+      problem(at(written ? written.findIndex((w) => w.concat === 'payload') : -1, 'concat'),
         'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them');
     }
     if (names.has(cc.name)) problem(join(cp, 'name'), `duplicate carrier name ${cc.name}`);
@@ -133,8 +139,7 @@ function checkConfig(raw: unknown, env: NodeJS.ProcessEnv): Config {
     // Metrics, logs and receipt keys name a channel alone: a name is unique among all carriers' channels.
     for (const ch of cc.channels) {
       if (channelNames.has(ch.name)) {
-        const j = written ? written.map((w) => w.name).lastIndexOf(ch.name) : -1;
-        problem(j < 0 ? join(cp, 'name') : join(join(join(cp, 'channels'), j), 'name'), `duplicate channel name ${ch.name}`);
+        problem(at(written ? written.map((w) => w.name).lastIndexOf(ch.name) : -1, 'name'), `duplicate channel name ${ch.name}`);
       }
       channelNames.add(ch.name);
     }

@@ -8,8 +8,20 @@ import { SmppdError } from '../errors.js';
 
 export type Obj = Record<string, unknown>;
 
+type Problem = { path: string; text: string };
+
 /** What collect() has found so far; null outside it (the first problem throws). */
-let found: { path: string; text: string }[] | null = null;
+let found: Problem[] | null = null;
+
+/** A carrier-level default is read for each channel that inherits it: one problem, said once. */
+function record(list: Problem[], path: string, text: string): void {
+  if (!list.some((p) => p.text === text)) list.push({ path, text });
+}
+
+/** One CONFIG_INVALID naming every problem; its `path` is the first's. */
+function invalid(list: Problem[], cause?: unknown): SmppdError {
+  return new SmppdError('CONFIG_INVALID', list.map((p) => p.text).join('; '), { path: list[0]!.path, ...(cause === undefined ? {} : { cause }) });
+}
 
 /** A wrong shape: nothing under `path` can be read, so the check stops here. */
 export function fail(path: string, message: string): never {
@@ -19,15 +31,13 @@ export function fail(path: string, message: string): never {
 /** A wrong value: recorded once while collecting (the caller goes on), thrown otherwise. */
 export function problem(path: string, message: string): void {
   if (found === null) fail(path, message);
-  const text = `${path}: ${message}`;
-  // A carrier-level default is read for each channel that inherits it: one problem, said once.
-  if (!found.some((p) => p.text === text)) found.push({ path, text });
+  record(found, path, `${path}: ${message}`);
 }
 
 /** Runs `check` and throws one CONFIG_INVALID naming every problem it found (`path` is the first's). */
 export function collect<T>(check: () => T): T {
   const outer = found;
-  const mine: { path: string; text: string }[] = [];
+  const mine: Problem[] = [];
   found = mine;
   try {
     let value: T | undefined;
@@ -37,12 +47,12 @@ export function collect<T>(check: () => T): T {
       // Anything else thrown after a problem may come from a default put in its place: the problems come first.
       if (!(e instanceof SmppdError) || e.code !== 'CONFIG_INVALID') {
         if (mine.length === 0) throw e;
-        throw new SmppdError('CONFIG_INVALID', mine.map((p) => p.text).join('; '), { path: mine[0]!.path, cause: e });
+        throw invalid(mine, e);
       }
-      if (!mine.some((p) => p.text === e.message)) mine.push({ path: e.path ?? '', text: e.message });
+      record(mine, e.path ?? '', e.message);
     }
     if (mine.length === 0) return value as T;
-    throw new SmppdError('CONFIG_INVALID', mine.map((p) => p.text).join('; '), { path: mine[0]!.path });
+    throw invalid(mine);
   } finally {
     found = outer;
   }
