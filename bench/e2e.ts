@@ -3,7 +3,9 @@
  * (the daemon as a child process) bound to the sink, timed from the first XADD until the sink has all
  * N submit_sm — or, with receipts, until every `delivered` event is written.
  */
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { SCRIPTS, scriptSource } from '../src/store/scripts.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { teardown } from './lib/teardown.js';
 import { jobPayloads, scanEvents } from './lib/jobs.js';
@@ -56,6 +58,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     await redis.config('RESETSTAT');
     const rcpu0 = await redisCpuUs(redis);
     const aof0 = o.commandStats ? await aofBytes(redis) : 0;
+    if (o.commandStats) await startScriptLog(redis);
     const t0 = Date.now();
     await feeder.write(commands, o.jobs).finally(() => feeder.close());
     let end = 0;
@@ -74,6 +77,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     const rcpu1 = await redisCpuUs(redis);
     if (o.commandStats) {
       console.log(await commandStats(redis, o.jobs));
+      console.log(await scriptStats(redis, o.jobs));
       console.log(`  AOF bytes per job ${((await aofBytes(redis)) - aof0) / o.jobs} (the app's XADD included)`);
     }
     if (o.receipts) end = await lastDelivered(redis, o.jobs);
@@ -109,6 +113,30 @@ async function lastDelivered(redis: Redis, jobs: number): Promise<number> {
 /** The AOF's size (INFO persistence aof_current_size), to count what a run wrote to it. */
 async function aofBytes(redis: Redis): Promise<number> {
   return Number(/aof_current_size:(\d+)/.exec(await redis.info('persistence'))?.[1] ?? 0);
+}
+
+/** Every command into Redis's slow log (threshold 0), so scriptStats can split EVALSHA's time by script. */
+async function startScriptLog(redis: Redis): Promise<void> {
+  await redis.config('SET', 'slowlog-log-slower-than', '0');
+  await redis.config('SET', 'slowlog-max-len', '1000000');
+  await redis.slowlog('RESET');
+}
+
+/** EVALSHA's time per script (from the slow log): calls per job, µs per job, µs per call. */
+async function scriptStats(redis: Redis, jobs: number): Promise<string> {
+  const names = new Map(SCRIPTS.map((n) => [createHash('sha1').update(scriptSource(n)).digest('hex'), n]));
+  const log = (await redis.slowlog('GET', -1)) as [number, number, number, string[]][];
+  const by = new Map<string, { calls: number; usec: number }>();
+  for (const [, , usec, args] of log) {
+    if (String(args[0]).toLowerCase() !== 'evalsha') continue;
+    const name = names.get(String(args[1])) ?? String(args[1]).slice(0, 8);
+    const row = by.get(name) ?? { calls: 0, usec: 0 };
+    row.calls++; row.usec += Number(usec);
+    by.set(name, row);
+  }
+  await redis.config('SET', 'slowlog-log-slower-than', '10000');
+  return [...by.entries()].sort((a, b) => b[1].usec - a[1].usec).map(([n, r]) =>
+    `  script ${n.padEnd(14)} ${(r.calls / jobs).toFixed(3).padStart(7)} calls/job ${(r.usec / jobs).toFixed(2).padStart(7)} µs/job ${(r.usec / r.calls).toFixed(0).padStart(6)} µs/call`).join('\n');
 }
 
 /** INFO commandstats as one line per command: calls per job and µs per job. */

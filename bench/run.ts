@@ -8,6 +8,8 @@
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
  *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run) to DIR
  *   --heap-profile DIR  write the daemon's sampled allocations, garbage included (the first e2e run with receipts), to DIR
+ *   --redis-stats     the first e2e run of each section also prints Redis's time per command and per script
+ *                     (its slow log at threshold 0 splits EVALSHA by script, at some cost to that run's Redis CPU)
  * smppd runs as a child process (compiled: `node dist/src/main.js run`), one carrier bound to the sink.
  */
 import { cpus } from 'node:os';
@@ -25,7 +27,7 @@ import { compiledSmppd } from './lib/smppd.js';
 
 export interface BenchArgs {
   jobs: number; runs: number; only: string[]; otpBackground: number; otpRuns: number; rateTps: number; rateSeconds: number;
-  memoryJobs: number; awaitingJobs: number; profile?: string; heapProfile?: string;
+  memoryJobs: number; awaitingJobs: number; profile?: string; heapProfile?: string; redisStats: boolean;
   /** Window sizes compared end to end, the same on both sides: 100, and Kannel's default. */
   windows: number[];
 }
@@ -44,6 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
     awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'), heapProfile: get('heap-profile'),
+    redisStats: argv.includes('--redis-stats'),
     windows: (get('windows') ?? `100,${KANNEL_DEFAULT_WINDOW}`).split(',').map((w) => {
       const n = Number(w.trim());
       if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: --windows takes positive integers, got ${JSON.stringify(w)}`);
@@ -57,6 +60,9 @@ const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${
 /** Targets against Kannel: without receipts ≥ 2× its plain bearerbox and ≥ 4× with its file store; ≥ 4× with receipts. */
 export const KANNEL_TARGETS = { plain: 2, store: 4, receipts: 4 } as const;
 
+/** One Kannel set-up in a comparison (bench/kannel.ts): its file store, or TCP_NODELAY forced. */
+interface KannelKind { store: boolean; nodelay?: boolean }
+
 /**
  * One end-to-end comparison at one window: interleaved rounds (smppd, Kannel, Kannel with its store…)
  * so all see the same machine load, and each ratio taken within its round. Kannel's store is run
@@ -65,19 +71,21 @@ export const KANNEL_TARGETS = { plain: 2, store: 4, receipts: 4 } as const;
 async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: (s: string) => void): Promise<void> {
   const has = (s: string): boolean => a.only.includes(s);
   const withKannel = has('kannel') && kannelAvailable();
-  const kinds = withKannel ? (receipts ? [false] : [false, true]) : [];
+  // Without receipts: Kannel as shipped, and with its file store. With receipts: as shipped, and freed of
+  // its Nagle stall (bench/kannel.ts, `nodelay`), so no ratio rests on a peer waiting on its own socket.
+  const kinds: KannelKind[] = withKannel ? (receipts ? [{ store: false }, { store: false, nodelay: true }] : [{ store: false }, { store: true }]) : [];
   const ours: E2eResult[] = [];
   const theirs = kinds.map(() => [] as KannelResult[]);
   const ratios = kinds.map(() => [] as number[]);
   for (let r = 0; r < a.runs; r++) {
-    const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, window, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined }) : undefined;
+    const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, window, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined, commandStats: r === 0 && a.redisStats }) : undefined;
     if (o) ours.push(o);
     const ks: string[] = [];
-    for (const [i, store] of kinds.entries()) {
-      const k = await runKannel({ jobs: a.jobs, receipts, window, store });
+    for (const [i, kind] of kinds.entries()) {
+      const k = await runKannel({ jobs: a.jobs, receipts, window, ...kind });
       theirs[i]!.push(k);
       if (o) ratios[i]!.push(o.msgsPerS / k.msgsPerS);
-      ks.push(`  kannel${store ? ' (store)' : ''} ${fmt(k.msgsPerS)} msg/s`);
+      ks.push(`  kannel${kind.store ? ' (store)' : kind.nodelay ? ' (TCP_NODELAY)' : ''} ${fmt(k.msgsPerS)} msg/s`);
     }
     log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}, window ${window}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${ks.join('')}`);
   }
@@ -91,9 +99,9 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
     log(line('smppd peak RSS', mb(m((x) => x.peakRssBytes))));
   }
   if (has('kannel') && !withKannel) log(line('Kannel', 'not installed (apt-get install -y kannel kannel-extras): no comparison'));
-  for (const [i, store] of kinds.entries()) {
+  for (const [i, { store, nodelay }] of kinds.entries()) {
     const ks = theirs[i]!;
-    const name = `Kannel${store ? ' with its file store' : ''}`;
+    const name = `Kannel${store ? ' with its file store' : nodelay ? ' with TCP_NODELAY forced' : ''}`;
     log(line(`${name} (${kannelVersion()}, bearerbox ${BEARERBOX_ARGS.join(' ')})`, `${fmt(median(ks.map((x) => x.msgsPerS)))} msg/s`));
     log(line('  bearerbox CPU per message', `${fmt(median(ks.map((x) => x.cpuUsPerMsg)), 1)} µs`));
     log(line('  bearerbox peak RSS', mb(median(ks.map((x) => x.peakRssBytes)))));

@@ -5,7 +5,7 @@
  * that fails, or with SMPPD_BENCH_TSX=1, it runs `node --import tsx src/main.ts run` (+~40 MB RSS).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,6 +84,8 @@ export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
     },
     carrier: { windowSize: 200, tps: 100_000, binds: 1, prefixes: ['86'], responseTimeoutMs: 10_000, ...o.carrier },
   });
+  // The profilers write into their directory only if it exists: make it, so a run never ends without its profile.
+  for (const d of [o.cpuProf, o.heapProf]) if (d) mkdirSync(d, { recursive: true });
   const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
   if (o.heapProf) prof.push('--import', pathToFileURL(join(ROOT, 'bench/lib/heap-sample.mjs')).href);
   const main = compiledSmppd();

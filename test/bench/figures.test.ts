@@ -30,6 +30,8 @@ t.test('bench options take their defaults and refuse what is not a positive inte
   t.same(parseBenchArgs(['--only', 'e2e, rate']).only, ['e2e', 'rate']);
   t.throws(() => parseBenchArgs(['--jobs', 'many']), /--jobs must be a positive integer/);
   t.throws(() => parseBenchArgs(['--runs', '0']), /--runs must be a positive integer/);
+  t.equal(d.redisStats, false);
+  t.equal(parseBenchArgs(['--redis-stats', '--runs', '1']).redisStats, true);
 });
 
 t.test('the CPU budget names the ceiling Redis\'s one thread sets and the µs per message a target allows', async (t) => {
