@@ -9,7 +9,7 @@ import { SCRIPTS, scriptSource } from '../src/store/scripts.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { teardown } from './lib/teardown.js';
 import { jobPayloads, scanEvents } from './lib/jobs.js';
-import { cpuUs, redisCpuUs, rssBytes, until, within } from './lib/proc.js';
+import { cpuUs, median, redisCpuUs, rssBytes, until, within } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
 import { startSmppd } from './lib/smppd.js';
 import { encodeXadds, openFeeder } from './lib/xadd-feeder.js';
@@ -126,17 +126,17 @@ async function startScriptLog(redis: Redis): Promise<void> {
 async function scriptStats(redis: Redis, jobs: number): Promise<string> {
   const names = new Map(SCRIPTS.map((n) => [createHash('sha1').update(scriptSource(n)).digest('hex'), n]));
   const log = (await redis.slowlog('GET', -1)) as [number, number, number, string[]][];
-  const by = new Map<string, { calls: number; usec: number }>();
+  const by = new Map<string, { calls: number; usec: number; each: number[] }>();
   for (const [, , usec, args] of log) {
     if (String(args[0]).toLowerCase() !== 'evalsha') continue;
     const name = names.get(String(args[1])) ?? String(args[1]).slice(0, 8);
-    const row = by.get(name) ?? { calls: 0, usec: 0 };
-    row.calls++; row.usec += Number(usec);
+    const row = by.get(name) ?? { calls: 0, usec: 0, each: [] };
+    row.calls++; row.usec += Number(usec); row.each.push(Number(usec));
     by.set(name, row);
   }
   await redis.config('SET', 'slowlog-log-slower-than', '10000');
   return [...by.entries()].sort((a, b) => b[1].usec - a[1].usec).map(([n, r]) =>
-    `  script ${n.padEnd(14)} ${(r.calls / jobs).toFixed(3).padStart(7)} calls/job ${(r.usec / jobs).toFixed(2).padStart(7)} µs/job ${(r.usec / r.calls).toFixed(0).padStart(6)} µs/call`).join('\n');
+    `  script ${n.padEnd(14)} ${(r.calls / jobs).toFixed(3).padStart(7)} calls/job ${(r.usec / jobs).toFixed(2).padStart(7)} µs/job ${(r.usec / r.calls).toFixed(0).padStart(6)} µs/call (median ${median(r.each)})`).join('\n');
 }
 
 /** INFO commandstats as one line per command: calls per job and µs per job. */
