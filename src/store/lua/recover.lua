@@ -4,7 +4,10 @@
 -- (maybe on the wire) -> `unknown`, or requeued when the job asked to be resent
 -- (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)").
 -- Idempotent: the in-flight table is deleted as it is read.
--- KEYS: none
+-- KEYS: 1 events, 2 daemons, 3 format, 4 daemons:gen, 5 daemons:seen, 6 daemons:left, 7 lease (this daemon's),
+--   8 inflight (this daemon's in-flight table)
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, the lane of each job's carrier and class, and of
+--   each registered daemon its lease:<d>, inflight:<d> and health:<d>
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 events (common.lua events_cap), 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
 -- Returns: { requeued, unknown, resent, peers recovered, 0, the final outcomes it decided (common.lua finals_reply) };
@@ -29,8 +32,7 @@ local join_gen, live_peers = 0, 0
 local unwritten = {}
 for i = 10, #ARGV do unwritten['S' .. ARGV[i]] = true end
 
-local function recover(d, own)
-  local infl = k_inflight(d)
+local function recover(infl, own)
   local all = redis.call('HGETALL', infl)
   for j = 1, #all, 2 do
     -- The value is the claim mark, then (from a daemon of this version) a space and the job's bodies.
@@ -53,40 +55,40 @@ local function recover(d, own)
 end
 
 if mode == 'start' then
-  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
-    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', P .. 'format', d) ~= FORMAT then
+  for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', KEYS[3], d) ~= FORMAT then
       return { 0, 0, 0, 0, -2, d }
     end
   end
-  local holder = redis.call('GET', k_lease(daemon))
+  local holder = redis.call('GET', KEYS[7])
   if holder and holder ~= token and holder ~= ARGV[9] then
     local t = redis.call('TIME')
-    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', k_lease(daemon)) }
+    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', KEYS[7]) }
   end
-  redis.call('HSET', P .. 'format', daemon, FORMAT)
-  redis.call('SET', k_lease(daemon), token, 'PX', lease_ms)
-  redis.call('SADD', P .. 'daemons', daemon)
-  join_gen = redis.call('INCR', P .. 'daemons:gen')
-  redis.call('HSET', P .. 'daemons:seen', daemon, join_gen)
-  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+  redis.call('HSET', KEYS[3], daemon, FORMAT)
+  redis.call('SET', KEYS[7], token, 'PX', lease_ms)
+  redis.call('SADD', KEYS[2], daemon)
+  join_gen = redis.call('INCR', KEYS[4])
+  redis.call('HSET', KEYS[5], daemon, join_gen)
+  for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
     if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 then live_peers = live_peers + 1 end
   end
-  recover(daemon, true)
-elseif redis.call('GET', k_lease(daemon)) ~= token then
+  recover(KEYS[8], true)
+elseif redis.call('GET', KEYS[7]) ~= token then
   return { 0, 0, 0, 0, -1 }
 end
-for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 0 then
-    recover(d, false)
-    redis.call('SREM', P .. 'daemons', d)
-    redis.call('HDEL', P .. 'format', d)
-    redis.call('HDEL', P .. 'daemons:seen', d)
+    recover(k_inflight(d), false)
+    redis.call('SREM', KEYS[2], d)
+    redis.call('HDEL', KEYS[3], d)
+    redis.call('HDEL', KEYS[5], d)
     redis.call('DEL', P .. 'health:' .. d) -- its channels' health (keys.ts health): a dead daemon's view
     peers = peers + 1
   end
 end
 trim_events()
 if mode == 'start' then
-  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', P .. 'daemons:left'), finals_reply() }
+  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', KEYS[6]), finals_reply() }
 end
 return { requeued, unknown, resent, peers, 0, finals_reply() }
