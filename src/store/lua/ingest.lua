@@ -29,6 +29,7 @@
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), events_cap(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
 local jobs_key = KEYS[2]
+local blacklist, optout, daemons = KEYS[3], KEYS[4], KEYS[5]
 local out = {}
 local i = 8
 
@@ -67,8 +68,8 @@ if bad then return redis.error_reply('ERR ingest: malformed arguments (' .. bad 
 -- Per batch, not per job (measured: docs/BENCHMARKS-HISTORY.md, "Second round", change 4):
 -- one RPUSH per lane, one XACK, and the blacklist and opt-out sets looked at only when they hold anyone.
 local lanes, lane_order, acks = {}, {}, {}
-local no_blacklist = redis.call('SCARD', KEYS[3]) == 0
-local no_optout = redis.call('SCARD', KEYS[4]) == 0
+local no_blacklist = redis.call('SCARD', blacklist) == 0
+local no_optout = redis.call('SCARD', optout) == 0
 
 -- A second job with an id already in use gets its own rejected event; the first job is untouched.
 local function same_entry(id, eid)
@@ -134,7 +135,7 @@ local function replayed(id, eid, lane, entry)
   -- already in the lane (the call stopped after its lane push), it must not get a second entry. Rare
   -- (a call that failed partway), so the O(N) LPOS and the look at every in-flight table cost nothing.
   if redis.call('LPOS', lane, entry) then return 'replay' end
-  for _, d in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
     if redis.call('HEXISTS', k_inflight(d), id) == 1 then return 'replay' end
   end
   local q = lanes[lane]
@@ -146,9 +147,9 @@ end
 -- The first care rule that refuses the job, or nil (then the cap count is taken).
 -- `maybe_invalid` false: the caller already knows no invalid mark exists for `to`.
 local function care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid)
-  if not no_blacklist and redis.call('SISMEMBER', KEYS[3], to) == 1 then return 'BLACKLISTED' end
+  if not no_blacklist and redis.call('SISMEMBER', blacklist, to) == 1 then return 'BLACKLISTED' end
   if maybe_invalid and redis.call('EXISTS', P .. 'invalid:' .. to) == 1 then return 'INVALID_NUMBER' end
-  if cls == 'marketing' and not no_optout and redis.call('SISMEMBER', KEYS[4], to) == 1 then return 'OPTED_OUT' end
+  if cls == 'marketing' and not no_optout and redis.call('SISMEMBER', optout, to) == 1 then return 'OPTED_OUT' end
   if fp ~= '' and dedup_ms > 0 and redis.call('EXISTS', P .. 'dedup:' .. fp) == 1 then return 'DUPLICATE' end
   if ck ~= '' then
     local key = P .. 'cap:' .. ck

@@ -25,6 +25,8 @@
 -- a daemon of format 2 would write them to its SMSC as submit_sm bodies. So a daemon does not start beside
 -- one of an older format (docs/OPERATIONS.md, Upgrading); each daemon's format is kept in the `format` hash.
 local FORMAT = '3'
+local daemons, formats, gen_key, seen_key, left_key = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local lease, own_infl = KEYS[7], KEYS[8]
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local maxlen, retention, mode = events_cap(ARGV[6]), ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
@@ -55,40 +57,40 @@ local function recover(infl, own)
 end
 
 if mode == 'start' then
-  for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', KEYS[3], d) ~= FORMAT then
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
+    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', formats, d) ~= FORMAT then
       return { 0, 0, 0, 0, -2, d }
     end
   end
-  local holder = redis.call('GET', KEYS[7])
+  local holder = redis.call('GET', lease)
   if holder and holder ~= token and holder ~= ARGV[9] then
     local t = redis.call('TIME')
-    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', KEYS[7]) }
+    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', lease) }
   end
-  redis.call('HSET', KEYS[3], daemon, FORMAT)
-  redis.call('SET', KEYS[7], token, 'PX', lease_ms)
-  redis.call('SADD', KEYS[2], daemon)
-  join_gen = redis.call('INCR', KEYS[4])
-  redis.call('HSET', KEYS[5], daemon, join_gen)
-  for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  redis.call('HSET', formats, daemon, FORMAT)
+  redis.call('SET', lease, token, 'PX', lease_ms)
+  redis.call('SADD', daemons, daemon)
+  join_gen = redis.call('INCR', gen_key)
+  redis.call('HSET', seen_key, daemon, join_gen)
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
     if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 then live_peers = live_peers + 1 end
   end
-  recover(KEYS[8], true)
-elseif redis.call('GET', KEYS[7]) ~= token then
+  recover(own_infl, true)
+elseif redis.call('GET', lease) ~= token then
   return { 0, 0, 0, 0, -1 }
 end
-for _, d in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
   if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 0 then
     recover(k_inflight(d), false)
-    redis.call('SREM', KEYS[2], d)
-    redis.call('HDEL', KEYS[3], d)
-    redis.call('HDEL', KEYS[5], d)
+    redis.call('SREM', daemons, d)
+    redis.call('HDEL', formats, d)
+    redis.call('HDEL', seen_key, d)
     redis.call('DEL', P .. 'health:' .. d) -- its channels' health (keys.ts health): a dead daemon's view
     peers = peers + 1
   end
 end
 trim_events()
 if mode == 'start' then
-  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', KEYS[6]), finals_reply() }
+  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', left_key), finals_reply() }
 end
 return { requeued, unknown, resent, peers, 0, finals_reply() }
