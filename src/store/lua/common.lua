@@ -35,7 +35,7 @@ end
 -- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS-HISTORY.md, "Seventh round").
 -- `~` lets the stream run over its cap by up to a node anyway; one call's events more changes nothing.
 local events_maxlen = nil
--- queue.events 'finals': only final states write an event (queue-store.ts eventsArg). The scripts that emit
+-- queue.events 'finals': only final states write an event (script-calls/settings.ts eventsArg). The scripts that emit
 -- take it with the stream's cap in one argument, `<cap>` or `<cap> finals`, read by events_cap.
 -- An event costs Redis about 4 µs (docs/BENCHMARKS-HISTORY.md, "Eleventh round").
 local FINALS_ONLY = false
