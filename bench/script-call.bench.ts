@@ -11,10 +11,11 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
 import { buildConfig } from '../src/config/schema.js';
-import { GROUP } from '../src/store/keys.js';
+import { GROUP, Keys } from '../src/store/keys.js';
 import { createRedis } from '../src/store/redis.js';
 import { packBodies } from '../src/store/bodies.js';
 import { QueueStore } from '../src/store/queue-store.js';
+import { ingestKeys } from '../src/store/script-calls/ingest.js';
 import { encodeCommand, respHead } from '../src/store/resp.js';
 import { defineScripts, runScript, scriptSource } from '../src/store/scripts.js';
 import type { PreparedOk, RawJob } from '../src/types.js';
@@ -30,15 +31,15 @@ const BATCHES = Number(process.argv[2] ?? 100);
 const PER = Number(process.argv[3] ?? 200);
 const JOBS = BATCHES * PER;
 
-/** The arguments QueueStore.ingest sends for one batch (its layout, 18 per job). */
+/** ingest.lua's KEYS, then its ARGV, as QueueStore.ingest sends them for one batch (18 per job). */
+const KEYS = Object.values(ingestKeys(new Keys('sc:'), { stream: 'sc:jobs' }));
 function ingestArgs(jobs: PreparedOk[], batch: number): Arg[] {
   const q = cfg.queue;
-  const args: Arg[] = ['sc:', GROUP, Date.now(), q.eventsMaxLen, q.retentionMs, cfg.care.dedupWindowMs, jobs.length];
+  const args: Arg[] = [...KEYS, 'sc:', GROUP, Date.now(), q.eventsMaxLen, q.retentionMs, cfg.care.dedupWindowMs, jobs.length];
   for (const [i, j] of jobs.entries()) {
     args.push('A', `${batch + 1}-${i}`, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt, '0',
       '', j.utcOffsetMin ?? '', j.deferred ?? '', '', 0, 0, j.parts.length, packBodies(j.parts));
   }
-  args.push('sc:jobs');
   return args;
 }
 
@@ -52,7 +53,7 @@ for (let b = 0; b < BATCHES; b++) {
   const raws: RawJob[] = jobPayloads(PER, `sc${b}`, 'transactional', b * PER).map((payload, i) => ({ entryId: `${b}-${i}`, payload }));
   batches.push(ingestArgs(raws.map((r) => prepareJob(r, ctx, now) as PreparedOk), b));
 }
-console.log(`ingest call: ${BATCHES} batches × ${PER} jobs × ${(batches[0]!.length - 8) / PER} args, ` +
+console.log(`ingest call: ${BATCHES} batches × ${PER} jobs × ${(batches[0]!.length - KEYS.length - 7) / PER} args, ` +
   `${fmt(batches[0]!.filter(Buffer.isBuffer).length)} Buffers per call`);
 
 const srv = await startRedis();
@@ -60,12 +61,12 @@ const scfg = buildConfig({ redis: { url: srv.url, prefix: 'sc:' }, carriers: [{ 
 const redis = createRedis(scfg.redis, 'bench');
 await redis.connect();
 const store = new QueueStore(redis, scfg);
-defineScripts(redis); // ioredis's own script path (smppd_ingest), the "old" side
+defineScripts(redis); // ioredis's own script path (smppd_ingest, the KEYS count first), the "old" side
 const ioredisIngest = (redis as unknown as Record<string, (...a: Arg[]) => Promise<unknown>>).smppd_ingest!.bind(redis);
 
 const paths: Record<'old' | 'new', (args: Arg[]) => Promise<unknown>> = {
-  old: (args) => ioredisIngest(...args),
-  new: (args) => runScript(redis, 'ingest', args),
+  old: (args) => ioredisIngest(KEYS.length, ...args),
+  new: (args) => runScript(redis, 'ingest', KEYS.length, args),
 };
 
 async function sendRun(path: 'old' | 'new'): Promise<{ cpu: number; wall: number }> {
@@ -81,14 +82,14 @@ async function sendRun(path: 'old' | 'new'): Promise<{ cpu: number; wall: number
 }
 
 const sha = createHash('sha1').update(scriptSource('ingest')).digest('hex');
-const head = respHead(['evalsha', sha, 0]);
+const head = respHead(['evalsha', sha, KEYS.length]);
 // biome-ignore lint/correctness/noUnusedVariables: summed so the encoders' work cannot be optimised away
 let sink = 0;
 const encoders: Record<'old' | 'new', (args: Arg[]) => number> = {
-  old: (args) => new Command('evalsha', [sha, 0, ...args]).toWritable({}).length,
+  old: (args) => new Command('evalsha', [sha, KEYS.length, ...args]).toWritable({}).length,
   new: (args) => encodeCommand(head, args).length,
 };
-if (!Buffer.from(new Command('evalsha', [sha, 0, ...batches[0]!]).toWritable({})).equals(encodeCommand(head, batches[0]!))) {
+if (!Buffer.from(new Command('evalsha', [sha, KEYS.length, ...batches[0]!]).toWritable({})).equals(encodeCommand(head, batches[0]!))) {
   throw new Error('the two encodings differ');
 }
 function encodeRun(path: 'old' | 'new'): number {

@@ -113,7 +113,7 @@ export interface Config {
     claimBatch: number;
     leaseMs: number;
     eventsMaxLen: number;
-    /** Which states write an event: every state, or only final ones (store/queue-store.ts eventsArg). */
+    /** Which states write an event: every state, or only final ones (store/script-calls/settings.ts eventsArg). */
     events: 'all' | 'finals';
     moMaxLen: number;
     receiptTtlDays: number;

@@ -113,7 +113,7 @@ export class Metrics {
     for (const [c, ms] of Object.entries(notAfterMs)) this.tlsCertExpiry.set({ carrier: c }, Math.floor(ms / 1000));
   }
 
-  /** Final outcomes as the scripts report them (queue-store.ts takeFinals); '' = the job had no carrier or class yet. */
+  /** Final outcomes as the scripts report them (script-calls/settings.ts takeFinals); '' = the job had no carrier or class yet. */
   countFinal(carrier: string, cls: string, state: string, n: number): void {
     this.jobsFinal.inc({ carrier: carrier || 'none', class: cls || 'none', state }, n);
   }

@@ -6,7 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import { Keys } from './keys.js';
-import { runScript } from './scripts.js';
+import { purgeDead } from './script-calls/purge-dead.js';
+import { reviveDead, type RetryResult } from './script-calls/revive-dead.js';
+
+export type { RetryResult };
 
 export interface DeadLetter {
   id: string;
@@ -16,9 +19,6 @@ export interface DeadLetter {
   /** Its bodies are still kept: `retry` can send it again. */
   retryable: boolean;
 }
-
-/** What `retry` did with one id: the new job's id, or why nothing was sent (revive-dead.lua). */
-export type RetryResult = { id: string; newId: string } | { id: string; skipped: 'missing' | 'live' | 'gone' };
 
 /** Ids per script call: a script holds Redis for its whole run. */
 const CALL_IDS = 100;
@@ -62,12 +62,7 @@ export class DeadLetters {
   async retry(ids: string[]): Promise<RetryResult[]> {
     const out: RetryResult[] = [];
     for (let i = 0; i < ids.length; i += CALL_IDS) {
-      const chunk = ids.slice(i, i + CALL_IDS);
-      const res = (await runScript(this.redis, 'revive-dead', [this.keys.prefix, this.now(), ...chunk])) as string[];
-      chunk.forEach((id, k) => {
-        const r = res[k]!;
-        out.push(r === 'missing' || r === 'live' || r === 'gone' ? { id, skipped: r } : { id, newId: r });
-      });
+      out.push(...await reviveDead(this.redis, this.keys, { ids: ids.slice(i, i + CALL_IDS), now: this.now() }));
     }
     return out;
   }
@@ -76,7 +71,7 @@ export class DeadLetters {
   async purge(ids: string[]): Promise<number> {
     let removed = 0;
     for (let i = 0; i < ids.length; i += CALL_IDS * 5) {
-      removed += Number(await runScript(this.redis, 'purge-dead', [this.keys.prefix, ...ids.slice(i, i + CALL_IDS * 5)]));
+      removed += await purgeDead(this.redis, this.keys, { ids: ids.slice(i, i + CALL_IDS * 5) });
     }
     return removed;
   }

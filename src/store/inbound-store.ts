@@ -5,24 +5,16 @@
  */
 import type { Config } from '../config/types.js';
 import { ErrorCodes } from '../errors.js';
-import { eventsArg, invalidTail, takeFinals, type QueueStore } from './queue-store.js';
-import { runScript } from './scripts.js';
+import { tellFinals, type QueueStore } from './queue-store.js';
+import { sweepUnconfirmed, type UnconfirmedCount } from './script-calls/dlr-sweep.js';
+import { moPart, type MoDone, type MoPart, type MoPartResult } from './script-calls/mo-part.js';
+import { sweepMo } from './script-calls/mo-sweep.js';
+import { sweepReceipts, type SweepCount } from './script-calls/receipt-sweep.js';
 import type { MoEvent } from '../types.js';
 
 // Defined beside the job types, so the typed client (src/client.ts) needs nothing of this file.
 export type { MoEvent };
-
-export interface MoPart { carrier: string; from: string; to: string; ref: number; total: number; seq: number; text: string }
-
-/** 'complete' carries the texts in order and the handle recordMo() needs to mark the message done. */
-export type MoPartResult =
-  | { status: 'wait' | 'dup' }
-  | { status: 'complete'; texts: string[]; done: { hashKey: string; pendingKey: string; member: string } };
-
-export interface SweepCount { carrier: string; orphaned: number; applied: number }
-
-/** What one dlr-sweep.lua call did for a carrier; `more`: due mapping entries remain (call again). */
-export interface UnconfirmedCount { carrier: string; ended: number; more: boolean }
+export type { MoPart, MoPartResult, SweepCount, UnconfirmedCount };
 
 const SWEEP_LIMIT = 500; // per carrier per sweep: one sweep stays well under a millisecond of Redis time
 
@@ -44,13 +36,11 @@ export class InboundStore {
     if (carriers.length === 0) return [];
     const cfg = this.config();
     const q = cfg.queue;
-    const res = (await runScript(this.redis, 'receipt-sweep', [this.keys.prefix, this.now(), eventsArg(q),
-      q.retentionMs, q.receiptTtlDays, q.earlyReceiptMs, SWEEP_LIMIT, q.eventsMaxLen, carriers.length, ...carriers,
-      ...invalidTail(cfg.care)])) as (string | number)[];
-    takeFinals(res, this.store.onFinals);
-    const out: SweepCount[] = [];
-    for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), orphaned: Number(res[i + 1]), applied: Number(res[i + 2]) });
-    return out;
+    const res = await sweepReceipts(this.redis, this.keys, {
+      carriers, now: this.now(), limit: SWEEP_LIMIT, queue: q, orphansMaxLen: q.eventsMaxLen, care: cfg.care,
+    });
+    tellFinals(res.finals, this.store.onFinals);
+    return res.carriers;
   }
 
   /**
@@ -60,12 +50,11 @@ export class InboundStore {
   async sweepUnconfirmed(carriers: string[], limit = SWEEP_LIMIT): Promise<UnconfirmedCount[]> {
     if (carriers.length === 0) return [];
     const q = this.config().queue;
-    const res = (await runScript(this.redis, 'dlr-sweep', [this.keys.prefix, this.now(), eventsArg(q), q.retentionMs,
-      q.receiptTtlDays, limit, ErrorCodes.NO_RECEIPT, ...carriers])) as (string | number)[];
-    takeFinals(res, this.store.onFinals);
-    const out: UnconfirmedCount[] = [];
-    for (let i = 0; i + 2 < res.length; i += 3) out.push({ carrier: String(res[i]), ended: Number(res[i + 1]), more: Number(res[i + 2]) === 1 });
-    return out;
+    const res = await sweepUnconfirmed(this.redis, this.keys, {
+      carriers, now: this.now(), limit, error: ErrorCodes.NO_RECEIPT, queue: q,
+    });
+    tellFinals(res.finals, this.store.onFinals);
+    return res.carriers;
   }
 
   /** How many receipts wait for their mapping, per carrier (for `status` and tests). */
@@ -74,17 +63,11 @@ export class InboundStore {
   async moPart(p: MoPart): Promise<MoPartResult> {
     // The parts outlive the partial deadline so the sweep, not the TTL, decides what happens to them.
     const keepMs = this.config().queue.moPartialMs * 2 + 60_000;
-    const res = (await runScript(this.redis, 'mo-part', [this.keys.prefix, this.now(), keepMs, p.carrier, p.from, p.to,
-      p.ref, p.total, p.seq, p.text])) as string[];
-    if (res[0] !== 'complete') return { status: res[0] as 'wait' | 'dup' };
-    return {
-      status: 'complete', texts: res.slice(3),
-      done: { hashKey: res[1]!, pendingKey: this.keys.moPending(p.carrier), member: res[2]! },
-    };
+    return moPart(this.redis, this.keys, { part: p, now: this.now(), keepMs });
   }
 
   /** MO out, opt-out in, and (for a joined message) its parts marked done: one MULTI. */
-  async recordMo(mo: MoEvent, optOutNumber: string | null, done?: { hashKey: string; pendingKey: string; member: string }): Promise<void> {
+  async recordMo(mo: MoEvent, optOutNumber: string | null, done?: MoDone): Promise<void> {
     const m = this.redis.multi();
     if (optOutNumber) m.sadd(this.keys.optout(), optOutNumber);
     m.xadd(this.keys.mo, 'MAXLEN', '~', this.config().queue.moMaxLen, '*', 'mo', JSON.stringify(mo));
@@ -98,7 +81,6 @@ export class InboundStore {
   async sweepMo(carriers: string[]): Promise<string[]> {
     if (carriers.length === 0) return [];
     const q = this.config().queue;
-    return (await runScript(this.redis, 'mo-sweep', [this.keys.prefix, this.now(), q.moPartialMs, SWEEP_LIMIT,
-      q.moMaxLen, ...carriers])) as string[];
+    return sweepMo(this.redis, this.keys, { carriers, now: this.now(), maxAgeMs: q.moPartialMs, limit: SWEEP_LIMIT, moMaxLen: q.moMaxLen });
   }
 }

@@ -1,62 +1,32 @@
 /**
- * Typed access to the queue: every multi-key change is one Lua script (lua/), one round trip per batch.
+ * Typed access to the queue: every multi-key change is one Lua script (lua/), one round trip per batch,
+ * run through its typed call (script-calls/).
  */
-import { packChannelBodies, preparedParts, storedBodies } from './bodies.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
-import type { JobClass, MessageBodies, Prepared, RawJob } from '../types.js';
+import type { JobClass, Prepared, RawJob } from '../types.js';
 import { JOB_CLASSES } from '../types.js';
 
-import { SmppdError, type ErrorCode } from '../errors.js';
+import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
-import { readRecover, readRenew, type RecoverResult, type RenewResult } from './lease-results.js';
-import { runScript } from './scripts.js';
+import type { RecoverResult, RenewResult } from './lease-results.js';
 import { clockMinutes } from '../care/quiet-hours.js';
-import { submittedEvent, type ClaimedJob } from './settle-event.js';
+import { claim, type Claimed } from './script-calls/claim.js';
+import { ingest, type IngestStatus } from './script-calls/ingest.js';
+import { renewLease, releaseLease } from './script-calls/lease.js';
+import { applyReceipts, type ReceiptOutcome, type ReceiptRecord } from './script-calls/receipt.js';
+import { recover } from './script-calls/recover.js';
+import { settle, type SettleRecord, type SettleStatus } from './script-calls/settle.js';
+import type { FinalCount } from './script-calls/settings.js';
 
-/**
- * A job claimed and marked submitting; `otp`: of class otp (its answer is settled ahead of bulk ones);
- * `job`: what its `submitted` event needs, handed back in its settle record (settle-event.ts).
- */
-export interface Claimed { id: string; bodies: MessageBodies; otp: boolean; job: ClaimedJob }
-
-export type SettleRecord =
-  /** `channel`: the channel its parts went out on (named in the `submitted` event). */
-  | { act: 'ok'; id: string; msgIds: string[]; code?: string; error?: string; job: ClaimedJob; channel?: string }
-  | { act: 'requeue'; id: string }
-  | { act: 'retry'; id: string; code: string; error: string }
-  /**
-   * `status`: the SMPP command_status that refused it, one of care.invalidSubmitStatuses marks the number
-   * invalid; `badNumber`: a protocol's own bad-destination result (CMPP 3.0 Result 13) marks it.
-   */
-  | { act: 'fail'; id: string; code: string; error: string; status?: number; badNumber?: boolean }
-  | { act: 'unknown'; id: string };
-
-/** What ingest.lua did with each job, in order (its header): stored, scheduled, refused with a code, or a replay of one stored before. */
-export type IngestStatus = 'queued' | 'scheduled' | 'replay' | `rejected:${ErrorCode}`;
-
-/** What settle.lua did with each record, in order; `skipped`: the job was not this daemon's in flight. */
-export type SettleStatus = 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped';
-
-export interface ReceiptRecord { carrier: string; messageId: string; stat: string; err: string }
-
-/** What receipt.lua did with one receipt; `latencyMs` (submit to final) only for 'final'. */
-export type ReceiptOutcome = { status: 'final'; latencyMs: number } | { status: 'interim' | 'held' | 'dup' };
+export type { Claimed, IngestStatus, ReceiptOutcome, ReceiptRecord, SettleRecord, SettleStatus };
 
 /** Final outcomes a script call decided: one call per carrier, class and state ('' when the job had none). */
 export type FinalsSink = (carrier: string, cls: string, state: string, count: number) => void;
 
-/**
- * Takes the scripts' last reply element (common.lua finals_reply: 'carrier class state', count, ...) off
- * `res` and hands it to `sink`.
- */
-export function takeFinals(res: unknown[], sink: FinalsSink | undefined): void {
-  const tail = res.pop();
-  if (!sink || !Array.isArray(tail)) return;
-  for (let i = 0; i + 1 < tail.length; i += 2) {
-    const [carrier = '', cls = '', state = ''] = String(tail[i]).split(' ');
-    sink(carrier, cls, state, Number(tail[i + 1]));
-  }
+/** Hands a call's final outcomes to `sink`. */
+export function tellFinals(finals: readonly FinalCount[], sink: FinalsSink | undefined): void {
+  if (sink) for (const f of finals) sink(f.carrier, f.cls, f.state, f.count);
 }
 
 export interface LaneStatus { carrier: string; class: JobClass; depth: number; oldestAgeMs: number }
@@ -76,28 +46,6 @@ function jobField(fields: string[] | null): string {
  */
 export const INGEST_CALL_JOBS = 100;
 
-/**
- * The events argument of every script that writes events: the stream's cap, and ` finals` when only final
- * states write one (queue.events; common.lua events_cap).
- */
-export function eventsArg(q: Config['queue']): string {
-  return q.events === 'finals' ? `${q.eventsMaxLen} finals` : String(q.eventsMaxLen);
-}
-
-/** Number hygiene settings, as the ARGV tail common.lua's load_invalid reads. */
-export function invalidTail(care: Config['care']): (string | number)[] {
-  return [care.invalidForMs, ...care.invalidErrorCodes, care.invalidErrorCodes.length];
-}
-
-/**
- * The job's `qo` (claim.lua zone_offset): the zone's offset at the send time, then its changes within a
- * year as `minute,offset` pairs; '' when quiet hours do not apply.
- */
-export function zoneOffsets(j: { utcOffsetMin?: number; offsetChanges?: string }): string {
-  if (j.utcOffsetMin === undefined) return '';
-  return j.offsetChanges ? `${j.utcOffsetMin},${j.offsetChanges}` : String(j.utcOffsetMin);
-}
-
 /** The job id of a lane entry: the id alone, or the id, a space and its bodies (common.lua lane_entry). */
 export function laneEntryId(entry: Buffer | null): string {
   if (!entry) return '';
@@ -115,14 +63,14 @@ export function queuedAtMs([ts, eid]: (string | null)[]): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** Quiet hours as minutes of the local day (claim.lua ARGV). */
+/** Quiet hours as minutes of the local day (claim.lua's quiet start and end). */
 function quietMinutes(cfg: Config): [number, number] {
   return [clockMinutes(cfg.care.quietHours.start), clockMinutes(cfg.care.quietHours.end)];
 }
 
 export class QueueStore {
   readonly keys: Keys;
-  /** Tags the claims of this process carry in the in-flight table (claim.lua ARGV 14). */
+  /** Tags the claims of this process carry in the in-flight table (claim.lua's claim tag). */
   private claimSeq = 0;
   /**
    * Tags of claims whose reply never came (the call failed). Their jobs may be marked S in Redis, but
@@ -193,24 +141,11 @@ export class QueueStore {
    * A retry changes nothing where the call ran: each job remembers its stream entry.
    */
   async ingest(jobs: (Prepared & { entryId: string })[], stream: string = this.keys.jobs): Promise<IngestStatus[]> {
-    const q = this.cfg.queue;
-    const args: (string | number | Buffer)[] = [
-      this.keys.prefix, GROUP, this.now(), eventsArg(q), q.retentionMs, this.cfg.care.dedupWindowMs, jobs.length,
-    ];
-    for (const j of jobs) {
-      const meta = j.meta ?? '';
-      if (j.ok) {
-        args.push('A', j.entryId, j.id, j.to, j.carrier, j.class, j.fingerprint, j.sendAt, j.expiresAt,
-          j.resend ? '1' : '0', meta, zoneOffsets(j), j.deferred ?? '',
-          j.cap?.key ?? '', j.cap?.limit ?? 0, j.cap?.expireAtMs ?? 0, preparedParts(j), packChannelBodies(j));
-      } else {
-        args.push('R', j.entryId, j.id, j.code, j.error, j.to ?? '', meta);
-      }
-    }
-    args.push(stream);
-    const res = (await runScript(this.redis, 'ingest', args)) as IngestStatus[];
-    takeFinals(res, this.onFinals);
-    return res;
+    const res = await ingest(this.redis, this.keys, {
+      stream, now: this.now(), queue: this.cfg.queue, dedupWindowMs: this.cfg.care.dedupWindowMs, jobs,
+    });
+    tellFinals(res.finals, this.onFinals);
+    return res.statuses;
   }
 
   /**
@@ -218,67 +153,32 @@ export class QueueStore {
    * The jobs come back marked submitting (S): write their PDUs now, or settle them `requeue`.
    */
   async claim(daemon: string, token: string, carrier: string, maxParts: number, restParts = maxParts): Promise<Claimed[] | 'lease-lost'> {
-    const q = this.cfg.queue;
     const tag = String(++this.claimSeq);
-    let res: (Buffer | number)[] | number;
+    let res: Awaited<ReturnType<typeof claim>>;
     try {
-      res = (await runScript(this.redis, 'claim', [
-        this.keys.prefix, daemon, token, this.now(), carrier, maxParts, q.marketingShare, eventsArg(q), q.retentionMs, 1000,
-        this.quiet[0], this.quiet[1], restParts, tag,
-      ], true)) as (Buffer | number)[] | number;
+      res = await claim(this.redis, this.keys, {
+        daemon, token, carrier, now: this.now(), maxParts, restParts, queue: this.cfg.queue, promoteMax: 1000,
+        quietStartMin: this.quiet[0], quietEndMin: this.quiet[1], tag,
+      });
     } catch (e) {
       this.lostClaims.push(tag);
       throw e;
     }
-    if (res === -1) return 'lease-lost';
-    const arr = res as (Buffer | number)[];
-    takeFinals(arr, this.onFinals);
-    const otp = Number(arr[0]);
-    const out: Claimed[] = [];
-    for (let i = 1; i + 3 < arr.length; i += 4) {
-      const n = Number(arr[i + 1]);
-      out.push({
-        id: arr[i]!.toString(), bodies: storedBodies(arr[i + 2] as Buffer, n), otp: out.length < otp,
-        job: { carrier, parts: n, meta: arr[i + 3]!.toString() },
-      });
-    }
-    return out;
+    if (res.kind === 'lease-lost') return 'lease-lost';
+    tellFinals(res.finals, this.onFinals);
+    return res.jobs;
   }
 
   async settle(daemon: string, records: SettleRecord[]): Promise<SettleStatus[]> {
-    const q = this.cfg.queue;
-    const now = this.now();
-    const args: (string | number)[] = [this.keys.prefix, daemon, now, eventsArg(q), q.retentionMs,
-      q.receiptTtlDays, q.maxAttempts, q.retryBaseMs, q.retryMaxMs, q.deadMax, records.length];
-    for (const r of records) {
-      if (r.act === 'ok') {
-        const t = submittedEvent(r.id, now, r.job, r.msgIds, r.code, r.error, r.channel, q.events === 'all');
-        args.push('ok', r.id, r.msgIds.length);
-        for (const m of r.msgIds) args.push(m);
-        args.push(r.job.carrier, t.idsJson, t.event);
-      } else if (r.act === 'retry') args.push(r.act, r.id, r.code, r.error);
-      else if (r.act === 'fail') {
-        const bad = r.badNumber === true || (r.status !== undefined && this.cfg.care.invalidSubmitStatuses.includes(r.status));
-        args.push(r.act, r.id, r.code, r.error, bad ? '1' : '');
-      }
-      else args.push(r.act, r.id);
-    }
-    args.push(...invalidTail(this.cfg.care));
-    const res = (await runScript(this.redis, 'settle', args)) as SettleStatus[];
-    takeFinals(res, this.onFinals);
-    return res;
+    const res = await settle(this.redis, this.keys, { daemon, now: this.now(), queue: this.cfg.queue, care: this.cfg.care, records });
+    tellFinals(res.finals, this.onFinals);
+    return res.statuses;
   }
 
   async receipts(list: ReceiptRecord[]): Promise<ReceiptOutcome[]> {
-    const q = this.cfg.queue;
-    const args: (string | number)[] = [this.keys.prefix, this.now(), eventsArg(q), q.retentionMs, q.receiptTtlDays, list.length];
-    for (const r of list) args.push(r.carrier, r.messageId, r.stat, r.err);
-    args.push(...invalidTail(this.cfg.care));
-    const res = (await runScript(this.redis, 'receipt', args)) as string[];
-    takeFinals(res, this.onFinals);
-    return res.map((s) => (s.startsWith('final:')
-      ? { status: 'final', latencyMs: Number(s.slice(6)) }
-      : { status: s as 'interim' | 'held' | 'dup' }));
+    const res = await applyReceipts(this.redis, this.keys, { now: this.now(), queue: this.cfg.queue, care: this.cfg.care, receipts: list });
+    tellFinals(res.finals, this.onFinals);
+    return res.outcomes;
   }
 
   /**
@@ -287,18 +187,16 @@ export class QueueStore {
    * OLDER_DAEMON at start beside a daemon of an older storage format.
    */
   async recover(daemon: string, token: string, mode: 'start' | 'peers', prevToken = ''): Promise<RecoverResult> {
-    const q = this.cfg.queue;
     const lost = mode === 'start' ? this.lostClaims.slice() : [];
-    const res = (await runScript(this.redis, 'recover', [
-      this.keys.prefix, daemon, token, q.leaseMs, this.now(), eventsArg(q), q.retentionMs, mode, prevToken, ...lost,
-    ])) as (number | string)[];
-    const out = readRecover(res, mode);
+    const { outcome: out, finals } = await recover(this.redis, this.keys, {
+      daemon, token, mode, prevToken, lostClaims: lost, now: this.now(), queue: this.cfg.queue,
+    });
     if (out.kind === 'older-daemon') {
       throw new SmppdError('OLDER_DAEMON', `daemon ${out.daemon} of an older smppd holds a live lease on this Redis; stop it before `
         + 'starting this version (docs/OPERATIONS.md, Upgrading): it would drop the queued jobs this version writes');
     }
     if (out.kind !== 'recovered') return out;
-    takeFinals(res, this.onFinals);
+    tellFinals(finals, this.onFinals);
     // Only what this call named is forgotten: a claim that failed meanwhile is named by the next one.
     if (lost.length > 0) this.lostClaims = this.lostClaims.filter((t) => !lost.includes(t));
     return out;
@@ -306,12 +204,12 @@ export class QueueStore {
 
   /** Renews the lease (write nothing when it is not held). `appliedGen`: the generation this daemon's TPS share reflects. */
   async renewLease(daemon: string, token: string, appliedGen: number, joinGen: number): Promise<RenewResult> {
-    return readRenew(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'renew', appliedGen, joinGen]));
+    return renewLease(this.redis, this.keys, { daemon, token, leaseMs: this.cfg.queue.leaseMs, appliedGen, joinGen });
   }
 
   /** Releases the lease (1; 0 when it was not held); a daemon joining within `rateWindowMs` waits that window out. */
   async releaseLease(daemon: string, token: string, rateWindowMs: number): Promise<number> {
-    return Number(await runScript(this.redis, 'lease', [this.keys.prefix, daemon, token, this.cfg.queue.leaseMs, 'release', rateWindowMs]));
+    return (await releaseLease(this.redis, this.keys, { daemon, token, leaseMs: this.cfg.queue.leaseMs, rateWindowMs })) ? 1 : 0;
   }
 
   get moMaxLen(): number { return this.cfg.queue.moMaxLen; }

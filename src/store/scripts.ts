@@ -29,14 +29,15 @@ export function scriptSource(name: ScriptName): string {
   return cache.get(name)!;
 }
 
-interface Loaded { sha: string; evalsha: RespHead; eval?: RespHead }
+interface Loaded { sha: string; numKeys: number; evalsha: RespHead; eval?: RespHead }
 const loaded = new Map<ScriptName, Loaded>();
 
-function script(name: ScriptName): Loaded {
+/** A script's request heads, encoded once: its KEYS count is the same on every call (its header lists them). */
+function script(name: ScriptName, numKeys: number): Loaded {
   let s = loaded.get(name);
-  if (!s) {
+  if (!s || s.numKeys !== numKeys) {
     const sha = createHash('sha1').update(scriptSource(name)).digest('hex');
-    s = { sha, evalsha: respHead(['evalsha', sha, 0]) };
+    s = { sha, numKeys, evalsha: respHead(['evalsha', sha, numKeys]) };
     loaded.set(name, s);
   }
   return s;
@@ -48,10 +49,11 @@ function commandName(name: ScriptName): string {
 
 /**
  * Registers the scripts as ioredis commands (`smppd_<name>`, `smppd_<name>Buffer`: ioredis's own
- * script path, which bench/script-call.bench.ts compares against). runScript does not use them.
+ * script path, which bench/script-call.bench.ts compares against), the KEYS count as their first
+ * argument. runScript does not use them.
  */
 export function defineScripts(r: Redis): void {
-  for (const n of SCRIPTS) r.defineCommand(commandName(n), { numberOfKeys: 0, lua: scriptSource(n) });
+  for (const n of SCRIPTS) r.defineCommand(commandName(n), { lua: scriptSource(n) });
 }
 
 /** A command whose request is already encoded; the reply is decoded as for any other command. */
@@ -66,15 +68,19 @@ class EncodedCommand extends Command {
   }
 }
 
-/** Run a script; `buffers` returns bulk strings as Buffers (claim returns PDU bodies). */
-export function runScript(r: Redis, name: ScriptName, args: RespArg[], buffers = false): Promise<unknown> {
-  const s = script(name);
+/**
+ * Run a script: `keysThenArgs` holds its `numKeys` KEYS, then its ARGV, in one array (a call builds one
+ * array, however many arguments it carries). `buffers` returns bulk strings as Buffers (claim returns PDU
+ * bodies). The typed calls in script-calls/ are its callers: each knows its script's KEYS and ARGV.
+ */
+export function runScript(r: Redis, name: ScriptName, numKeys: number, keysThenArgs: RespArg[], buffers = false): Promise<unknown> {
+  const s = script(name, numKeys);
   const encoding = buffers ? null : 'utf8';
   const errorStack = r.options.showFriendlyErrorStack ? new Error() : undefined;
-  const first = r.sendCommand(new EncodedCommand('evalsha', s.sha, encodeCommand(s.evalsha, args), encoding, errorStack));
+  const first = r.sendCommand(new EncodedCommand('evalsha', s.sha, encodeCommand(s.evalsha, keysThenArgs), encoding, errorStack));
   return (first as Promise<unknown>).catch((e: unknown) => {
     if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-    s.eval ??= respHead(['eval', scriptSource(name), 0]);
-    return r.sendCommand(new EncodedCommand('eval', s.sha, encodeCommand(s.eval, args), encoding, errorStack));
+    s.eval ??= respHead(['eval', scriptSource(name), numKeys]);
+    return r.sendCommand(new EncodedCommand('eval', s.sha, encodeCommand(s.eval, keysThenArgs), encoding, errorStack));
   });
 }

@@ -25,6 +25,8 @@ export interface StackOptions extends StackConfigOptions {
   configured?: string[];
   /** redis-server with an append-only file (for tests that restart it). */
   aof?: boolean;
+  /** More redis-server arguments (startRedis). */
+  redisArgs?: string[];
   /** Options of the test's own ioredis client. */
   redisOptions?: RedisOptions;
   /** Swallow the client's error events (for tests that stop the server on purpose). */
@@ -54,8 +56,8 @@ export interface Stack extends BareStack {
 export async function startStack(t: Test, opts: StackOptions & { daemon: false }): Promise<BareStack>;
 export async function startStack(t: Test, opts?: StackOptions & { daemon?: true }): Promise<Stack>;
 export async function startStack(t: Test, opts: StackOptions = {}): Promise<BareStack | Stack> {
-  const { carriers = ['cmcc', 'cucc', 'ctcc'], behaviours, configured, aof, redisOptions, ignoreRedisErrors, env, daemon: spawn = true, readyTimeoutMs, ...configOpts } = opts;
-  const srv = await startRedis({ aof });
+  const { carriers = ['cmcc', 'cucc', 'ctcc'], behaviours, configured, aof, redisArgs, redisOptions, ignoreRedisErrors, env, daemon: spawn = true, readyTimeoutMs, ...configOpts } = opts;
+  const srv = await startRedis({ aof, ...(redisArgs ? { args: redisArgs } : {}) });
   const sim = await startSimulator({
     carriers: carriers.map((c) => {
       const { name, ...rest } = typeof c === 'string' ? { name: c } : c;

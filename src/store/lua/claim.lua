@@ -7,37 +7,41 @@
 -- of their lanes instead of ending them `unknown`.
 -- Due scheduled jobs are promoted first; expired jobs end here as `expired`, never sent.
 -- Marketing keeps a share (credit grows by maxParts*share per claim) so it is never starved.
--- KEYS: none (names built from the prefix; see keys.ts)
 -- Quiet hours are checked again here (a job queued at 20:59 may be claimed at 21:01): a job that
 -- stored the recipient zone's UTC offsets ('qo', set by ingest when quiet hours apply) goes back to the
 -- schedule until the window ends, with a `scheduled` event (reason quiet-hours). Expired jobs give
 -- their frequency-cap count back.
 -- OTP may take all maxParts; the classes below it together at most restParts (the rest of the window
 -- is kept for OTP, carrier otpWindowSlots), so an OTP never waits for marketing to free a slot.
--- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 now ms, 5 carrier, 6 maxParts, 7 marketingShare,
---       8 events (common.lua events_cap), 9 retentionMs, 10 promoteMax, 11 quiet start minute, 12 quiet end minute (of the local day),
---       13 restParts (default maxParts), 14 claim tag (unique among this daemon's claims since its last recover)
+-- KEYS: 1 events, 2 inflight (this daemon's in-flight table), 3 lease (this daemon's), 4 sched, 5 lane:otp,
+--   6 lane:transactional, 7 lane:marketing, 8 mcredit (4 to 8: the carrier's)
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, cap:<capKey>
+-- ARGV: 1 prefix, 2 lease token, 3 now ms, 4 maxParts, 5 marketingShare,
+--       6 events (common.lua events_cap), 7 retentionMs, 8 promoteMax, 9 quiet start minute, 10 quiet end minute (of the local day),
+--       11 restParts (default maxParts), 12 claim tag (unique among this daemon's claims since its last recover)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
 --   otpCount, id1, n1, bodies1, meta1, id2, ... (bodies packed as common.lua k_body says; meta the
 --   stored JSON text or ''; the first otpCount jobs are OTP, so the daemon can settle their answers
 --   ahead of bulk ones). The daemon hands n and meta back to settle, which then need not read the job.
 --   Last, the jobs it ended expired (common.lua finals_reply).
-local daemon, token, now, car = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local max, share, maxlen, retention = tonumber(ARGV[6]), tonumber(ARGV[7]), events_cap(ARGV[8]), ARGV[9]
-local promote_max = tonumber(ARGV[10])
-local q_start, q_end = tonumber(ARGV[11] or 0), tonumber(ARGV[12] or 0)
-local rest = math.min(max, tonumber(ARGV[13] or max))
-local mark = 'S' .. (ARGV[14] or '')
-if redis.call('GET', k_lease(daemon)) ~= token then return -1 end
+local token, now = ARGV[2], tonumber(ARGV[3])
+local max, share, maxlen, retention = tonumber(ARGV[4]), tonumber(ARGV[5]), events_cap(ARGV[6]), ARGV[7]
+local promote_max = tonumber(ARGV[8])
+local q_start, q_end = tonumber(ARGV[9] or 0), tonumber(ARGV[10] or 0)
+local rest = math.min(max, tonumber(ARGV[11] or max))
+local mark = 'S' .. (ARGV[12] or '')
+local infl, sched, credit_key = KEYS[2], KEYS[4], KEYS[8]
+local LANE = { otp = KEYS[5], transactional = KEYS[6], marketing = KEYS[7] }
+if redis.call('GET', KEYS[3]) ~= token then return -1 end
 
 -- Promote due scheduled jobs to the tail of their lane.
-local due = redis.call('ZRANGEBYSCORE', k_sched(car), '-inf', now, 'LIMIT', 0, promote_max)
+local due = redis.call('ZRANGEBYSCORE', sched, '-inf', now, 'LIMIT', 0, promote_max)
 for _, id in ipairs(due) do
-  redis.call('ZREM', k_sched(car), id)
+  redis.call('ZREM', sched, id)
   local f = redis.call('HMGET', k_job(id), 'st', 'cls')
   if f[1] == 'scheduled' then
     redis.call('HSET', k_job(id), 'st', 'queued')
-    redis.call('RPUSH', k_lane(car, f[2]), id)
+    redis.call('RPUSH', LANE[f[2]], id)
   end
 end
 
@@ -74,13 +78,12 @@ local function quiet_until(qo)
 end
 
 local out, used = { 0 }, 0
-local infl = k_inflight(daemon)
 local infl_fields = {}
 local claimed = {} -- ids taken by this call
 
 -- The head of a lane is read in slices (LRANGE) and trimmed once (LTRIM), not LINDEX + LPOP per job.
 local function take(cls, budget)
-  local lane = k_lane(car, cls)
+  local lane = LANE[cls]
   local taken, popped = 0, 0
   local head, pos = {}, 1
   while taken < budget do
@@ -103,7 +106,7 @@ local function take(cls, budget)
       local at = quiet_end
       keep_bodies(id, bodies)
       redis.call('HSET', jk, 'st', 'scheduled')
-      redis.call('ZADD', k_sched(car), at, id)
+      redis.call('ZADD', sched, at, id)
       local ev = job_event(id, 'scheduled', now)
       ev.sendAt = at; ev.reason = 'quiet-hours'
       emit(ev, maxlen)
@@ -140,10 +143,9 @@ local function take(cls, budget)
   return taken
 end
 
-local credit_key = P .. '{' .. car .. '}:mcredit'
 local reserve = 0
 -- No credit while restParts is 0: the OTP-only polls of a full window would pile it up.
-if share > 0 and rest > 0 and redis.call('LLEN', k_lane(car, 'marketing')) > 0 then
+if share > 0 and rest > 0 and redis.call('LLEN', LANE.marketing) > 0 then
   local credit = tonumber(redis.call('GET', credit_key) or 0) + max * share
   reserve = math.min(rest, math.floor(credit))
   redis.call('SET', credit_key, credit - reserve)

@@ -1,5 +1,10 @@
 -- common.lua: prepended to every script by scripts.ts (EVALSHA has no include).
--- Every script takes the key prefix as ARGV[1]; key names mirror src/store/keys.ts.
+-- Keys: each script's header lists the KEYS it is passed, by index and name (src/store/keys.ts builds
+-- them, src/store/script-calls/ passes them; test/store/script-keys.test.ts keeps the two in step). A
+-- script that writes events is passed the events stream as KEYS[1]. The keys no caller can know before
+-- the script runs (a job's hash, found by an id read inside the script; the lanes of a job's carrier; a
+-- day's receipt map) are built here from the key prefix, ARGV[1] in every script that builds one, with
+-- the names keys.ts gives them.
 local P = ARGV[1]
 local function k_job(id) return P .. 'job:' .. id end
 -- The ready-to-write PDU bodies of a job, one opaque string: untagged (the body itself when the job has one
@@ -30,7 +35,7 @@ end
 -- with the stream under its cap (EVAL loops on Redis 7.0; docs/BENCHMARKS-HISTORY.md, "Seventh round").
 -- `~` lets the stream run over its cap by up to a node anyway; one call's events more changes nothing.
 local events_maxlen = nil
--- queue.events 'finals': only final states write an event (queue-store.ts eventsArg). The scripts that emit
+-- queue.events 'finals': only final states write an event (script-calls/settings.ts eventsArg). The scripts that emit
 -- take it with the stream's cap in one argument, `<cap>` or `<cap> finals`, read by events_cap.
 -- An event costs Redis about 4 µs (docs/BENCHMARKS-HISTORY.md, "Eleventh round").
 local FINALS_ONLY = false
@@ -41,7 +46,7 @@ local function events_cap(arg)
 end
 local function emit_json(text, maxlen)
   events_maxlen = maxlen
-  redis.call('XADD', P .. 'events', '*', 'event', text)
+  redis.call('XADD', KEYS[1], '*', 'event', text)
 end
 -- `ev.meta` is the job's meta as the JSON text the app wrote (src/work/job-meta.ts), put in as it is: no
 -- script decodes an app's JSON. cjson fails on nesting over 1000 levels, and a script that fails partway
@@ -55,7 +60,7 @@ local function emit(ev, maxlen)
   emit_json(string.sub(text, 1, -2) .. ',"meta":' .. meta .. '}', maxlen)
 end
 local function trim_events()
-  if events_maxlen then redis.call('XTRIM', P .. 'events', 'MAXLEN', '~', events_maxlen) end
+  if events_maxlen then redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', events_maxlen) end
 end
 
 -- The hottest events are written as text: a Lua table plus cjson.encode cost about 2.5 µs more per event

@@ -6,7 +6,8 @@
 -- walked oldest first, at most `limit` mapping entries per carrier per call; the cursor is kept between
 -- calls (a past day's bucket is no longer written, so the walk misses nothing). A bucket written by a
 -- version that kept no list is found on its due day and added.
--- KEYS: none
+-- KEYS: 1 events
+-- Built here from the key prefix (ARGV 1): job:<id>, and each listed carrier's receipt maps ({c}:dlr:<day>, {c}:dlr:days)
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 limit per carrier,
 --       7 the event's error text, 8.. carrier names
 -- Returns: per carrier: carrier, jobs ended, 1 when due entries remain (call again soon) else 0 (flat),

@@ -5,7 +5,10 @@
 -- stored it finished: nothing to do. Still pending, that call stopped partway (a Redis error): a job it
 -- left `queued` is put in its lane now unless it is there or in flight already (lanes are pushed after the
 -- loop, the XACK last), any other state and its event were written together, so it too is left as it is.
--- KEYS: none (names built from the prefix; see keys.ts)
+-- KEYS: 1 events, 2 stream (jobs or jobs:priority: the entries were read from it, XACKed there), 3 blacklist,
+--   4 optout, 5 daemons
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, invalid:<to>, dedup:<fp>, cap:<capKey>, and the
+--   lanes and schedule of each job's carrier ({c}:lane:<class>, {c}:sched), inflight:<d> of each registered daemon
 -- Care rules, in this order (docs/CARE.md): blacklist (every class) -> BLACKLISTED; a number marked
 -- invalid by a receipt -> INVALID_NUMBER; opted out (marketing) -> OPTED_OUT; dedup fingerprint seen
 -- within the window -> DUPLICATE; frequency cap (INCR; over the limit it is taken back) -> OVER_CAP.
@@ -16,7 +19,6 @@
 --             deferred ('' | 'quiet-hours'),
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
 --   rejected: 'R', entryId, id, code, error, to, meta
---   and, last, the key of the stream the entries were read from (XACKed there)
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', then the final
 --   outcomes it decided (common.lua finals_reply); or an error (and nothing written) when a record is malformed.
 -- A job whose id is in use gets a `rejected` event DUPLICATE_ID of its own under its entry's default id
@@ -26,7 +28,8 @@
 -- replay of its entry is a 'replay' too.
 local group, now, maxlen, retention, dedup_ms = ARGV[2], tonumber(ARGV[3]), events_cap(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local count = tonumber(ARGV[7])
-local jobs_key = ARGV[#ARGV]
+local jobs_key = KEYS[2]
+local blacklist, optout, daemons = KEYS[3], KEYS[4], KEYS[5]
 local out = {}
 local i = 8
 
@@ -57,7 +60,7 @@ local function check_args()
       return 'job ' .. k .. ': meta'
     end
   end
-  if at ~= #ARGV then return 'length' end
+  if at ~= #ARGV + 1 then return 'length' end
   return nil
 end
 local bad = check_args()
@@ -65,8 +68,8 @@ if bad then return redis.error_reply('ERR ingest: malformed arguments (' .. bad 
 -- Per batch, not per job (measured: docs/BENCHMARKS-HISTORY.md, "Second round", change 4):
 -- one RPUSH per lane, one XACK, and the blacklist and opt-out sets looked at only when they hold anyone.
 local lanes, lane_order, acks = {}, {}, {}
-local no_blacklist = redis.call('SCARD', P .. 'blacklist') == 0
-local no_optout = redis.call('SCARD', P .. 'optout') == 0
+local no_blacklist = redis.call('SCARD', blacklist) == 0
+local no_optout = redis.call('SCARD', optout) == 0
 
 -- A second job with an id already in use gets its own rejected event; the first job is untouched.
 local function same_entry(id, eid)
@@ -132,7 +135,7 @@ local function replayed(id, eid, lane, entry)
   -- already in the lane (the call stopped after its lane push), it must not get a second entry. Rare
   -- (a call that failed partway), so the O(N) LPOS and the look at every in-flight table cost nothing.
   if redis.call('LPOS', lane, entry) then return 'replay' end
-  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
     if redis.call('HEXISTS', k_inflight(d), id) == 1 then return 'replay' end
   end
   local q = lanes[lane]
@@ -144,9 +147,9 @@ end
 -- The first care rule that refuses the job, or nil (then the cap count is taken).
 -- `maybe_invalid` false: the caller already knows no invalid mark exists for `to`.
 local function care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid)
-  if not no_blacklist and redis.call('SISMEMBER', P .. 'blacklist', to) == 1 then return 'BLACKLISTED' end
+  if not no_blacklist and redis.call('SISMEMBER', blacklist, to) == 1 then return 'BLACKLISTED' end
   if maybe_invalid and redis.call('EXISTS', P .. 'invalid:' .. to) == 1 then return 'INVALID_NUMBER' end
-  if cls == 'marketing' and not no_optout and redis.call('SISMEMBER', P .. 'optout', to) == 1 then return 'OPTED_OUT' end
+  if cls == 'marketing' and not no_optout and redis.call('SISMEMBER', optout, to) == 1 then return 'OPTED_OUT' end
   if fp ~= '' and dedup_ms > 0 and redis.call('EXISTS', P .. 'dedup:' .. fp) == 1 then return 'DUPLICATE' end
   if ck ~= '' then
     local key = P .. 'cap:' .. ck

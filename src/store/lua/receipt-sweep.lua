@@ -2,7 +2,9 @@
 -- (their mapping may have arrived by another path) and are otherwise moved to the orphans stream,
 -- never dropped. The orphans stream is capped here at maxLen; its age is bounded by stream-trim.ts, by
 -- Redis's clock: `now` is the daemon's, which may be shifted (SMPPD_CLOCK_OFFSET_MS) and would trim early.
--- KEYS: none
+-- KEYS: 1 events, 2 orphans
+-- Built here from the key prefix (ARGV 1): job:<id>, invalid:<to>, and each listed carrier's receipt maps and
+--   early receipts
 -- A receipt applied on that last try marks its number invalid as receipt.lua would (number hygiene).
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,
 --       7 limit per carrier, 8 orphansMaxLen, 9 carrier count N, 10..9+N carrier names,
@@ -11,7 +13,7 @@
 --   (common.lua finals_reply)
 local now, maxlen, retention, ttl_days = tonumber(ARGV[2]), events_cap(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local early_ms, limit, orphans_max = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
-local orphans = P .. 'orphans'
+local orphans = KEYS[2]
 local out = {}
 load_invalid()
 for a = 10, 9 + tonumber(ARGV[9]) do

@@ -4,7 +4,10 @@
 -- (maybe on the wire) -> `unknown`, or requeued when the job asked to be resent
 -- (docs/ARCHITECTURE.md, "State of a job (Redis is the truth)").
 -- Idempotent: the in-flight table is deleted as it is read.
--- KEYS: none
+-- KEYS: 1 events, 2 daemons, 3 format, 4 daemons:gen, 5 daemons:seen, 6 daemons:left, 7 lease (this daemon's),
+--   8 inflight (this daemon's in-flight table)
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, the lane of each job's carrier and class, and of
+--   each registered daemon its lease:<d>, inflight:<d> and health:<d>
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 events (common.lua events_cap), 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
 -- Returns: { requeued, unknown, resent, peers recovered, 0, the final outcomes it decided (common.lua finals_reply) };
@@ -22,6 +25,8 @@
 -- a daemon of format 2 would write them to its SMSC as submit_sm bodies. So a daemon does not start beside
 -- one of an older format (docs/OPERATIONS.md, Upgrading); each daemon's format is kept in the `format` hash.
 local FORMAT = '3'
+local daemons, formats, gen_key, seen_key, left_key = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local lease, own_infl = KEYS[7], KEYS[8]
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local maxlen, retention, mode = events_cap(ARGV[6]), ARGV[7], ARGV[8]
 local requeued, unknown, resent, peers = 0, 0, 0, 0
@@ -29,8 +34,7 @@ local join_gen, live_peers = 0, 0
 local unwritten = {}
 for i = 10, #ARGV do unwritten['S' .. ARGV[i]] = true end
 
-local function recover(d, own)
-  local infl = k_inflight(d)
+local function recover(infl, own)
   local all = redis.call('HGETALL', infl)
   for j = 1, #all, 2 do
     -- The value is the claim mark, then (from a daemon of this version) a space and the job's bodies.
@@ -53,40 +57,40 @@ local function recover(d, own)
 end
 
 if mode == 'start' then
-  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
-    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', P .. 'format', d) ~= FORMAT then
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
+    if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 and redis.call('HGET', formats, d) ~= FORMAT then
       return { 0, 0, 0, 0, -2, d }
     end
   end
-  local holder = redis.call('GET', k_lease(daemon))
+  local holder = redis.call('GET', lease)
   if holder and holder ~= token and holder ~= ARGV[9] then
     local t = redis.call('TIME')
-    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', k_lease(daemon)) }
+    return { 0, 0, 0, 0, -3, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + redis.call('PTTL', lease) }
   end
-  redis.call('HSET', P .. 'format', daemon, FORMAT)
-  redis.call('SET', k_lease(daemon), token, 'PX', lease_ms)
-  redis.call('SADD', P .. 'daemons', daemon)
-  join_gen = redis.call('INCR', P .. 'daemons:gen')
-  redis.call('HSET', P .. 'daemons:seen', daemon, join_gen)
-  for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+  redis.call('HSET', formats, daemon, FORMAT)
+  redis.call('SET', lease, token, 'PX', lease_ms)
+  redis.call('SADD', daemons, daemon)
+  join_gen = redis.call('INCR', gen_key)
+  redis.call('HSET', seen_key, daemon, join_gen)
+  for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
     if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 1 then live_peers = live_peers + 1 end
   end
-  recover(daemon, true)
-elseif redis.call('GET', k_lease(daemon)) ~= token then
+  recover(own_infl, true)
+elseif redis.call('GET', lease) ~= token then
   return { 0, 0, 0, 0, -1 }
 end
-for _, d in ipairs(redis.call('SMEMBERS', P .. 'daemons')) do
+for _, d in ipairs(redis.call('SMEMBERS', daemons)) do
   if d ~= daemon and redis.call('EXISTS', k_lease(d)) == 0 then
-    recover(d, false)
-    redis.call('SREM', P .. 'daemons', d)
-    redis.call('HDEL', P .. 'format', d)
-    redis.call('HDEL', P .. 'daemons:seen', d)
+    recover(k_inflight(d), false)
+    redis.call('SREM', daemons, d)
+    redis.call('HDEL', formats, d)
+    redis.call('HDEL', seen_key, d)
     redis.call('DEL', P .. 'health:' .. d) -- its channels' health (keys.ts health): a dead daemon's view
     peers = peers + 1
   end
 end
 trim_events()
 if mode == 'start' then
-  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', P .. 'daemons:left'), finals_reply() }
+  return { requeued, unknown, resent, peers, 0, join_gen, live_peers, redis.call('EXISTS', left_key), finals_reply() }
 end
 return { requeued, unknown, resent, peers, 0, finals_reply() }

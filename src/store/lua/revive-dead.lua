@@ -4,7 +4,8 @@
 -- bodies in body:<id> for retentionMs). The new job is queued at the tail of its lane with a `queued`
 -- event naming `retryOf`, and the id leaves the dead set, so a second retry of it finds nothing to do.
 -- Care rules are not applied again, and its cap count is not taken again (the operator decided).
--- KEYS: none
+-- KEYS: 1 events, 2 dead
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, and the lane of each job's carrier and class
 -- The events stream is not trimmed here: this runs from the command line, without the daemon's
 -- queue.eventsMaxLen; the daemon's next script trims it.
 -- ARGV: 1 prefix, 2 now ms, 3.. dead letter ids
@@ -12,7 +13,7 @@
 --   that did not fail: an id reused after the retention period; left as it is), 'gone' (its job hash or
 --   bodies expired: nothing left to send; purge it)
 local now = tonumber(ARGV[2])
-local dead = P .. 'dead'
+local dead = KEYS[2]
 local out = {}
 for a = 3, #ARGV do
   local id = ARGV[a]

@@ -1,9 +1,11 @@
 -- settle: record what the SMSC answered for jobs this daemon had in flight, one round trip per batch.
 -- A job no longer in this daemon's in-flight table (recovered by a peer after a lost lease) is skipped,
 -- so every job reaches exactly one final state.
--- KEYS: none
--- ARGV: 1 prefix, 2 daemon, 3 now ms, 4 events (common.lua events_cap), 5 retentionMs, 6 receiptTtlDays, 7 maxAttempts,
---       8 retryBaseMs, 9 retryMaxMs, 10 deadMax, 11 count, then per job one record:
+-- KEYS: 1 events, 2 inflight (this daemon's in-flight table), 3 dead
+-- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, cap:<capKey>, invalid:<to>, and for each job's
+--   carrier its lanes, schedule, receipt maps ({c}:dlr:<day>, {c}:dlr:days) and early receipts ({c}:early, {c}:early:at)
+-- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 maxAttempts,
+--       7 retryBaseMs, 8 retryMaxMs, 9 deadMax, 10 count, then per job one record:
 --   'ok', id, n, msgId1..msgIdN, car, idsJson, event
 --                                               -- submitted; an empty msgId = that part failed (the event says why).
 --                                               -- car, idsJson (the accepted ids) and the event's JSON text come
@@ -22,11 +24,11 @@
 -- A job that ends failed with no part accepted gives its frequency-cap count back (it was never sent).
 -- Returns: one status per record: 'submitted' | 'queued' | 'scheduled' | 'failed' | 'unknown' | 'skipped',
 --   then the final outcomes it decided (common.lua finals_reply; early receipts applied here end jobs too)
-local daemon, now, maxlen, retention = ARGV[2], tonumber(ARGV[3]), events_cap(ARGV[4]), ARGV[5]
-local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local dead_max, count = tonumber(ARGV[10]), tonumber(ARGV[11])
-local infl = k_inflight(daemon)
-local out, i = {}, 12
+local now, maxlen, retention = tonumber(ARGV[2]), events_cap(ARGV[3]), ARGV[4]
+local ttl_days, max_att, base_ms, max_ms = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local dead_max, count = tonumber(ARGV[9]), tonumber(ARGV[10])
+local infl, dead = KEYS[2], KEYS[3]
+local out, i = {}, 11
 local dead_added = false
 local day = math.floor(now / 86400000)
 -- A mapping bucket is kept retentionMs past the moment its receipts stop being looked up, so a daemon
@@ -68,7 +70,7 @@ local function submitted(id, ids, car, ids_json, ev)
       redis.call('HSET', jk, 'p' .. p, 'FAILED')
     end
   end
-  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[3])
+  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
   -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
   redis.call('PEXPIRE', jk, awaiting_ms)
@@ -141,7 +143,7 @@ for k = 1, count do
       local jk = k_job(id)
       local att = redis.call('HINCRBY', jk, 'att', 1)
       if att >= max_att then
-        redis.call('ZADD', P .. 'dead', now, id)
+        redis.call('ZADD', dead, now, id)
         if bodies then redis.call('SET', k_body(id), bodies, 'PX', retention) end
         dead_added = true
         release_cap(jk)
@@ -195,10 +197,10 @@ for car, dk in pairs(dlr_key) do
 end
 -- The dead set is bounded: the oldest letters (and their kept bodies) go first.
 if dead_added then
-  local over = redis.call('ZCARD', P .. 'dead') - dead_max
+  local over = redis.call('ZCARD', dead) - dead_max
   if over > 0 then
-    for _, id in ipairs(redis.call('ZRANGE', P .. 'dead', 0, over - 1)) do drop_dead_bodies(id) end
-    redis.call('ZREMRANGEBYRANK', P .. 'dead', 0, over - 1)
+    for _, id in ipairs(redis.call('ZRANGE', dead, 0, over - 1)) do drop_dead_bodies(id) end
+    redis.call('ZREMRANGEBYRANK', dead, 0, over - 1)
   end
 end
 trim_events()
