@@ -2,7 +2,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { SmppdError } from '../errors.js';
-import { buildConfig } from './schema.js';
 import { plaintextPasswords } from './secrets.js';
 import type { Config } from './types.js';
 
@@ -32,6 +31,9 @@ export async function loadConfigChecked(file: string, env: NodeJS.ProcessEnv = {
   } catch (e) {
     throw new SmppdError('CONFIG_UNREADABLE', `${file}: YAML: ${(e as Error).message}`, { cause: e });
   }
+  // Loaded here, not at the top: the commands that only show a Redis URL (send, optout, …) import this
+  // file for redactUrl and need not load the schema and zod (about 45 ms of a start).
+  const { buildConfig } = await import('./schema.js');
   const config = buildConfig(raw, env);
   const plain = (mode & 0o004) === 0 ? [] : plaintextPasswords(raw);
   const warnings = plain.length === 0 ? [] : [

@@ -7,70 +7,81 @@
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fail, join, str, type Obj } from './validate.js';
 
-type SecretReader = (o: Obj, key: string, path: string) => string | undefined;
-
-function readPem(file: string, p: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(p, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+/** The TLS fields of a channel as written (its own over its carrier's); a secret passphrase already read. */
+export interface TlsFields {
+  tls: boolean;
+  tlsCaFile?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsKeyPassphrase?: string;
 }
 
-/** tlsCaFile -> { tlsCa: PEM text }, or nothing when absent (the system's CAs). */
-export function tlsCa(v: Obj, path: string): { tlsCa?: string } {
-  const file = str(v, 'tlsCaFile', path, '');
-  if (file === '') return {};
-  const p = join(path, 'tlsCaFile');
-  if (v.tls !== true) fail(p, 'needs tls: true');
-  const pem = readPem(file, p);
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail(p, `${file} holds no PEM certificate`);
-  return { tlsCa: pem };
-}
-
-/** The client certificate as config keeps it: PEM texts (the key decrypted), never printed. */
-export interface TlsClientCert {
+/** The client certificate and the CAs as config keeps them: PEM texts (the key decrypted), never printed. */
+export interface TlsPems {
+  tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
 }
 
-/**
- * tlsCertFile + tlsKeyFile (+ tlsKeyPassphrase, a secret) -> the certificate chain and the key, the key
- * exported unencrypted so that the passphrase is not kept; nothing when neither file is named.
- */
-export function tlsClientCert(v: Obj, path: string, secret: SecretReader): TlsClientCert {
-  const certFile = str(v, 'tlsCertFile', path, '');
-  const keyFile = str(v, 'tlsKeyFile', path, '');
-  const passphrase = secret(v, 'tlsKeyPassphrase', path);
-  const pc = join(path, 'tlsCertFile');
-  const pk = join(path, 'tlsKeyFile');
-  if (certFile === '' && keyFile === '') {
-    if (passphrase !== undefined) fail(join(path, 'tlsKeyPassphrase'), 'needs tlsKeyFile');
-    return {};
+/** Names a problem at the field to fix; the check of that file stops there (it returns nothing). */
+type Report = (key: keyof TlsFields, message: string) => undefined;
+
+function readPem(file: string, key: keyof TlsFields, report: Report): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    return report(key, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (certFile === '') fail(pc, 'is required with tlsKeyFile');
-  if (keyFile === '') fail(pk, 'is required with tlsCertFile');
-  if (v.tls !== true) fail(pc, 'needs tls: true');
-  const certPem = readPem(certFile, pc);
+}
+
+/** tlsCaFile -> the PEM text of the CAs, or nothing when absent (the system's CAs). */
+function tlsCa(v: TlsFields, report: Report): string | undefined {
+  if (v.tlsCaFile === undefined || v.tlsCaFile === '') return undefined;
+  if (!v.tls) return report('tlsCaFile', 'needs tls: true');
+  const pem = readPem(v.tlsCaFile, 'tlsCaFile', report);
+  if (pem === undefined || pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+  return report('tlsCaFile', `${v.tlsCaFile} holds no PEM certificate`);
+}
+
+/**
+ * tlsCertFile + tlsKeyFile (+ tlsKeyPassphrase) -> the certificate chain and the key, the key exported
+ * unencrypted so that the passphrase is not kept; nothing when neither file is named.
+ */
+function tlsClientCert(v: TlsFields, report: Report): { tlsCert: string; tlsKey: string } | undefined {
+  const certFile = v.tlsCertFile ?? '';
+  const keyFile = v.tlsKeyFile ?? '';
+  const passphrase = v.tlsKeyPassphrase;
+  if (certFile === '' && keyFile === '') return passphrase === undefined ? undefined : report('tlsKeyPassphrase', 'needs tlsKeyFile');
+  if (certFile === '') return report('tlsCertFile', 'is required with tlsKeyFile');
+  if (keyFile === '') return report('tlsKeyFile', 'is required with tlsCertFile');
+  if (!v.tls) return report('tlsCertFile', 'needs tls: true');
+  const certPem = readPem(certFile, 'tlsCertFile', report);
+  if (certPem === undefined) return undefined;
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certPem);
   } catch {
-    fail(pc, `${certFile} holds no PEM certificate`);
+    return report('tlsCertFile', `${certFile} holds no PEM certificate`);
   }
-  const keyPem = readPem(keyFile, pk);
-  if (keyPem.includes('ENCRYPTED') && passphrase === undefined) fail(pk, `${keyFile} is encrypted: set tlsKeyPassphrase`);
+  const keyPem = readPem(keyFile, 'tlsKeyFile', report);
+  if (keyPem === undefined) return undefined;
+  if (keyPem.includes('ENCRYPTED') && passphrase === undefined) return report('tlsKeyFile', `${keyFile} is encrypted: set tlsKeyPassphrase`);
   let key: KeyObject;
   try {
     key = createPrivateKey(passphrase === undefined ? { key: keyPem } : { key: keyPem, passphrase });
   } catch (e) {
     const bad = (e as { code?: string }).code === 'ERR_OSSL_BAD_DECRYPT';
-    fail(bad ? join(path, 'tlsKeyPassphrase') : pk, bad ? `does not decrypt ${keyFile}` : `${keyFile} holds no PEM private key`);
+    return report(bad ? 'tlsKeyPassphrase' : 'tlsKeyFile', bad ? `does not decrypt ${keyFile}` : `${keyFile} holds no PEM private key`);
   }
-  if (!cert.checkPrivateKey(key)) fail(pk, `${keyFile} is not the key of the certificate in ${certFile}`);
+  if (!cert.checkPrivateKey(key)) return report('tlsKeyFile', `${keyFile} is not the key of the certificate in ${certFile}`);
   return { tlsCert: certPem, tlsKey: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
+/** The PEM texts a channel's TLS fields name, read and checked; each problem reported at its field. */
+export function tlsPems(v: TlsFields, report: Report): TlsPems {
+  const ca = tlsCa(v, report);
+  return { ...(ca === undefined ? {} : { tlsCa: ca }), ...tlsClientCert(v, report) };
 }
 
 /** How check-config and status show the client certificate: its subject and expiry, no PEM. */

@@ -1,4 +1,4 @@
-import { withOneChannel, type CarrierLevelForm } from '../../src/config/channels.js';
+import { withOneChannel, type CarrierLevelForm } from '../helpers/test-config.js';
 import t from 'tap';
 import { smpp } from '../helpers/bodies.js';
 import { sendMany } from '../helpers/send-many.js';

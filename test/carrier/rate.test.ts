@@ -4,7 +4,7 @@ import { sendMany } from '../helpers/send-many.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { Carrier } from '../../src/carrier/carrier.js';
 import { encodeBody } from '../../src/smpp/pdu-codec.js';
-import { withOneChannel } from '../../src/config/channels.js';
+import { withOneChannel } from '../helpers/test-config.js';
 import { maxInWindow } from '../helpers/max-in-window.js';
 
 const body = encodeBody('submit_sm', { destination_addr: '8613912345678', short_message: 'rate' });

@@ -1,7 +1,19 @@
 /** A complete, valid Config for tests: three carriers on 127.0.0.1 with the default China prefixes. */
-import { withOneChannel, type CarrierLevelForm } from '../../src/config/channels.js';
-import type { CarrierConfig, Config } from '../../src/config/types.js';
+import { failover } from '../../src/config/carrier-schema.js';
+import type { CarrierConfig, ChannelFields, Config, FailoverConfig } from '../../src/config/types.js';
 import { CHINA_PREFIXES } from '../../src/route/china-prefixes.js';
+
+/** A carrier in the carrier-level form: its own fields and one channel's, side by side (`failover` absent: its defaults). */
+export type CarrierLevelForm = Omit<CarrierConfig, 'channels' | 'failover'> & { failover?: FailoverConfig } & ChannelFields;
+
+/** The carrier a config file writes in the carrier-level form: one SMPP channel named as the carrier. */
+export function withOneChannel(c: CarrierLevelForm): CarrierConfig {
+  const { name, prefixes, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, ...fields } = c;
+  return {
+    name, prefixes, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f ?? failover.parse({}),
+    channels: [{ name, protocol: 'smpp', priority: 1, weight: 1, ...fields }],
+  };
+}
 
 export function testCarrier(name: string, port: number, prefixes: string[], over: Partial<CarrierLevelForm> = {}): CarrierConfig {
   return withOneChannel({

@@ -1,4 +1,4 @@
-import { withOneChannel } from '../../src/config/channels.js';
+import { withOneChannel } from '../helpers/test-config.js';
 import t from 'tap';
 import pino from 'pino';
 import { buildConfig } from '../../src/config/schema.js';

@@ -1,0 +1,101 @@
+/**
+ * The kinds of config field, built on zod and worded as smppd words them. A field is one of these with
+ * its default (`.default(v)`) and a `.meta({ description })` beside it; docs/CONFIG.md's tables are made
+ * from that metadata (doc-table.ts). Every wording a field gives sits here or in words.ts.
+ */
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+
+// One parse per start or reload: zod's compiled object parsers cost more to build than they save here
+// (5 ms of a first parse of this schema), so they stay off.
+z.config({ jitless: true });
+
+declare module 'zod' {
+  interface GlobalMeta {
+    /** How docs/CONFIG.md writes a default the schema computes (or `.default()` cannot say). */
+    default?: string;
+  }
+}
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `must be between 1 and 65535, got 0`: a range's words, wherever a bound is checked. */
+export const between = (min: number, max: number, v: unknown): string => `must be between ${min} and ${max}, got ${v}`;
+
+/**
+ * A YAML mapping whose keys are all known (a typo must not fall back to a default silently). An empty
+ * value (`redis:`) is an empty mapping, and a key written with no value is left out; `keepNull` names
+ * the keys whose `null` means something.
+ */
+export function mapping<S extends z.ZodRawShape>(shape: S, keepNull: readonly string[] = []) {
+  const dropNulls = (v: unknown): unknown => {
+    if (v === null || v === undefined) return {};
+    return isObj(v) ? Object.fromEntries(Object.entries(v).filter(([k, x]) => x !== null || keepNull.includes(k))) : v;
+  };
+  return z.preprocess(dropNulls, z.strictObject(shape));
+}
+
+export const integer = () => z.int({ error: (iss) => `must be an integer, got ${JSON.stringify(iss.input)}` });
+
+export function int(min: number, max: number) {
+  const range = { error: (iss: { input?: unknown }) => between(min, max, iss.input) };
+  return integer().min(min, range).max(max, range);
+}
+
+export function num(min: number, max: number) {
+  const range = { error: (iss: { input?: unknown }) => between(min, max, iss.input) };
+  return z.number({ error: (iss) => `must be a number, got ${JSON.stringify(iss.input)}` }).min(min, range).max(max, range);
+}
+
+export const bool = () => z.boolean({ error: (iss) => `must be true or false, got ${JSON.stringify(iss.input)}` });
+
+export const text = () => z.string();
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (iss) => `must be one of ${values.join(', ')}, got ${JSON.stringify(iss.input)}` });
+}
+
+/** A carrier or channel name: it is part of Redis keys, metric labels and log lines. */
+export const name = () => z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 of a-z 0-9 _ -');
+
+/** "HH:MM" (24 h). */
+export const clock = () => z.string().refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { error: (iss) => `must be HH:MM, got ${JSON.stringify(iss.input)}` });
+
+/** A list of strings; YAML reads `134` as a number, which is taken as its digits. */
+export const strings = () => z.array(z.union([z.string(), z.number()], 'must be a string').transform(String));
+
+/** SMPP command_status values: integers (YAML reads `0x0B` as 11). */
+export function statusList() {
+  const status = { error: (iss: { input?: unknown }) => `must be an SMPP command_status (an integer, e.g. 0x0B), got ${JSON.stringify(iss.input)}` };
+  return z.array(z.int(status).min(1, status).max(0xffffffff, status));
+}
+
+/**
+ * A secret (`password`, `tlsKeyPassphrase`, …): `"x"`, `{ env: NAME }` (read from `env`) or
+ * `{ file: PATH }` (the file's content, one trailing newline dropped). Read as the file is checked,
+ * never logged.
+ */
+export function secret(env: NodeJS.ProcessEnv) {
+  const ref = mapping({ env: z.string().optional(), file: z.string().optional() });
+  return z.union([z.string(), ref], 'must be a string, { env: NAME } or { file: PATH }').transform((v, ctx): string => {
+    if (typeof v === 'string') return v;
+    const fault = (message: string): string => (ctx.issues.push({ code: 'custom', message, input: v }), '');
+    if (v.env !== undefined) return env[v.env] ?? fault(`environment variable ${v.env} is not set`);
+    if (v.file === undefined) return fault('must name env or file');
+    try {
+      return readFileSync(v.file, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      return fault(`cannot read ${v.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  });
+}
+
+/**
+ * A rule between fields runs once they are each valid: only an unknown key (which zod lets through, as
+ * the values are whole) may have been found before it.
+ */
+export const whenValid = { when: (p: z.core.ParsePayload) => p.issues.every((i) => i.code === 'unrecognized_keys') };
