@@ -1,5 +1,4 @@
 /** The `care`, `text` and `routing` sections: what is sent to whom, and when (docs/CARE.md). */
-import type * as z from 'zod';
 import { bool, clock, int, mapping, oneOf, statusList, strings, text } from './fields.js';
 
 const MS_DAY = 86_400_000;
@@ -13,7 +12,7 @@ const knownZone = (tz: string): boolean => {
   }
 };
 
-export const quietHoursShape = {
+const quietHoursShape = {
   start: clock().default('21:00').meta({ description: 'marketing is deferred (not dropped) inside this window of the recipient\'s local time; start = end: none (docs/CARE.md)' }),
   end: clock().default('08:00').meta({ description: 'the end of that window' }),
   defaultTz: text().refine(knownZone, { error: (iss) => `unknown time zone ${iss.input}` }).default('Asia/Shanghai')
@@ -56,4 +55,3 @@ export const routingShape = {
 
 export const care = mapping(careShape);
 export const routing = mapping(routingShape, ['default']);
-export type CareConfig = z.output<typeof care>;

@@ -10,7 +10,7 @@ import { between, int, integer, mapping, name, num, oneOf, strings } from './fie
 import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 
 /** When a channel stops taking new messages, and when it takes them again (docs/CHANNELS.md, "Failover"). */
-export const failoverShape = {
+const failoverShape = {
   afterMs: int(0, 3_600_000).default(30_000).meta({ description: 'a channel with no bound session for this long stops taking new messages (docs/CHANNELS.md, "Failover")' }),
   windowMs: int(1000, 3_600_000).default(60_000).meta({ description: 'the answers a channel\'s health is judged on: those of the last `windowMs`' }),
   maxPermanentShare: num(0, 1).default(0.5).meta({ description: '0..1: with at least `minAnswers` answers in the window, a larger share of permanent refusals fails the channel' }),
@@ -58,7 +58,6 @@ type WrittenChannel = z.output<ReturnType<typeof writtenChannel>>;
 
 /** A channel as the schema resolves it: its own keys, and its fields from the layers (channels.ts). */
 export type ResolvedChannel = Pick<WrittenChannel, 'name' | 'protocol' | 'priority' | 'weight' | 'cmpp'> & ChannelFieldsOut;
-type Resolved = { at: (string | number)[]; ch: ResolvedChannel };
 const CHANNEL_FIELD_KEYS = new Set(Object.keys(channelFieldShape({})));
 type Fields = ReturnType<typeof resolvedFields>;
 
@@ -67,37 +66,36 @@ function writtenCarrier(env: NodeJS.ProcessEnv) {
   return mapping({ ...carrierOwnShape(env), ...asWritten(channelFieldShape(env)) });
 }
 
-/** The carrier's channels resolved, with where each is written (`at`, relative to the carrier). */
-function channelsOf(c: Written, fields: Fields, ctx: z.RefinementCtx): Resolved[] | undefined {
+/** The carrier's channels resolved, in the file's order; nothing when one of them has a problem. */
+function channelsOf(c: Written, fields: Fields, ctx: z.RefinementCtx): ResolvedChannel[] | undefined {
   const { name: carrierName, channels } = c;
   const base = written(Object.fromEntries(Object.entries(c).filter(([k]) => CHANNEL_FIELD_KEYS.has(k))));
   if (channels === undefined) {
-    const f = resolve(fields.checked, { protocol: 'smpp', ...base }, {}, { own: [], carrier: [] }, ctx);
-    return f && [{ at: [], ch: { name: carrierName, protocol: 'smpp', priority: 1, weight: 1, ...f } }];
+    const f = resolve(fields.checked, { protocol: 'smpp', ...base }, {}, [], ctx);
+    return f && [{ name: carrierName, protocol: 'smpp', priority: 1, weight: 1, ...f }];
   }
   // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
-  resolve(fields.unchecked, { protocol: 'smpp', ...base }, { host: '-', systemId: '-' }, { own: [], carrier: [] }, ctx);
+  resolve(fields.unchecked, { protocol: 'smpp', ...base }, { host: '-', systemId: '-' }, [], ctx);
+  // CMPP has no transmitter/receiver split: a carrier's bindType is not its CMPP channels'.
+  const { bindType: _, ...cmppBase } = base;
   const out = channels.map(({ name, protocol, priority, weight, cmpp, ...own }, j) => {
-    const at = ['channels', j];
-    const { bindType: _b, ...cmppBase } = base; // CMPP has no transmitter/receiver split: a carrier's bindType is not its channels'
-    const f = resolve(fields.checked, { protocol, ...written(own) }, protocol === 'cmpp' ? cmppBase : base, { own: at, carrier: [] }, ctx);
-    return f && { at, ch: { name, protocol, priority, weight, ...f, ...(cmpp === undefined ? {} : { cmpp }) } };
+    const f = resolve(fields.checked, { protocol, ...written(own) }, protocol === 'cmpp' ? cmppBase : base, ['channels', j], ctx);
+    return f && { name, protocol, priority, weight, ...f, ...(cmpp === undefined ? {} : { cmpp }) };
   });
-  return out.every((x): x is Resolved => x !== undefined) ? out : undefined;
+  return out.every((ch): ch is ResolvedChannel => ch !== undefined) ? out : undefined;
 }
 
-
 /** Rules between a carrier's own fields and its resolved channels; the otpWindowSlots it keeps. */
-function carrierRules(c: Written, list: Resolved[], ctx: z.RefinementCtx): number {
+function carrierRules(c: Written, list: ResolvedChannel[], ctx: z.RefinementCtx): number {
   const single = c.channels === undefined;
-  for (const { ch } of list) {
+  for (const ch of list) {
     // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
     // job"), so they must fit every channel's window.
     const of = single ? '' : ` of channel ${ch.name}`;
     if (c.maxParts > ch.windowSize) ctx.addIssue({ code: 'custom', path: ['maxParts'], message: `must not exceed windowSize (${ch.windowSize})${of}` });
   }
   // `payload` sends a long text as one submit_sm; beside a channel that cuts it into parts the counts differ.
-  const payload = list.filter(({ ch }) => ch.protocol === 'smpp' && ch.concat === 'payload');
+  const payload = list.filter((ch) => ch.protocol === 'smpp' && ch.concat === 'payload');
   if (payload.length > 0 && payload.length < list.length) {
     const at = c.channels?.findIndex((w) => w.concat === 'payload') ?? -1;
     ctx.addIssue({
@@ -105,7 +103,7 @@ function carrierRules(c: Written, list: Resolved[], ctx: z.RefinementCtx): numbe
       message: 'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them',
     });
   }
-  const smallest = Math.min(...list.map(({ ch }) => ch.windowSize * ch.binds));
+  const smallest = Math.min(...list.map((ch) => ch.windowSize * ch.binds));
   const slots = c.otpWindowSlots ?? Math.floor(smallest / 10);
   if (slots < 0 || slots > smallest - 1) ctx.addIssue({ code: 'custom', path: ['otpWindowSlots'], message: between(0, smallest - 1, slots) });
   return slots;
@@ -119,7 +117,7 @@ export function carrier(env: NodeJS.ProcessEnv) {
     if (list === undefined) return z.NEVER;
     const otpWindowSlots = carrierRules(c, list, ctx);
     const { name, prefixes: p, maxParts, signatureReserve, optOut, failover: f } = c;
-    const config = { name, prefixes: p, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, channels: byPriority(list.map((x) => x.ch)) };
+    const config = { name, prefixes: p, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, channels: byPriority(list) };
     return { config, written: c.channels?.map((w) => w.name) ?? null };
   });
 }

@@ -54,8 +54,6 @@ export function channelFieldShape(env: NodeJS.ProcessEnv) {
   };
 }
 
-export type ChannelFieldShape = ReturnType<typeof channelFieldShape>;
-
 /** The same fields as a layer writes them: each optional, no default (the next layer or the default fills it). */
 export function asWritten<S extends z.ZodRawShape>(shape: S) {
   const loose = (f: z.ZodType) => (f instanceof z.ZodDefault ? f.unwrap() as z.ZodType : f).optional();

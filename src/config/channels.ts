@@ -22,7 +22,7 @@ function channelRules(ch: { protocol: string; reconnectMinMs: number; reconnectM
   // The back-off doubles from the one up to the other: a floor above the ceiling is a mistake.
   if (ch.reconnectMinMs > ch.reconnectMaxMs) at('reconnectMinMs', `must not exceed reconnectMaxMs (${ch.reconnectMaxMs})`);
   if (ch.protocol === 'cmpp') {
-    // A carrier's bindType is not inherited by its CMPP channels (resolve() leaves it out): one written here is refused.
+    // A carrier's bindType is not inherited by its CMPP channels (carrier-schema.ts): one written here is refused.
     if (ch.bindType !== 'transceiver') at('bindType', 'CMPP has no transmitter/receiver split: leave it out');
     if (!/^\d{6}$/.test(ch.systemId)) at('systemId', 'must be the SP\'s enterprise code (6 digits) for a CMPP channel');
   }
@@ -42,19 +42,17 @@ export function resolvedFields(env: NodeJS.ProcessEnv) {
   return { unchecked: merged.transform(settle), checked: merged.superRefine(channelRules).transform(settle) };
 }
 
-export type ResolvedFields = ReturnType<typeof resolvedFields>;
-export type ChannelFieldsOut = z.output<ResolvedFields['checked']>;
+export type ChannelFieldsOut = z.output<ReturnType<typeof resolvedFields>['checked']>;
 
 /**
- * Parses one channel's layers, `own` over `base`; pushes each problem into `ctx` at `at` + its key when
- * `own` writes that key, else at the carrier (`carrier` + key). Nothing when a problem was found.
+ * Parses one channel's layers, `own` over `base` (its carrier's); each problem goes into `ctx` at `ownAt`
+ * + its key when `own` writes that key, else at the carrier's key. Nothing when a problem was found.
  */
-export function resolve<T>(schema: z.ZodType<T>, own: Layer, base: Layer, at: { own: Key[]; carrier: Key[] }, ctx: z.RefinementCtx): T | undefined {
+export function resolve<T>(schema: z.ZodType<T>, own: Layer, base: Layer, ownAt: Key[], ctx: z.RefinementCtx): T | undefined {
   const r = schema.safeParse({ ...base, ...own }, { error: wording });
   if (r.success) return r.data;
   for (const i of r.error.issues) {
-    const where = String(i.path[0]) in own ? at.own : at.carrier;
-    ctx.addIssue({ ...i, code: 'custom', path: [...where, ...i.path] } as z.core.$ZodRawIssue);
+    ctx.addIssue({ ...i, code: 'custom', path: [...(String(i.path[0]) in own ? ownAt : []), ...i.path] } as z.core.$ZodRawIssue);
   }
   return undefined;
 }

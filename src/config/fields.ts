@@ -1,7 +1,7 @@
 /**
  * The kinds of config field, built on zod and worded as smppd words them. A field is one of these with
  * its default (`.default(v)`) and a `.meta({ description })` beside it; docs/CONFIG.md's tables are made
- * from that metadata (doc-table.ts). Every wording a field gives sits here or in words.ts.
+ * from that metadata (doc-table.ts). Every wording a field gives sits here or in problems.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
@@ -17,9 +17,7 @@ declare module 'zod' {
   }
 }
 
-export type Obj = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Obj {
+function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

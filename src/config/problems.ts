@@ -9,7 +9,7 @@ import { SmppdError } from '../errors.js';
 type Path = readonly PropertyKey[];
 
 /** `carriers[0].channels[1].port`: the dotted path of a field, as the messages and docs/CONFIG.md write it. */
-export function pathText(path: Path): string {
+function pathText(path: Path): string {
   return path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), '');
 }
 

@@ -1,5 +1,4 @@
 /** The `queue` section: how jobs are claimed, retried and kept (docs/CONFIG.md, "`queue`"). */
-import type * as z from 'zod';
 import { between, int, mapping, num, oneOf, whenValid } from './fields.js';
 
 const MS_DAY = 86_400_000;
@@ -54,5 +53,3 @@ export const queue = mapping(queueShape)
     }
   }, whenValid)
   .transform((q) => ({ ...q, streamRetentionMs: q.streamRetentionMs ?? Math.min(MS_HOUR, q.retentionMs) }));
-
-export type QueueConfig = z.output<typeof queue>;
