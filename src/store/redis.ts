@@ -3,11 +3,25 @@
  * from config secrets), TLS (`rediss://`), Sentinel.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { RedisConfig } from '../config/types.js';
 
 export type { Redis };
 
-export function createRedis(cfg: RedisConfig, name: string, extra: Partial<RedisOptions> = {}): Redis {
+/**
+ * What a connection is made from: the config's `redis` section, or a URL alone (the client). Written
+ * here, not taken from config/types.ts, so that the client package compiles without the config schema.
+ */
+export interface RedisConnection {
+  url: string;
+  /** The key prefix: not read here; the config's section and the callers' `{ url, prefix }` carry it. */
+  prefix?: string;
+  username?: string;
+  password?: string;
+  sentinels?: { host: string; port: number }[];
+  sentinelName?: string;
+  sentinelPassword?: string;
+}
+
+export function createRedis(cfg: RedisConnection, name: string, extra: Partial<RedisOptions> = {}): Redis {
   const opts: RedisOptions = {
     connectionName: name,
     // A write resent after a reconnect could do a step twice; every script is idempotent anyway,
