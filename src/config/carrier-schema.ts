@@ -5,8 +5,8 @@
  */
 import * as z from 'zod';
 import { asWritten, channelFieldShape, writtenChannel } from './channel-schema.js';
-import { byPriority, resolve, resolvedFields, written, type ChannelFieldsOut } from './channels.js';
-import { between, int, integer, mapping, name, num, oneOf, strings } from './fields.js';
+import { byPriority, layer, resolve, resolvedFields, type ChannelFieldsOut, type Key, type Layer, type Report } from './channels.js';
+import { between, int, integer, mapping, name, num, oneOf, strings, type Valid } from './fields.js';
 import { isTableName, TABLE_NAMES } from '../route/china-prefixes.js';
 
 /** When a channel stops taking new messages, and when it takes them again (docs/CHANNELS.md, "Failover"). */
@@ -58,66 +58,85 @@ type WrittenChannel = z.output<ReturnType<typeof writtenChannel>>;
 
 /** A channel as the schema resolves it: its own keys, and its fields from the layers (channels.ts). */
 export type ResolvedChannel = Pick<WrittenChannel, 'name' | 'protocol' | 'priority' | 'weight' | 'cmpp'> & ChannelFieldsOut;
-const CHANNEL_FIELD_KEYS = new Set(Object.keys(channelFieldShape({})));
+const CHANNEL_FIELD_KEYS = Object.keys(channelFieldShape({}));
 type Fields = ReturnType<typeof resolvedFields>;
 
 /** A carrier as written: its own keys and the channel fields it sets for its channels. */
-function writtenCarrier(env: NodeJS.ProcessEnv) {
+export function writtenCarrier(env: NodeJS.ProcessEnv) {
   return mapping({ ...carrierOwnShape(env), ...asWritten(channelFieldShape(env)) });
 }
 
-/** The carrier's channels resolved, in the file's order; nothing when one of them has a problem. */
-function channelsOf(c: Written, fields: Fields, ctx: z.RefinementCtx): ResolvedChannel[] | undefined {
-  const { name: carrierName, channels } = c;
-  const base = written(Object.fromEntries(Object.entries(c).filter(([k]) => CHANNEL_FIELD_KEYS.has(k))));
-  if (channels === undefined) {
-    const f = resolve(fields.checked, { protocol: 'smpp', ...base }, {}, [], ctx);
-    return f && [{ name: carrierName, protocol: 'smpp', priority: 1, weight: 1, ...f }];
-  }
-  // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
-  resolve(fields.unchecked, { protocol: 'smpp', ...base }, { host: '-', systemId: '-' }, [], ctx);
+/** One channel of a carrier as written: its name, its layers (its own over the carrier's) and where its own keys are. */
+interface Layers { name: unknown; own: Layer; base: Layer; at: Key[]; written?: WrittenChannel }
+
+function layersOf(c: Written, base: Layer, ok: Valid): Layers[] {
+  if (c.channels === undefined) return [{ name: c.name, own: { protocol: 'smpp', ...base }, base: {}, at: [] }];
   // CMPP has no transmitter/receiver split: a carrier's bindType is not its CMPP channels'.
   const { bindType: _, ...cmppBase } = base;
-  const out = channels.map(({ name, protocol, priority, weight, cmpp, ...own }, j) => {
-    const f = resolve(fields.checked, { protocol, ...written(own) }, protocol === 'cmpp' ? cmppBase : base, ['channels', j], ctx);
-    return f && { name, protocol, priority, weight, ...f, ...(cmpp === undefined ? {} : { cmpp }) };
+  return (Array.isArray(c.channels) ? c.channels : []).flatMap((ch, j) => {
+    if (typeof ch !== 'object' || ch === null) return [];
+    const own = layer(ch, ['protocol', ...CHANNEL_FIELD_KEYS], (k) => ok('channels', j, k));
+    return [{ name: ch.name, own, base: ch.protocol === 'cmpp' ? cmppBase : base, at: ['channels', j], written: ch }];
   });
-  return out.every((ch): ch is ResolvedChannel => ch !== undefined) ? out : undefined;
 }
 
-/** Rules between a carrier's own fields and its resolved channels; the otpWindowSlots it keeps. */
-function carrierRules(c: Written, list: ResolvedChannel[], ctx: z.RefinementCtx): number {
+/**
+ * Rules between a carrier's own fields and its channels' (each once the fields it reads are valid); the
+ * otpWindowSlots it keeps.
+ */
+function carrierRules(c: Written, chans: Layers[], ok: Valid, fields: Fields, report: Report): number | undefined {
+  // Each rule reads its channels' fields alone, so that a wrong field it does not read leaves it checked.
+  const peek = <T>(schema: z.ZodType<T>, l: Layers): T | undefined => {
+    const r = schema.safeParse({ ...l.base, ...l.own });
+    return r.success ? r.data : undefined;
+  };
+  const { object } = fields;
   const single = c.channels === undefined;
-  for (const ch of list) {
-    // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
-    // job"), so they must fit every channel's window.
-    const of = single ? '' : ` of channel ${ch.name}`;
-    if (c.maxParts > ch.windowSize) ctx.addIssue({ code: 'custom', path: ['maxParts'], message: `must not exceed windowSize (${ch.windowSize})${of}` });
+  // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
+  // job"), so they must fit every channel's window.
+  for (const l of ok('maxParts') ? chans : []) {
+    const w = peek(object.pick({ windowSize: true }), l);
+    const of = single ? '' : ` of channel ${String(l.name)}`;
+    if (w && c.maxParts > w.windowSize) report(['maxParts'], `must not exceed windowSize (${w.windowSize})${of}`);
   }
   // `payload` sends a long text as one submit_sm; beside a channel that cuts it into parts the counts differ.
-  const payload = list.filter((ch) => ch.protocol === 'smpp' && ch.concat === 'payload');
-  if (payload.length > 0 && payload.length < list.length) {
+  const cuts = chans.map((l) => peek(object.pick({ protocol: true, concat: true }), l));
+  const payload = cuts.filter((ch) => ch?.protocol === 'smpp' && ch.concat === 'payload');
+  if (cuts.every((ch) => ch !== undefined) && payload.length > 0 && payload.length < cuts.length) {
     const at = c.channels?.findIndex((w) => w.concat === 'payload') ?? -1;
-    ctx.addIssue({
-      code: 'custom', path: at < 0 ? ['concat'] : ['channels', at, 'concat'],
-      message: 'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them',
-    });
+    report(at < 0 ? ['concat'] : ['channels', at, 'concat'],
+      'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them');
   }
-  const smallest = Math.min(...list.map((ch) => ch.windowSize * ch.binds));
+  const windows = chans.map((l) => peek(object.pick({ windowSize: true, binds: true }), l));
+  if (!ok('otpWindowSlots') || windows.length === 0 || !windows.every((w) => w !== undefined)) return undefined;
+  const smallest = Math.min(...windows.map((w) => w.windowSize * w.binds));
   const slots = c.otpWindowSlots ?? Math.floor(smallest / 10);
-  if (slots < 0 || slots > smallest - 1) ctx.addIssue({ code: 'custom', path: ['otpWindowSlots'], message: between(0, smallest - 1, slots) });
+  if (slots < 0 || slots > smallest - 1) report(['otpWindowSlots'], between(0, smallest - 1, slots));
   return slots;
 }
 
-/** A carrier, resolved: its channels in priority order; `written` names them as the file lists them (null: none listed). */
-export function carrier(env: NodeJS.ProcessEnv) {
+/**
+ * A carrier's rules and, when nothing is wrong, the carrier resolved (its channels in priority order).
+ * `ok` and `report` take paths from the carrier; it checks what it can whatever else is wrong.
+ */
+export function carrierResolver(env: NodeJS.ProcessEnv) {
   const fields = resolvedFields(env);
-  return writtenCarrier(env).transform((c, ctx) => {
-    const list = channelsOf(c, fields, ctx);
-    if (list === undefined) return z.NEVER;
-    const otpWindowSlots = carrierRules(c, list, ctx);
+  return (c: Written, ok: Valid, report: Report) => {
+    if (typeof c !== 'object' || c === null) return undefined;
+    const base = layer(c, CHANNEL_FIELD_KEYS, (k) => ok(k));
+    const chans = layersOf(c, base, ok);
+    // A default every channel overrides is still checked: a wrong value in the file is named, never ignored.
+    if (c.channels !== undefined) resolve(fields.unchecked, { protocol: 'smpp', ...base }, { host: '-', systemId: '-' }, [], report);
+    const list = chans.map((l) => {
+      const f = resolve(fields.checked, l.own, l.base, l.at, report);
+      const w = l.written;
+      const own = w === undefined ? { name: c.name, protocol: 'smpp' as const, priority: 1, weight: 1 }
+        : { name: w.name, protocol: w.protocol, priority: w.priority, weight: w.weight, ...(w.cmpp === undefined ? {} : { cmpp: w.cmpp }) };
+      return f && { ...own, ...f };
+    });
+    const otpWindowSlots = carrierRules(c, chans, ok, fields, report);
+    if (otpWindowSlots === undefined || !list.every((ch): ch is ResolvedChannel => ch !== undefined)) return undefined;
     const { name, prefixes: p, maxParts, signatureReserve, optOut, failover: f } = c;
-    const config = { name, prefixes: p, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, channels: byPriority(list) };
-    return { config, written: c.channels?.map((w) => w.name) ?? null };
-  });
+    return { name, prefixes: p, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, channels: byPriority(list) };
+  };
 }

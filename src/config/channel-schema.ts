@@ -5,7 +5,7 @@
  * made from them (doc-table.ts).
  */
 import * as z from 'zod';
-import { bool, int, mapping, name, oneOf, secret, text } from './fields.js';
+import { bool, int, mapping, name, oneOf, secret, text, whenValid } from './fields.js';
 import type { Protocol } from '../types.js';
 
 /** Each protocol's well-known port (SMPP: IANA 2775; CMPP: the ISMG port of China Mobile's specification). */
@@ -114,5 +114,5 @@ export function writtenChannel(env: NodeJS.ProcessEnv) {
     if (ch.cmpp === undefined && ch.protocol === 'cmpp') {
       ctx.addIssue({ code: 'custom', path: ['cmpp', 'spNumber'], message: 'is required for a CMPP channel (the SP\'s service number, digits)' });
     }
-  });
+  }, whenValid('protocol', 'cmpp'));
 }

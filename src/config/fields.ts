@@ -92,8 +92,35 @@ export function secret(env: NodeJS.ProcessEnv) {
   });
 }
 
+type Issues = readonly z.core.$ZodRawIssue[];
+const ofValue = (i: z.core.$ZodRawIssue): boolean => i.code !== 'unrecognized_keys';
+
+/** Whether the value at a path (from the value being checked) is valid: no problem found at it, above it or under it. */
+export type Valid = (...path: PropertyKey[]) => boolean;
+
+/** The paths `issues` leave valid; an unknown key is no problem of a value (zod lets the values through whole). */
+export function validIn(issues: Issues): Valid {
+  const wrong = issues.filter(ofValue).map((i) => i.path ?? []);
+  return (...path) => !wrong.some((w) => w.every((k, n) => n >= path.length || k === path[n]));
+}
+
+const isValue = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
 /**
- * A rule between fields runs once they are each valid: only an unknown key (which zod lets through, as
- * the values are whole) may have been found before it.
+ * The `when` of a rule between the fields `keys` of a mapping: it runs once those are valid, whatever
+ * else is wrong (zod's own rule waits for every field).
  */
-export const whenValid = { when: (p: z.core.ParsePayload) => p.issues.every((i) => i.code === 'unrecognized_keys') };
+export const whenValid = (...keys: string[]) => ({
+  when: (p: z.core.ParsePayload) => isValue(p.value) && keys.every((k) => validIn(p.issues)(k)),
+});
+
+/**
+ * `schema` ending in `step`, which checks the rules between its fields (each once the fields it reads
+ * are valid: `ok`) and makes the output. zod skips a transform once any problem is found, so while there
+ * is one, the same step runs as a check instead and its output is dropped: either way it runs once.
+ */
+export function settled<S extends z.ZodType, O>(schema: S, step: (v: z.output<S>, ok: Valid, ctx: z.RefinementCtx) => O | undefined) {
+  return schema
+    .superRefine((v, ctx) => void step(v, validIn(ctx.issues), ctx), { when: (p) => isValue(p.value) && p.issues.some(ofValue) })
+    .transform((v, ctx) => step(v, () => true, ctx) ?? z.NEVER);
+}

@@ -51,5 +51,5 @@ export const queue = mapping(queueShape)
     if (q.streamRetentionMs !== undefined && q.streamRetentionMs > q.retentionMs) {
       ctx.addIssue({ code: 'custom', path: ['streamRetentionMs'], message: between(1000, q.retentionMs, q.streamRetentionMs) });
     }
-  }, whenValid)
+  }, whenValid('streamRetentionMs', 'retentionMs'))
   .transform((q) => ({ ...q, streamRetentionMs: q.streamRetentionMs ?? Math.min(MS_HOUR, q.retentionMs) }));

@@ -11,9 +11,9 @@
  */
 import { hostname } from 'node:os';
 import * as z from 'zod';
-import { carrier } from './carrier-schema.js';
+import { carrierResolver, writtenCarrier } from './carrier-schema.js';
 import { care, routing, textShape } from './care-schema.js';
-import { int, mapping, oneOf, secret, text, whenValid } from './fields.js';
+import { int, mapping, oneOf, secret, settled, text } from './fields.js';
 import { configInvalid, wording } from './problems.js';
 import { queue } from './queue-schema.js';
 
@@ -77,28 +77,33 @@ export const shutdownShape = {
     .meta({ description: 'on SIGTERM, how long in-flight messages may take before sessions are closed and what is still out is handed back' }),
 };
 
-/** Carrier names key Redis and metrics; channel names, metrics, logs and receipt keys: each is unique. */
+/**
+ * The carriers, resolved. Carrier names key Redis and metrics; channel names, metrics, logs and receipt
+ * keys: each is unique (a carrier without `channels` has one channel, named as itself).
+ */
 function carriers(env: NodeJS.ProcessEnv) {
-  return z.array(carrier(env), 'must be a non-empty list').min(1, 'must be a non-empty list')
-    .superRefine((list, ctx) => {
-      const names = new Set<string>();
-      const channelNames = new Set<string>();
-      list.forEach(({ config: c, written }, i) => {
-        if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate carrier name ${c.name}` });
-        names.add(c.name);
-        for (const ch of c.channels) {
-          const at = written === null ? [i, 'name'] : [i, 'channels', written.lastIndexOf(ch.name), 'name'];
-          if (channelNames.has(ch.name)) ctx.addIssue({ code: 'custom', path: at, message: `duplicate channel name ${ch.name}` });
-          channelNames.add(ch.name);
-        }
-      });
-    }, whenValid)
-    .transform((list) => list.map((x) => x.config));
+  const resolveCarrier = carrierResolver(env);
+  const list = z.array(writtenCarrier(env), 'must be a non-empty list').min(1, 'must be a non-empty list');
+  return settled(list, (written, ok, ctx) => {
+    const names = new Set<unknown>();
+    const channelNames = new Set<unknown>();
+    written.forEach((c, i) => {
+      if (ok(i, 'name') && names.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate carrier name ${c.name}` });
+      names.add(c.name);
+      const channels = Array.isArray(c.channels) ? c.channels.map((ch, j) => ({ name: ch?.name, at: [i, 'channels', j, 'name'] })) : [{ name: c.name, at: [i, 'name'] }];
+      for (const { name, at } of channels) {
+        if (ok(...at) && channelNames.has(name)) ctx.addIssue({ code: 'custom', path: at, message: `duplicate channel name ${String(name)}` });
+        channelNames.add(name);
+      }
+    });
+    const out = written.map((c, i) => resolveCarrier(c, (...p) => ok(i, ...p), (path, message) => ctx.addIssue({ code: 'custom', path: [i, ...path], message })));
+    return out.every((c) => c !== undefined) ? out : undefined;
+  });
 }
 
 /** The whole file. */
 export function configSchema(env: NodeJS.ProcessEnv) {
-  return mapping({
+  const file = mapping({
     ...topShape,
     redis: mapping(redisShape(env)),
     metrics: mapping(metricsShape),
@@ -111,12 +116,16 @@ export function configSchema(env: NodeJS.ProcessEnv) {
     care,
     shutdown: mapping(shutdownShape),
     carriers: carriers(env),
-  })
-    .superRefine((c, ctx) => {
-      const d = c.routing.default;
-      if (typeof d === 'string' && !c.carriers.some((cc) => cc.name === d)) ctx.addIssue({ code: 'custom', path: ['routing', 'default'], message: `names no carrier: ${d}` });
-    }, whenValid)
-    .transform((c) => ({ ...c, routing: { ...c.routing, default: c.routing.default === undefined ? c.carriers[0]!.name : c.routing.default } }));
+  });
+  return settled(file, (c, ok, ctx) => {
+    // Written or resolved, each carrier has its name.
+    const names = Array.isArray(c.carriers) ? c.carriers.map((cc) => cc.name) : [];
+    const d = c.routing.default;
+    if (ok('routing', 'default') && names.length > 0 && names.every((_, i) => ok('carriers', i, 'name')) && typeof d === 'string' && !names.includes(d)) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'default'], message: `names no carrier: ${d}` });
+    }
+    return { ...c, routing: { ...c.routing, default: d === undefined ? names[0]! : d } };
+  });
 }
 
 /** The config from the parsed file, or CONFIG_INVALID naming every wrong field it could reach. */

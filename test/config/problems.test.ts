@@ -44,3 +44,15 @@ t.test('names are unique: carriers among carriers, channels among every carrier\
   t.equal(invalid({ carriers: [carrier('cmcc', { channels: 'a' })] }).message,
     'carriers[0].channels: must be a non-empty list (or left out: one SMPP channel named as the carrier)');
 });
+
+t.test('a rule over the file waits only for the fields it compares: routing.default is checked beside a wrong queue field', async (t) => {
+  t.equal(invalid({ routing: { default: 'zz' }, queue: { leaseMs: 5 }, carriers: [carrier('cmcc')] }).message,
+    'queue.leaseMs: must be between 1000 and 600000, got 5; routing.default: names no carrier: zz');
+  t.equal(invalid({ queue: { leaseMs: 5, retentionMs: 5000, streamRetentionMs: 6000 }, carriers: [carrier('cmcc')] }).message,
+    'queue.leaseMs: must be between 1000 and 600000, got 5; queue.streamRetentionMs: must be between 1000 and 5000, got 6000');
+});
+
+t.test('names are compared beside a wrong field of another carrier', async (t) => {
+  t.equal(invalid({ carriers: [carrier('a'), carrier('a'), carrier('b', { tps: 0 })] }).message,
+    'carriers[2].tps: must be between 1 and 100000, got 0; carriers[1].name: duplicate carrier name a; carriers[1].name: duplicate channel name a');
+});
