@@ -5,7 +5,7 @@
  * made from them (doc-table.ts).
  */
 import * as z from 'zod';
-import { bool, int, mapping, name, oneOf, secret, text, whenValid } from './fields.js';
+import { bool, int, mapping, name, oneOf, secret, text, validIn, whenValid } from './fields.js';
 import type { Protocol } from '../types.js';
 
 /** Each protocol's well-known port (SMPP: IANA 2775; CMPP: the ISMG port of China Mobile's specification). */
@@ -83,20 +83,24 @@ export const cmppShape = {
   spNumber: chars(21, /^\d+$/, 'digits', 'is required for a CMPP channel (the SP\'s service number, digits)').meta({ description: 'Src_Id: the SP\'s service number, digits; a job\'s `from` digits are appended as its extension' }),
   serviceId: chars(10).default('').meta({ description: 'Service_Id, up to 10 characters' }),
   feeUserType: int(0, 3).default(2).meta({ description: 'Fee_UserType 0..3' }),
-  feeTerminalId: chars(32).default('').meta({ description: 'Fee_terminal_Id, when `feeUserType` is 3 (up to 21 characters in CMPP 2.0, 32 in 3.0)' }),
+  // Its length is the version's (the rule below): one problem, with the bound that applies.
+  feeTerminalId: text().default('').meta({ description: 'Fee_terminal_Id, when `feeUserType` is 3 (up to 21 characters in CMPP 2.0, 32 in 3.0)' }),
   feeType: chars(2, /^\d{2}$/, 'two digits').default('02').meta({ description: 'FeeType, two digits' }),
   feeCode: chars(6, /^\d*$/, 'digits').default('000000').meta({ description: 'FeeCode, up to 6 digits' }),
   msgLevel: int(0, 9).default(0).meta({ description: 'Msg_level 0..9' }),
   tpPid: int(0, 255).default(0).meta({ description: 'TP_pId' }),
-  linkId: chars(20).default('').meta({ description: 'LinkID, up to 20 characters; CMPP 3.0 only' }),
+  // Left out unless written, so that CMPP 2.0 refuses one written empty too.
+  linkId: chars(20).optional().meta({ description: 'LinkID, up to 20 characters; CMPP 3.0 only', default: '`""`' }),
 };
 
 // Checked whatever else is wrong: each rule reads one field beside the version, which always has a value.
 const cmpp = mapping(cmppShape).superRefine((c, ctx) => {
-  if (c.version !== '2.0') return;
-  if (typeof c.linkId === 'string' && c.linkId !== '') ctx.addIssue({ code: 'custom', path: ['linkId'], message: 'exists only in CMPP 3.0' });
-  if (typeof c.feeTerminalId === 'string' && c.feeTerminalId.length > 21) ctx.addIssue({ code: 'custom', path: ['feeTerminalId'], message: 'must be at most 21 characters' });
-}, { when: () => true });
+  const ok = validIn(ctx.issues);
+  const v2 = c.version === '2.0';
+  if (v2 && c.linkId !== undefined && ok('linkId')) ctx.addIssue({ code: 'custom', path: ['linkId'], message: 'exists only in CMPP 3.0' });
+  const max = v2 ? 21 : 32;
+  if (ok('feeTerminalId') && c.feeTerminalId.length > max) ctx.addIssue({ code: 'custom', path: ['feeTerminalId'], message: `must be at most ${max} characters` });
+}, whenValid()).transform((c) => ({ ...c, linkId: c.linkId ?? '' }));
 
 /** Keys only a channel has, beside the channel fields. */
 export const channelOwnShape = {

@@ -138,3 +138,16 @@ t.test('reconnectMinMs and reconnectMaxMs are compared per channel, as each chan
     t.equal((e as Error).message.split('carriers[0].tps').length - 1, 1, 'a wrong carrier-level default is named once, not once per channel');
   }
 });
+
+t.test('CMPP 2.0 refuses a linkId even written empty, and names a too long feeTerminalId once, with 2.0\'s bound', async (t) => {
+  t.equal(pathOf(withChannels([cmppCh({ cmpp: { version: '2.0', spNumber: '1', linkId: '' } })])), 'carriers[0].channels[0].cmpp.linkId');
+  t.equal(buildConfig(withChannels([cmppCh()]), env).carriers[0]!.channels[0]!.cmpp!.linkId, '', 'left out, it is empty');
+  try {
+    buildConfig(withChannels([cmppCh({ cmpp: { version: '2.0', spNumber: '1', feeTerminalId: 'x'.repeat(40) } })]), env);
+    t.fail('valid');
+  } catch (e) {
+    t.equal((e as Error).message, 'carriers[0].channels[0].cmpp.feeTerminalId: must be at most 21 characters');
+  }
+  t.equal(pathOf(withChannels([cmppCh({ cmpp: { spNumber: '1', feeTerminalId: 'x'.repeat(33) } })])), 'carriers[0].channels[0].cmpp.feeTerminalId', '3.0: at most 32');
+  t.equal(pathOf(withChannels([cmppCh({ cmpp: { spNumber: '1', feeTerminalId: 'x'.repeat(32) } })])), undefined);
+});
