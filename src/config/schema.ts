@@ -43,7 +43,9 @@ export function redisShape(env: NodeJS.ProcessEnv) {
 export const topShape = {
   instanceId: text().default(hostname()).meta({
     default: 'the host name',
-    description: 'this daemon\'s stable name: its lease, its in-flight table (found again after a restart) and its consumer name in the jobs group. Two daemons on one Redis need different ids',
+    description: 'this daemon\'s stable name: its lease, its in-flight table (found again after a restart) and its consumer name in the jobs group. '
+      + 'Written with no value (`instanceId:`), it is the host name, as when left out. Two daemons on one Redis need different ids: '
+      + 'a second one with a live daemon\'s id is refused `INSTANCE_IN_USE` (exit 73; docs/OPERATIONS.md, "Several daemons")',
   }),
 };
 export const metricsShape = {

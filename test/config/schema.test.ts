@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import t from 'tap';
 import { buildConfig } from '../../src/config/schema.js';
 import { SmppdError } from '../../src/errors.js';
@@ -170,4 +171,12 @@ t.test('reconnectMinMs above reconnectMaxMs is refused at reconnectMinMs', async
   t.throws(() => buildConfig(raw, {}), /must not exceed reconnectMaxMs \(1000\)/);
   Object.assign(raw.carriers[0], { reconnectMinMs: 1000 });
   t.equal(pathOf(raw), undefined, 'equal is fine');
+});
+
+t.test('a key written with no value is left out, except routing.default (unroutable) and a class under care.caps (a default cap)', async (t) => {
+  const c = buildConfig({ ...base(), instanceId: null, queue: { leaseMs: null }, routing: { default: null }, care: { caps: { otp: null } } }, {});
+  t.equal(c.instanceId, hostname(), 'instanceId: is the host name, as when left out');
+  t.equal(c.queue.leaseMs, 15_000);
+  t.equal(c.routing.default, null);
+  t.same(c.care.caps, { otp: { limit: 4, period: 'month' } });
 });
