@@ -105,6 +105,8 @@ export function validIn(issues: Issues): Valid {
 }
 
 const isValue = (v: unknown): v is object => typeof v === 'object' && v !== null;
+/** A problem of the value itself (a list where a mapping belongs): then none of its fields can be read. */
+const atRoot = (i: z.core.$ZodRawIssue): boolean => ofValue(i) && (i.path ?? []).length === 0;
 
 /**
  * The `when` of a rule between the fields `keys` of a mapping: it runs once those are valid, whatever
@@ -121,6 +123,6 @@ export const whenValid = (...keys: string[]) => ({
  */
 export function settled<S extends z.ZodType, O>(schema: S, step: (v: z.output<S>, ok: Valid, ctx: z.RefinementCtx) => O | undefined) {
   return schema
-    .superRefine((v, ctx) => void step(v, validIn(ctx.issues), ctx), { when: (p) => isValue(p.value) && p.issues.some(ofValue) })
+    .superRefine((v, ctx) => void step(v, validIn(ctx.issues), ctx), { when: (p) => isValue(p.value) && p.issues.some(ofValue) && !p.issues.some(atRoot) })
     .transform((v, ctx) => step(v, () => true, ctx) ?? z.NEVER);
 }

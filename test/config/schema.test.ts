@@ -180,3 +180,15 @@ t.test('a key written with no value is left out, except routing.default (unrouta
   t.equal(c.routing.default, null);
   t.same(c.care.caps, { otp: { limit: 4, period: 'month' } });
 });
+
+t.test('a value of the wrong kind where a mapping or list belongs is a config problem, never a crash', async (t) => {
+  const shapes: unknown[] = [['a', 'b'], 'text', 5, true];
+  for (const v of shapes) {
+    t.throws(() => buildConfig(v), { code: 'CONFIG_INVALID' }, `the whole file as ${JSON.stringify(v)}`);
+    for (const section of ['redis', 'queue', 'care', 'routing', 'carriers']) {
+      t.throws(() => buildConfig({ [section]: v, carriers: section === 'carriers' ? v : [{ name: 'a', host: 'h', systemId: 's' }] }),
+        { code: 'CONFIG_INVALID' }, `${section} as ${JSON.stringify(v)}`);
+    }
+    t.throws(() => buildConfig({ carriers: [v] }), { code: 'CONFIG_INVALID' }, `a carrier as ${JSON.stringify(v)}`);
+  }
+});
