@@ -59,7 +59,16 @@ type WrittenChannel = z.output<ReturnType<typeof writtenChannel>>;
 /** A channel as the schema resolves it: its own keys, and its fields from the layers (channels.ts). */
 export type ResolvedChannel = Pick<WrittenChannel, 'name' | 'protocol' | 'priority' | 'weight' | 'cmpp'> & ChannelFieldsOut;
 const CHANNEL_FIELD_KEYS = Object.keys(channelFieldShape({}));
-type Fields = ReturnType<typeof resolvedFields>;
+/** The channel fields each carrier rule reads, as schemas of their own (built once per schema, not per carrier). */
+function rulePicks(fields: ReturnType<typeof resolvedFields>) {
+  const { object } = fields;
+  return {
+    window: object.pick({ windowSize: true }),
+    cut: object.pick({ protocol: true, concat: true }),
+    slots: object.pick({ windowSize: true, binds: true }),
+  };
+}
+type Picks = ReturnType<typeof rulePicks>;
 
 /** A carrier as written: its own keys and the channel fields it sets for its channels. */
 export function writtenCarrier(env: NodeJS.ProcessEnv) {
@@ -84,30 +93,29 @@ function layersOf(c: Written, base: Layer, ok: Valid): Layers[] {
  * Rules between a carrier's own fields and its channels' (each once the fields it reads are valid); the
  * otpWindowSlots it keeps.
  */
-function carrierRules(c: Written, chans: Layers[], ok: Valid, fields: Fields, report: Report): number | undefined {
+function carrierRules(c: Written, chans: Layers[], ok: Valid, picks: Picks, report: Report): number | undefined {
   // Each rule reads its channels' fields alone, so that a wrong field it does not read leaves it checked.
   const peek = <T>(schema: z.ZodType<T>, l: Layers): T | undefined => {
     const r = schema.safeParse({ ...l.base, ...l.own });
     return r.success ? r.data : undefined;
   };
-  const { object } = fields;
   const single = c.channels === undefined;
   // All parts of one message go over one bind of one channel at once (docs/ARCHITECTURE.md, "The path of a
   // job"), so they must fit every channel's window.
   for (const l of ok('maxParts') ? chans : []) {
-    const w = peek(object.pick({ windowSize: true }), l);
+    const w = peek(picks.window, l);
     const of = single ? '' : ` of channel ${String(l.name)}`;
     if (w && c.maxParts > w.windowSize) report(['maxParts'], `must not exceed windowSize (${w.windowSize})${of}`);
   }
   // `payload` sends a long text as one submit_sm; beside a channel that cuts it into parts the counts differ.
-  const cuts = chans.map((l) => peek(object.pick({ protocol: true, concat: true }), l));
+  const cuts = chans.map((l) => peek(picks.cut, l));
   const payload = cuts.filter((ch) => ch?.protocol === 'smpp' && ch.concat === 'payload');
   if (cuts.every((ch) => ch !== undefined) && payload.length > 0 && payload.length < cuts.length) {
     const at = c.channels?.findIndex((w) => w.concat === 'payload') ?? -1;
     report(at < 0 ? ['concat'] : ['channels', at, 'concat'],
       'payload (one message_payload) works only when every channel of the carrier is SMPP with payload: the text is cut once for all of them');
   }
-  const windows = chans.map((l) => peek(object.pick({ windowSize: true, binds: true }), l));
+  const windows = chans.map((l) => peek(picks.slots, l));
   if (!ok('otpWindowSlots') || windows.length === 0 || !windows.every((w) => w !== undefined)) return undefined;
   const smallest = Math.min(...windows.map((w) => w.windowSize * w.binds));
   const slots = c.otpWindowSlots ?? Math.floor(smallest / 10);
@@ -121,6 +129,7 @@ function carrierRules(c: Written, chans: Layers[], ok: Valid, fields: Fields, re
  */
 export function carrierResolver(env: NodeJS.ProcessEnv) {
   const fields = resolvedFields(env);
+  const picks = rulePicks(fields);
   return (c: Written, ok: Valid, report: Report) => {
     if (typeof c !== 'object' || c === null) return undefined;
     const base = layer(c, CHANNEL_FIELD_KEYS, (k) => ok(k));
@@ -134,7 +143,7 @@ export function carrierResolver(env: NodeJS.ProcessEnv) {
         : { name: w.name, protocol: w.protocol, priority: w.priority, weight: w.weight, ...(w.cmpp === undefined ? {} : { cmpp: w.cmpp }) };
       return f && { ...own, ...f };
     });
-    const otpWindowSlots = carrierRules(c, chans, ok, fields, report);
+    const otpWindowSlots = carrierRules(c, chans, ok, picks, report);
     if (otpWindowSlots === undefined || !list.every((ch): ch is ResolvedChannel => ch !== undefined)) return undefined;
     const { name, prefixes: p, maxParts, signatureReserve, optOut, failover: f } = c;
     return { name, prefixes: p, otpWindowSlots, maxParts, signatureReserve, optOut, failover: f, channels: byPriority(list) };

@@ -39,14 +39,15 @@ export function mapping<S extends z.ZodRawShape>(shape: S, keepNull: readonly st
 
 export const integer = () => z.int({ error: (iss) => `must be an integer, got ${JSON.stringify(iss.input)}` });
 
+/** The error of both bounds of a range, worded by `between`. */
+const range = (min: number, max: number) => ({ error: (iss: { input?: unknown }) => between(min, max, iss.input) });
+
 export function int(min: number, max: number) {
-  const range = { error: (iss: { input?: unknown }) => between(min, max, iss.input) };
-  return integer().min(min, range).max(max, range);
+  return integer().min(min, range(min, max)).max(max, range(min, max));
 }
 
 export function num(min: number, max: number) {
-  const range = { error: (iss: { input?: unknown }) => between(min, max, iss.input) };
-  return z.number({ error: (iss) => `must be a number, got ${JSON.stringify(iss.input)}` }).min(min, range).max(max, range);
+  return z.number({ error: (iss) => `must be a number, got ${JSON.stringify(iss.input)}` }).min(min, range(min, max)).max(max, range(min, max));
 }
 
 export const bool = () => z.boolean({ error: (iss) => `must be true or false, got ${JSON.stringify(iss.input)}` });
