@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { runE2e, type E2eResult } from './e2e.js';
 import { fmt, median } from './lib/proc.js';
 
-export interface CmppSectionArgs { jobs: number; runs: number; window: number; profile?: string }
+export interface CmppSectionArgs { jobs: number; warmup: number; runs: number; window: number; profile?: string }
 
 /** The CMPP/SMPP target of the issue: CMPP within 10 % of SMPP's msgs/s. */
 export const CMPP_MIN_RATIO = 0.9;
@@ -26,7 +26,7 @@ const sinkCoreShare = (x: E2eResult): number => (x.benchCpuUsPerMsg * x.msgsPerS
 
 async function one(a: CmppSectionArgs, side: Side, receipts: boolean, profile: boolean): Promise<E2eResult> {
   return runE2e({
-    jobs: a.jobs, receipts, window: a.window, sink: 'builtin', ...(side === 'cmpp' ? { cmpp: '3.0' as const } : {}),
+    jobs: a.jobs, warmupJobs: a.warmup, receipts, window: a.window, sink: 'builtin', ...(side === 'cmpp' ? { cmpp: '3.0' as const } : {}),
     cpuProf: profile && a.profile ? join(a.profile, `${side}${receipts ? '-receipts' : ''}`) : undefined,
   });
 }

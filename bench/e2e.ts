@@ -1,7 +1,8 @@
 /**
  * End-to-end throughput: N jobs XADDed (pre-encoded: lib/xadd-feeder.ts) into a private redis-server (AOF everysec), smppd
  * (the daemon as a child process) bound to the sink, timed from the first XADD until the sink has all
- * N submit_sm — or, with receipts, until every `delivered` event is written.
+ * N submit_sm — or, with receipts, until every `delivered` event is written. With `daemons` > 1, several
+ * daemons share the one Redis and the sink (each its own instanceId and bind), their CPU summed.
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,20 +10,31 @@ import { SCRIPTS, scriptSource } from '../src/store/scripts.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { teardown } from './lib/teardown.js';
 import { jobPayloads, scanEvents } from './lib/jobs.js';
-import { cpuUs, median, redisCpuUs, rssBytes, until, within } from './lib/proc.js';
+import { cpuUs, median, redisCpuUs, rssBytes, threadCpuUs, until, within } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
-import { startSmppd } from './lib/smppd.js';
-import { encodeXadds, openFeeder } from './lib/xadd-feeder.js';
+import { type SmppdUnderTest, startSmppd } from './lib/smppd.js';
+import { encodeXadds, type Feeder, openFeeder } from './lib/xadd-feeder.js';
 
 export interface E2eOptions {
   jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; heapProf?: string; extra?: Record<string, unknown>;
   window?: number; // the carrier's windowSize (bench/lib/smppd.ts has the default)
   commandStats?: boolean; // print Redis INFO commandstats (µs per call of each command, scripts included)
   cmpp?: '2.0' | '3.0'; // the carrier's one channel speaks CMPP to the built-in simulator as its ISMG (bench/cmpp.ts)
+  /**
+   * Jobs sent through before the clock starts (default none), with numbers of their own: a daemon runs for
+   * months, so its steady state is what compares. V8 compiles the hot path in the first tens of thousands
+   * of messages, on threads of its own: counted in a short run, it adds about a third to the daemon's CPU
+   * per message (docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
+   */
+  warmupJobs?: number;
+  daemons?: number; // daemons on the one Redis, each its own instanceId and bind (default 1; bench/cores.ts)
+  poolThreads?: number; // the daemons' pool.threads (default 0, the shipped default: prepare on the I/O thread)
 }
 
 export interface E2eResult {
   sink: string; msgsPerS: number; seconds: number; smppdCpuUsPerMsg: number; redisCpuUsPerMsg: number;
+  /** The daemons' main threads alone (the event loop: what one daemon's rate is bound by when its other threads have cores of their own). */
+  smppdMainCpuUsPerMsg: number;
   sinkCpuUsPerMsg: number | undefined; peakRssBytes: number;
   /** The bench process's own CPU: the built-in sink when it is the sink, plus the feeder and the polls. */
   benchCpuUsPerMsg: number;
@@ -42,17 +54,40 @@ function carrierConfig(o: E2eOptions): Record<string, unknown> {
 export async function runE2e(o: E2eOptions): Promise<E2eResult> {
   const srv = await startRedis({ aof: true });
   const redis = new Redis(srv.url);
-  const sink = await startSink({ expect: o.jobs, receipts: o.receipts, prefer: o.sink,
+  const sink = await startSink({ expect: (o.warmupJobs ?? 0) + o.jobs, receipts: o.receipts, prefer: o.sink,
     ...(o.cmpp ? { cmpp: { version: o.cmpp, spId: CMPP_SP.spId, secret: CMPP_SP.secret } } : {}) });
-  let smppd: Awaited<ReturnType<typeof startSmppd>> | undefined;
+  const daemons: SmppdUnderTest[] = [];
+  let feeder: Feeder | undefined;
+  // One stop for all: teardown stops "the daemon" first, before the sink it is bound to.
+  const smppd = { stop: () => Promise.all(daemons.map((d) => d.stop())) };
   try {
-    smppd = await startSmppd({
-      redisUrl: srv.url, sinkPort: sink.port, cpuProf: o.cpuProf, heapProf: o.heapProf, extra: o.extra,
-      carrier: carrierConfig(o),
-    });
-    const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, `e2e${Date.now()}`));
-    const feeder = await openFeeder(srv.url);
-    const cpu0 = cpuUs(smppd.pid);
+    // Started one after another: each waits for /readyz, which a daemon beside others reaches only once
+    // they have lowered their share of the carrier's tps (docs/OPERATIONS.md, Several daemons).
+    for (let i = 0; i < (o.daemons ?? 1); i++) {
+      daemons.push(await startSmppd({
+        redisUrl: srv.url, sinkPort: sink.port, cpuProf: i === 0 ? o.cpuProf : undefined, heapProf: i === 0 ? o.heapProf : undefined,
+        extra: { ...(i > 0 ? { instanceId: `bench${i + 1}` } : {}), ...(o.poolThreads ? { pool: { threads: o.poolThreads, batchSize: 100 } } : {}), ...o.extra },
+        carrier: carrierConfig(o),
+      }));
+    }
+    const warm = o.warmupJobs ?? 0;
+    const tag = `e2e${Date.now()}`;
+    feeder = await openFeeder(srv.url);
+    const eventsPerJob = o.receipts ? 2 : 1; // `submitted`, and with receipts `delivered`
+    if (warm > 0) {
+      await feeder.write(encodeXadds('smppd:jobs', jobPayloads(warm, `${tag}w`)), warm);
+      await until('the warm-up jobs sent', async () => (await redis.xlen('smppd:events')) >= eventsPerJob * warm, 60_000 + warm * 2, 50);
+      // The warm-up's AOF, rewritten now: else Redis's automatic rewrite (at twice the last size) came due
+      // within the timed run, its fork and child taking a core there (docs/BENCHMARKS.md, OTP latency).
+      await redis.bgrewriteaof();
+      await until('the AOF rewrite after the warm-up', async () => /aof_rewrite_in_progress:0/.test(await redis.info('persistence'))
+        && /aof_rewrite_scheduled:0/.test(await redis.info('persistence')), 120_000, 50);
+    }
+    const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, tag, 'transactional', warm));
+    const daemonCpu = (): number => daemons.reduce((t, d) => t + cpuUs(d.pid), 0);
+    const mainCpu = (): number => daemons.reduce((t, d) => t + threadCpuUs(d.pid), 0);
+    const cpu0 = daemonCpu();
+    const main0 = mainCpu();
     const sinkCpu0 = sink.pid ? cpuUs(sink.pid) : 0;
     const benchCpu0 = process.cpuUsage();
     await redis.config('RESETSTAT');
@@ -60,7 +95,8 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     const aof0 = o.commandStats ? await aofBytes(redis) : 0;
     if (o.commandStats) await startScriptLog(redis);
     const t0 = Date.now();
-    await feeder.write(commands, o.jobs).finally(() => feeder.close());
+    await feeder.write(commands, o.jobs);
+    feeder.close();
     let end = 0;
     const timeoutMs = 60_000 + o.jobs * 2;
     if (!o.receipts) {
@@ -69,9 +105,10 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       // Each job writes two events here, `submitted` then `delivered`: an O(1) XLEN tells when all are in.
       // Reading the stream every 50 ms instead cost Redis 1.25 µs per message (INFO commandstats), counted
       // as smppd's, and the bench's own thread parsed every event while the run was on.
-      await until('every job submitted and delivered', async () => (await redis.xlen('smppd:events')) >= 2 * o.jobs, timeoutMs, 50);
+      await until('every job submitted and delivered', async () => (await redis.xlen('smppd:events')) >= eventsPerJob * (warm + o.jobs), timeoutMs, 50);
     }
-    const cpu1 = cpuUs(smppd.pid);
+    const cpu1 = daemonCpu();
+    const main1 = mainCpu();
     const sinkCpu1 = sink.pid ? cpuUs(sink.pid) : 0;
     const benchCpu = process.cpuUsage(benchCpu0);
     const rcpu1 = await redisCpuUs(redis);
@@ -80,19 +117,21 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       console.log(await scriptStats(redis, o.jobs));
       console.log(`  AOF bytes per job ${((await aofBytes(redis)) - aof0) / o.jobs} (the app's XADD included)`);
     }
-    if (o.receipts) end = await lastDelivered(redis, o.jobs);
+    if (o.receipts) end = await lastDelivered(redis, warm + o.jobs);
     const seconds = (end - t0) / 1000;
     return {
       sink: sink.kind,
       msgsPerS: o.jobs / seconds,
       seconds,
       smppdCpuUsPerMsg: (cpu1 - cpu0) / o.jobs,
+      smppdMainCpuUsPerMsg: (main1 - main0) / o.jobs,
       redisCpuUsPerMsg: (rcpu1 - rcpu0) / o.jobs,
       sinkCpuUsPerMsg: sink.pid ? (sinkCpu1 - sinkCpu0) / o.jobs : undefined,
-      peakRssBytes: rssBytes(smppd.pid).peak,
+      peakRssBytes: Math.max(...daemons.map((d) => rssBytes(d.pid).peak)),
       benchCpuUsPerMsg: (benchCpu.user + benchCpu.system) / o.jobs,
     };
   } finally {
+    feeder?.close();
     await teardown({ smppd, sink: sink, redis, srv });
   }
 }

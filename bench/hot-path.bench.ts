@@ -57,6 +57,7 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
     const table = (): Record<string, { wall: number[]; cpu: number[] }> => Object.fromEntries(steps.map((s) => [s, { wall: [], cpu: [] }]));
     const rows = table();
     const floor = table();
+    const fieldFloor = table();
     const timed = (into: Record<string, { wall: number[]; cpu: number[] }>) => async (name: string, n: number, fn: () => Promise<unknown>): Promise<void> => {
       const c0 = await redisCpuUs(redis);
       const t0 = process.hrtime.bigint();
@@ -85,11 +86,14 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
         }
       });
     }
-    for (let r = 0; r < RUNS; r++) await runFloor(redis, 'hpf:', 5000, `f${r}`, timed(floor));
+    for (let r = 0; r < RUNS; r++) {
+      await runFloor(redis, 'hpf:', 5000, `f${r}`, timed(floor));
+      await runFloor(redis, 'hpg:', 5000, `g${r}`, timed(fieldFloor), 'field');
+    }
     const cpu = (t: Record<string, { cpu: number[] }>, s: string): number => median(t[s]!.cpu);
     for (const s of steps) {
       log(`redis ${s.padEnd(16)} batches of 100: ${fmt(median(rows[s]!.wall), 1).padStart(5)} µs/job wall, ${fmt(cpu(rows, s), 1).padStart(5)} µs/job Redis CPU` +
-        ` (plain commands for the same states: ${fmt(cpu(floor, s), 1)})`);
+        ` (plain commands for the same states: ${fmt(cpu(floor, s), 1)}; with one state field per job: ${fmt(cpu(fieldFloor, s), 1)})`);
     }
     const decode: number[] = [];
     for (let r = 0; r < RUNS; r++) decode.push((await measureReplyDecode(redis, 'hp:decode', jobPayloads(100, 'dec'), 2000)).cpuUsPerEntry);
@@ -97,7 +101,8 @@ export async function runHotPath(log: (s: string) => void = console.log): Promis
     const sum = (t: Record<string, { cpu: number[] }>, ss: string[]): number => ss.reduce((a, s) => a + cpu(t, s), 0);
     const sent = ['ingest', 'claim', 'settle'];
     log(`redis per job, scripts / plain commands: ${fmt(sum(rows, sent), 1)} / ${fmt(sum(floor, sent), 1)} µs without its receipt, ` +
-      `${fmt(sum(rows, steps), 1)} / ${fmt(sum(floor, steps), 1)} µs with it`);
+      `${fmt(sum(rows, steps), 1)} / ${fmt(sum(floor, steps), 1)} µs with it; one state field per job, plain commands: ` +
+      `${fmt(sum(fieldFloor, sent), 1)} and ${fmt(sum(fieldFloor, steps), 1)} µs`);
   } finally {
     redis.disconnect();
     await srv.stop();

@@ -1,8 +1,10 @@
 /**
  * `npm run bench` / `smppd bench`: every benchmark, on loopback only, bounded in time, with figures.
  *   --jobs N          end-to-end jobs per run (default 50000)
+ *   --warmup N        jobs each daemon sends before the clock starts, JIT-compiling its hot path (default 50000; 0: none)
  *   --runs R          runs of each end-to-end measurement; medians reported (default 3)
- *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all); cmpp (CMPP beside SMPP, first window) only when named
+ *   --only a,b        sections: e2e, kannel, otp, rate, memory, hotpath (default all); cmpp (CMPP beside SMPP, first window)
+ *                     and cores (pool threads and two daemons beside one daemon, first window) only when named
  *   --windows 100,10  window sizes compared end to end, the same for smppd and Kannel (default 100 and Kannel's 10)
  *   --otp-runs R      runs of each OTP measurement; medians reported (default 1)
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
@@ -14,6 +16,7 @@
  */
 import { cpus } from 'node:os';
 import { runCmppSection } from './cmpp.js';
+import { runCoresSection } from './cores.js';
 import { runE2e, type E2eResult } from './e2e.js';
 import { runHotPath } from './hot-path.bench.js';
 import { BEARERBOX_ARGS, KANNEL_DEFAULT_WINDOW, kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
@@ -27,7 +30,7 @@ import { compiledSmppd } from './lib/smppd.js';
 
 export interface BenchArgs {
   jobs: number; runs: number; only: string[]; otpBackground: number; otpRuns: number; rateTps: number; rateSeconds: number;
-  memoryJobs: number; awaitingJobs: number; profile?: string; heapProfile?: string; redisStats: boolean;
+  memoryJobs: number; awaitingJobs: number; warmup: number; profile?: string; heapProfile?: string; redisStats: boolean;
   /** Window sizes compared end to end, the same on both sides: 100, and Kannel's default. */
   windows: number[];
 }
@@ -45,7 +48,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
-    awaitingJobs: num('awaiting-jobs', 20_000), profile: get('profile'), heapProfile: get('heap-profile'),
+    awaitingJobs: num('awaiting-jobs', 20_000), warmup: get('warmup') === '0' ? 0 : num('warmup', DEFAULT_WARMUP_JOBS), profile: get('profile'), heapProfile: get('heap-profile'),
     redisStats: argv.includes('--redis-stats'),
     windows: (get('windows') ?? `100,${KANNEL_DEFAULT_WINDOW}`).split(',').map((w) => {
       const n = Number(w.trim());
@@ -56,6 +59,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 }
 
 const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
+
+/**
+ * Jobs through each daemon before a timed run: after 50,000 its V8 threads have done compiling (their CPU
+ * per message fell 37 → 7 µs on a 2-core AMD EPYC guest; docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
+ * Kannel is native code: its CPU per message is the same at 20,000 and 100,000 jobs, so it gets none.
+ */
+export const DEFAULT_WARMUP_JOBS = 50_000;
 
 /** Targets against Kannel: without receipts ≥ 2× its plain bearerbox and ≥ 4× with its file store; ≥ 4× with receipts. */
 export const KANNEL_TARGETS = { plain: 2, store: 4, receipts: 4 } as const;
@@ -78,7 +88,7 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
   const theirs = kinds.map(() => [] as KannelResult[]);
   const ratios = kinds.map(() => [] as number[]);
   for (let r = 0; r < a.runs; r++) {
-    const o = has('e2e') ? await runE2e({ jobs: a.jobs, receipts, window, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined, commandStats: r === 0 && a.redisStats }) : undefined;
+    const o = has('e2e') ? await runE2e({ jobs: a.jobs, warmupJobs: a.warmup, receipts, window, cpuProf: r === 0 && !receipts ? a.profile : undefined, heapProf: r === 0 && receipts ? a.heapProfile : undefined, commandStats: r === 0 && a.redisStats }) : undefined;
     if (o) ours.push(o);
     const ks: string[] = [];
     for (const [i, kind] of kinds.entries()) {
@@ -89,7 +99,7 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
     }
     log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}, window ${window}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${ks.join('')}`);
   }
-  log(`\nEnd to end, ${fmt(a.jobs)} jobs (GSM-20 / ZH-70 alternating), window ${window} on both sides, ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
+  log(`\nEnd to end, ${fmt(a.jobs)} jobs${a.warmup > 0 ? ` after ${fmt(a.warmup)} to warm smppd up` : ', smppd cold'} (GSM-20 / ZH-70 alternating), window ${window} on both sides, ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
   const m = (f: (x: E2eResult) => number): number => median(ours.map(f));
   if (ours.length > 0) {
     log(line('smppd throughput', `${fmt(m((x) => x.msgsPerS))} msg/s`));
@@ -129,7 +139,12 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
 
   if (has('cmpp')) {
     log(`\nCMPP beside SMPP (the built-in simulator as the sink of both; the C sink speaks only SMPP)`);
-    await runCmppSection({ jobs: a.jobs, runs: a.runs, window: a.windows[0]!, profile: a.profile }, log);
+    await runCmppSection({ jobs: a.jobs, warmup: a.warmup, runs: a.runs, window: a.windows[0]!, profile: a.profile }, log);
+  }
+
+  if (has('cores')) {
+    log(`\nMore cores: pool threads and a second daemon beside one daemon as shipped (bench/cores.ts)`);
+    await runCoresSection({ jobs: a.jobs, warmup: a.warmup, runs: a.runs, window: a.windows[0]! }, log);
   }
 
   if (has('otp')) {

@@ -10,7 +10,19 @@ const TICKS_PER_S = 100;
 
 /** User + system CPU of a process, in µs, from /proc/<pid>/stat (10 ms resolution). */
 export function cpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuUs(`/proc/${pid}/stat`);
+}
+
+/**
+ * User + system CPU of one thread of a process, in µs: `tid` = `pid` is its main thread, the one that runs
+ * JavaScript (the event loop); a daemon's other threads are V8's (GC helpers, compiler) and pool workers.
+ */
+export function threadCpuUs(pid: number, tid = pid): number {
+  return statCpuUs(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function statCpuUs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   // Field 2 (comm) may contain spaces: count fields after its closing parenthesis.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(rest[11]);

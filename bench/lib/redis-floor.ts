@@ -5,6 +5,11 @@
  * rules, replays, early receipts, multi-part jobs). Set beside the scripts' own figures in the hot-path
  * section, it shows how much of Redis's time per job is the data the contract keeps and how much is
  * the scripts around it (docs/BENCHMARKS-HISTORY.md, "Ninth round", change 41).
+ *
+ * `layout: 'field'` is the floor of another storage layout: no job hash, a job's state one short string
+ * (`job:<id>`, with its stream entry id while queued), what claim and a receipt need carried in the lane
+ * entry, the in-flight value and the receipt mapping. It says what that change of format could save
+ * Redis per job before anyone writes it (docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
  */
 import type { Redis } from 'ioredis';
 
@@ -16,7 +21,8 @@ const BATCH = 100;
 const NOW = '1764250000000';
 
 /** `jobs` jobs through the four steps, keys under `prefix`; `tag` keeps the ids of one run apart. */
-export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: string, step: StepRunner): Promise<void> {
+export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: string, step: StepRunner,
+  layout: 'hash' | 'field' = 'hash'): Promise<void> {
   const ids = Array.from({ length: jobs }, (_, i) => `${tag}-${i}`);
   const batches: string[][] = [];
   for (let i = 0; i < jobs; i += BATCH) batches.push(ids.slice(i, i + BATCH));
@@ -25,6 +31,7 @@ export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: 
   const exec = async (p: ReturnType<Redis['pipeline']>): Promise<void> => {
     for (const [err] of (await p.exec()) ?? []) if (err) throw err;
   };
+  if (layout === 'field') return fieldFloor(redis, k, batches, jobs, body, step, exec);
 
   await step('ingest', jobs, async () => {
     for (const b of batches) {
@@ -73,6 +80,61 @@ export async function runFloor(redis: Redis, prefix: string, jobs: number, tag: 
         p.hmget(k(`job:${id}`), 'st', 'n', 'p1', 'ids', 'sub', 'car', 'meta');
         p.hset(k(`job:${id}`), 'st', 'delivered', 'end', NOW, 'p1', 'DELIVRD');
         p.pexpire(k(`job:${id}`), 86_400_000);
+        p.xadd(k('events'), '*', 'event', `{"id":"${id}","state":"delivered","at":${NOW},"carrier":"cmcc","parts":1,` +
+          `"partStates":["DELIVRD"],"msgIds":["m${id}"],"latencyMs":12}`);
+      }
+      await exec(p);
+    }
+  });
+}
+
+/** The same life with one state string per job and no job hash (the header says why). */
+async function fieldFloor(redis: Redis, k: (s: string) => string, batches: string[][], jobs: number, body: string,
+  step: StepRunner, exec: (p: ReturnType<Redis['pipeline']>) => Promise<void>): Promise<void> {
+  const to = '+8613800138000';
+  await step('ingest', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      for (const id of b) {
+        p.exists(k(`job:${id}`), k(`invalid:${to}`));
+        p.set(k(`dedup:${id}`), id, 'PX', 600_000);
+        p.set(k(`job:${id}`), `q ${NOW}-0`);
+      }
+      // What claim reads from the hash today rides in the entry: parts, expiry, the recipient, class.
+      p.rpush(k('lane'), ...b.map((id) => `${id} 1 ${NOW} ${to} transactional ${body}`));
+      await exec(p);
+    }
+  });
+  await step('claim', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      p.get(k('lease'));
+      p.lpop(k('lane'), b.length);
+      p.mget(...b.map((id) => k(`job:${id}`))); // a stale lane entry is told by its job's state
+      p.hset(k('inflight'), ...b.flatMap((id) => [id, `S1 1 ${NOW} ${to} transactional ${body}`]));
+      await exec(p);
+    }
+  });
+  await step('settle', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      p.hdel(k('inflight'), ...b);
+      for (const id of b) {
+        p.set(k(`job:${id}`), 's', 'PX', 3 * 86_400_000);
+        p.xadd(k('events'), '*', 'event', `{"id":"${id}","state":"submitted","at":${NOW},"carrier":"cmcc","parts":1,"msgIds":["m${id}"]}`);
+      }
+      // The receipt finds here what it reads from the hash today: carrier, class, submit time, recipient.
+      p.hset(k('dlr'), ...b.flatMap((id) => [`m${id}`, `${id}:1 cmcc transactional ${NOW} ${to}`]));
+      p.expire(k('dlr'), 2 * 86_400);
+      await exec(p);
+    }
+  });
+  await step('receipts', jobs, async () => {
+    for (const b of batches) {
+      const p = redis.pipeline();
+      for (const id of b) {
+        p.hget(k('dlr'), `m${id}`);
+        p.set(k(`job:${id}`), 'd', 'PX', 86_400_000);
         p.xadd(k('events'), '*', 'event', `{"id":"${id}","state":"delivered","at":${NOW},"carrier":"cmcc","parts":1,` +
           `"partStates":["DELIVRD"],"msgIds":["m${id}"],"latencyMs":12}`);
       }

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { parseBenchArgs } from '../../bench/run.js';
+import { DEFAULT_WARMUP_JOBS, parseBenchArgs } from '../../bench/run.js';
+import { ceilings } from '../../bench/cores.js';
 import { maxInWindow } from '../../bench/rate.js';
 import { budget } from '../../bench/lib/budget.js';
 import { BEARERBOX_ARGS, kannelConf } from '../../bench/kannel.js';
@@ -57,4 +58,21 @@ t.test('bearerbox is configured as its service runs it: the window given, a file
   const stored = kannelConf({ admin: 1, box: 2, sinkPort: 3, dir: '/tmp/k', window: 100, store: true });
   t.match(stored, /^max-pending-submits = 100$/m);
   t.match(stored, /^group = core[\s\S]*^store-type = file\nstore-location = "\/tmp\/k\/kannel.store"\n\ngroup = smsbox/m, 'the store is a core setting');
+});
+
+t.test('each daemon is warmed up with 50,000 jobs before the clock starts unless told otherwise', async (t) => {
+  t.equal(parseBenchArgs([]).warmup, DEFAULT_WARMUP_JOBS);
+  t.equal(DEFAULT_WARMUP_JOBS, 50_000);
+  t.equal(parseBenchArgs(['--warmup', '0']).warmup, 0, 'a cold daemon, measured as the bench did before');
+  t.equal(parseBenchArgs(['--warmup', '2000']).warmup, 2000);
+  t.throws(() => parseBenchArgs(['--warmup', '-1']), /--warmup must be a positive integer/);
+});
+
+t.test('the cores section names one daemon\'s ceiling by its main thread and how many daemons fill one Redis', async (t) => {
+  // A main thread at 40 µs per message carries 25,000 msg/s; Redis at 65 µs, 15,385: one daemon fills it.
+  const one = ceilings(40, 65);
+  t.equal(Math.round(one.daemonMsgsPerS), 25_000);
+  t.equal(Math.round(one.redisMsgsPerS), 15_385);
+  t.equal(one.daemonsToFillRedis, 1);
+  t.equal(ceilings(60, 25).daemonsToFillRedis, 3, 'a daemon three times as slow as Redis: three daemons');
 });

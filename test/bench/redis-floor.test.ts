@@ -27,3 +27,16 @@ t.test('a failed command in the floor fails the step instead of being counted', 
   await redis.set('fl2:lane', 'not a list');
   await t.rejects(runFloor(redis, 'fl2:', 10, 'b', async (_n, _j, fn) => { await fn(); }), /WRONGTYPE/);
 });
+
+t.test('the floor of one state field per job leaves a state string, both events and the receipt mapping, and no job hash', async (t) => {
+  const redis = new Redis(srv.url);
+  t.teardown(() => redis.disconnect());
+  await runFloor(redis, 'fg:', 250, 'c', async (_n, _j, fn) => { await fn(); }, 'field');
+  t.equal(await redis.xlen('fg:events'), 500, 'a submitted and a delivered event per job');
+  t.equal(await redis.llen('fg:lane'), 0);
+  t.equal(await redis.hlen('fg:inflight'), 0);
+  t.equal(await redis.type('fg:job:c-249'), 'string', 'the state is a string, not a hash');
+  t.equal(await redis.get('fg:job:c-249'), 'd');
+  t.ok((await redis.pttl('fg:job:c-0')) > 0, 'an ended job expires');
+  t.match(await redis.hget('fg:dlr', 'mc-3'), /^c-3:1 cmcc transactional \d+ \+86/, 'the mapping carries what the receipt reads');
+});
