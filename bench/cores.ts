@@ -10,6 +10,7 @@
  */
 import { runE2e, type E2eResult } from './e2e.js';
 import { fmt, median } from './lib/proc.js';
+import { rewrites } from './lib/warm-up.js';
 
 export interface CoresSectionArgs { jobs: number; warmup: number; runs: number; window: number }
 
@@ -44,7 +45,7 @@ export async function runCoresSection(a: CoresSectionArgs, log: (s: string) => v
         const s = SET_UPS[i]!;
         got[i]!.push(await runE2e({ jobs: a.jobs, warmupJobs: a.warmup, receipts, window: a.window, daemons: s.daemons, poolThreads: s.poolThreads }));
       }
-      log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: ${SET_UPS.map((s, i) => `${s.daemons} daemon(s), ${s.poolThreads} threads ${fmt(got[i]![r]!.msgsPerS)} msg/s`).join('; ')}`);
+      log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}: ${SET_UPS.map((s, i) => `${s.daemons} daemon(s), ${s.poolThreads} threads ${fmt(got[i]![r]!.msgsPerS)} msg/s${rewrites(got[i]![r]!)}`).join('; ')}`);
     }
     log(`\nMore cores, ${fmt(a.jobs)} jobs, window ${a.window} per bind, ${receipts ? 'one receipt per message' : 'no receipts'} — medians of ${a.runs}`);
     for (const [i, s] of SET_UPS.entries()) {

@@ -13,7 +13,8 @@ import { jobPayloads, scanEvents } from './lib/jobs.js';
 import { cpuUs, median, redisCpuUs, rssBytes, threadCpuUs, until, within } from './lib/proc.js';
 import { startSink } from './lib/sink.js';
 import { type SmppdUnderTest, startSmppd } from './lib/smppd.js';
-import { encodeXadds, type Feeder, openFeeder } from './lib/xadd-feeder.js';
+import { daemonExtra, eventsPerJob, feed, forks, warmUp } from './lib/warm-up.js';
+import { type Feeder, openFeeder } from './lib/xadd-feeder.js';
 
 export interface E2eOptions {
   jobs: number; receipts: boolean; sink?: 'c' | 'builtin'; cpuProf?: string; heapProf?: string; extra?: Record<string, unknown>;
@@ -23,8 +24,9 @@ export interface E2eOptions {
   /**
    * Jobs sent through before the clock starts (default none), with numbers of their own: a daemon runs for
    * months, so its steady state is what compares. V8 compiles the hot path in the first tens of thousands
-   * of messages, on threads of its own: counted in a short run, it adds about a third to the daemon's CPU
-   * per message (docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
+   * of messages, on threads of its own: counted in a 20,000-job run, it nearly doubles the daemon's CPU
+   * per message (docs/BENCHMARKS-HISTORY.md, "Fifteenth round"). Per daemon: `daemons` × this in all
+   * (lib/warm-up.ts).
    */
   warmupJobs?: number;
   daemons?: number; // daemons on the one Redis, each its own instanceId and bind (default 1; bench/cores.ts)
@@ -38,6 +40,8 @@ export interface E2eResult {
   sinkCpuUsPerMsg: number | undefined; peakRssBytes: number;
   /** The bench process's own CPU: the built-in sink when it is the sink, plus the feeder and the polls. */
   benchCpuUsPerMsg: number;
+  /** Redis's forks (AOF rewrites) while the clock ran: each takes a core for a while. */
+  aofRewrites: number;
 }
 
 // The CMPP login the simulated ISMG checks and the channel writes (SP id, shared secret, SP number).
@@ -54,7 +58,8 @@ function carrierConfig(o: E2eOptions): Record<string, unknown> {
 export async function runE2e(o: E2eOptions): Promise<E2eResult> {
   const srv = await startRedis({ aof: true });
   const redis = new Redis(srv.url);
-  const sink = await startSink({ expect: (o.warmupJobs ?? 0) + o.jobs, receipts: o.receipts, prefer: o.sink,
+  const warm = (o.warmupJobs ?? 0) * (o.daemons ?? 1);
+  const sink = await startSink({ expect: warm + o.jobs, receipts: o.receipts, prefer: o.sink,
     ...(o.cmpp ? { cmpp: { version: o.cmpp, spId: CMPP_SP.spId, secret: CMPP_SP.secret } } : {}) });
   const daemons: SmppdUnderTest[] = [];
   let feeder: Feeder | undefined;
@@ -66,24 +71,14 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     for (let i = 0; i < (o.daemons ?? 1); i++) {
       daemons.push(await startSmppd({
         redisUrl: srv.url, sinkPort: sink.port, cpuProf: i === 0 ? o.cpuProf : undefined, heapProf: i === 0 ? o.heapProf : undefined,
-        extra: { ...(i > 0 ? { instanceId: `bench${i + 1}` } : {}), ...(o.poolThreads ? { pool: { threads: o.poolThreads, batchSize: 100 } } : {}), ...o.extra },
+        extra: daemonExtra(i, o.poolThreads, o.extra),
         carrier: carrierConfig(o),
       }));
     }
-    const warm = o.warmupJobs ?? 0;
     const tag = `e2e${Date.now()}`;
     feeder = await openFeeder(srv.url);
-    const eventsPerJob = o.receipts ? 2 : 1; // `submitted`, and with receipts `delivered`
-    if (warm > 0) {
-      await feeder.write(encodeXadds('smppd:jobs', jobPayloads(warm, `${tag}w`)), warm);
-      await until('the warm-up jobs sent', async () => (await redis.xlen('smppd:events')) >= eventsPerJob * warm, 60_000 + warm * 2, 50);
-      // The warm-up's AOF, rewritten now: else Redis's automatic rewrite (at twice the last size) came due
-      // within the timed run, its fork and child taking a core there (docs/BENCHMARKS.md, OTP latency).
-      await redis.bgrewriteaof();
-      await until('the AOF rewrite after the warm-up', async () => /aof_rewrite_in_progress:0/.test(await redis.info('persistence'))
-        && /aof_rewrite_scheduled:0/.test(await redis.info('persistence')), 120_000, 50);
-    }
-    const commands = encodeXadds('smppd:jobs', jobPayloads(o.jobs, tag, 'transactional', warm));
+    const events0 = await warmUp(redis, feeder, { jobs: warm, receipts: o.receipts, tag });
+    const payloads = jobPayloads(o.jobs, tag, 'transactional', warm);
     const daemonCpu = (): number => daemons.reduce((t, d) => t + cpuUs(d.pid), 0);
     const mainCpu = (): number => daemons.reduce((t, d) => t + threadCpuUs(d.pid), 0);
     const cpu0 = daemonCpu();
@@ -92,10 +87,11 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
     const benchCpu0 = process.cpuUsage();
     await redis.config('RESETSTAT');
     const rcpu0 = await redisCpuUs(redis);
+    const forks0 = await forks(redis);
     const aof0 = o.commandStats ? await aofBytes(redis) : 0;
     if (o.commandStats) await startScriptLog(redis);
     const t0 = Date.now();
-    await feeder.write(commands, o.jobs);
+    await feed(feeder, payloads);
     feeder.close();
     let end = 0;
     const timeoutMs = 60_000 + o.jobs * 2;
@@ -105,13 +101,15 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       // Each job writes two events here, `submitted` then `delivered`: an O(1) XLEN tells when all are in.
       // Reading the stream every 50 ms instead cost Redis 1.25 µs per message (INFO commandstats), counted
       // as smppd's, and the bench's own thread parsed every event while the run was on.
-      await until('every job submitted and delivered', async () => (await redis.xlen('smppd:events')) >= eventsPerJob * (warm + o.jobs), timeoutMs, 50);
+      const want = events0 + eventsPerJob(true) * o.jobs;
+      await until('every job submitted and delivered', async () => (await redis.xlen('smppd:events')) >= want, timeoutMs, 50);
     }
     const cpu1 = daemonCpu();
     const main1 = mainCpu();
     const sinkCpu1 = sink.pid ? cpuUs(sink.pid) : 0;
     const benchCpu = process.cpuUsage(benchCpu0);
     const rcpu1 = await redisCpuUs(redis);
+    const aofRewrites = (await forks(redis)) - forks0;
     if (o.commandStats) {
       console.log(await commandStats(redis, o.jobs));
       console.log(await scriptStats(redis, o.jobs));
@@ -129,6 +127,7 @@ export async function runE2e(o: E2eOptions): Promise<E2eResult> {
       sinkCpuUsPerMsg: sink.pid ? (sinkCpu1 - sinkCpu0) / o.jobs : undefined,
       peakRssBytes: Math.max(...daemons.map((d) => rssBytes(d.pid).peak)),
       benchCpuUsPerMsg: (benchCpu.user + benchCpu.system) / o.jobs,
+      aofRewrites,
     };
   } finally {
     feeder?.close();

@@ -18,11 +18,12 @@ const opt = (name: string, d: number): number => {
 };
 const runs = opt('runs', 3);
 const jobs = opt('jobs', 50_000);
-const warmupJobs = opt('warmup', DEFAULT_WARMUP_JOBS);
-const variants = argv.length > 0 ? argv : ['', '--max-semi-space-size=4'];
-
+const cold = argv.indexOf('--warmup') >= 0 && argv[argv.indexOf('--warmup') + 1] === '0';
+if (cold) argv.splice(argv.indexOf('--warmup'), 2);
+const warmupJobs = cold ? 0 : opt('warmup', DEFAULT_WARMUP_JOBS);
 const receipts = argv.includes('--receipts');
 if (receipts) argv.splice(argv.indexOf('--receipts'), 1);
+const variants = argv.length > 0 ? argv : ['', '--max-semi-space-size=4'];
 const rows = new Map<string, { msgs: number; smppd: number; main: number; redis: number; rss: number }[]>();
 for (let r = 0; r < runs; r++) {
   for (const flags of variants) {

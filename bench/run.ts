@@ -8,7 +8,7 @@
  *   --windows 100,10  window sizes compared end to end, the same for smppd and Kannel (default 100 and Kannel's 10)
  *   --otp-runs R      runs of each OTP measurement; medians reported (default 1)
  *   --otp-background N, --rate-tps T, --rate-seconds S, --memory-jobs N, --awaiting-jobs N
- *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run) to DIR
+ *   --profile DIR     write V8 CPU profiles of the daemon (one e2e run, its warm-up included) to DIR
  *   --heap-profile DIR  write the daemon's sampled allocations, garbage included (the first e2e run with receipts), to DIR
  *   --redis-stats     the first e2e run of each section also prints Redis's time per command and per script
  *                     (its slow log at threshold 0 splits EVALSHA by script, at some cost to that run's Redis CPU)
@@ -25,6 +25,7 @@ import { runOtpLatency, type OtpResult } from './otp-latency.js';
 import { fmt, mb, median } from './lib/proc.js';
 import { runRate, type RateResult } from './rate.js';
 import { budget } from './lib/budget.js';
+import { rewrites } from './lib/warm-up.js';
 import { smscSimBinary } from './lib/sink.js';
 import { compiledSmppd } from './lib/smppd.js';
 
@@ -62,7 +63,7 @@ const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${
 
 /**
  * Jobs through each daemon before a timed run: after 50,000 its V8 threads have done compiling (their CPU
- * per message fell 37 → 7 µs on a 2-core AMD EPYC guest; docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
+ * per message fell 38.5 → 6.5–8.5 µs on a 2-core AMD EPYC guest; docs/BENCHMARKS-HISTORY.md, "Fifteenth round").
  * Kannel is native code: its CPU per message is the same at 20,000 and 100,000 jobs, so it gets none.
  */
 export const DEFAULT_WARMUP_JOBS = 50_000;
@@ -97,7 +98,7 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
       if (o) ratios[i]!.push(o.msgsPerS / k.msgsPerS);
       ks.push(`  kannel${kind.store ? ' (store)' : kind.nodelay ? ' (TCP_NODELAY)' : ''} ${fmt(k.msgsPerS)} msg/s`);
     }
-    log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}, window ${window}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s` : ''}${ks.join('')}`);
+    log(`  run ${r + 1}${receipts ? ' (receipts)' : ''}, window ${window}: ${o ? `smppd ${fmt(o.msgsPerS)} msg/s${rewrites(o)}` : ''}${ks.join('')}`);
   }
   log(`\nEnd to end, ${fmt(a.jobs)} jobs${a.warmup > 0 ? ` after ${fmt(a.warmup)} to warm smppd up` : ', smppd cold'} (GSM-20 / ZH-70 alternating), window ${window} on both sides, ${receipts ? 'one receipt per message, until every delivered event' : 'no receipts, until the sink has every submit_sm'} — medians of ${a.runs}`);
   const m = (f: (x: E2eResult) => number): number => median(ours.map(f));

@@ -111,6 +111,8 @@ async function fieldFloor(redis: Redis, k: (s: string) => string, batches: strin
       p.get(k('lease'));
       p.lpop(k('lane'), b.length);
       p.mget(...b.map((id) => k(`job:${id}`))); // a stale lane entry is told by its job's state
+      // As the hash floor's claim does: a state per job (today's claim.lua writes none: conservative).
+      for (const id of b) p.set(k(`job:${id}`), 'c');
       p.hset(k('inflight'), ...b.flatMap((id) => [id, `S1 1 ${NOW} ${to} transactional ${body}`]));
       await exec(p);
     }

@@ -98,14 +98,22 @@ export async function startSmppd(o: SmppdOptions): Promise<SmppdUnderTest> {
   child.stdout.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });
   child.stderr.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-200_000); });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  await until('the daemon to start', () => {
-    if (child.exitCode !== null) throw new Error(`smppd exited (${child.exitCode}) at start:\n${out.slice(-3000)}`);
-    return /"metricsPort":\d+/.test(out);
-  }, 30_000, 50);
-  const metricsPort = Number(/"metricsPort":(\d+)/.exec(out)![1]);
-  if (o.waitReady !== false) await until('every carrier bound (/readyz)', async () => {
-    try { return (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200; } catch { return false; }
-  }, 20_000, 50);
+  let metricsPort = 0;
+  try {
+    await until('the daemon to start', () => {
+      if (child.exitCode !== null) throw new Error(`smppd exited (${child.exitCode}) at start:\n${out.slice(-3000)}`);
+      return /"metricsPort":\d+/.test(out);
+    }, 30_000, 50);
+    metricsPort = Number(/"metricsPort":(\d+)/.exec(out)![1]);
+    if (o.waitReady !== false) await until('every carrier bound (/readyz)', async () => {
+      try { return (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200; } catch { return false; }
+    }, 20_000, 50);
+  } catch (e) {
+    // Not handed to the caller, so no teardown would stop it: a daemon that never got ready goes now.
+    child.kill('SIGKILL');
+    await exited;
+    throw e;
+  }
   return {
     pid: child.pid!, metricsPort, output: () => out,
     stop: async () => {

@@ -60,7 +60,7 @@ export const logShape = {
 export const poolShape = {
   threads: int(0, 64).default(0).meta({
     description: 'worker threads that prepare jobs (parse, number, route, segment, encode). `0` prepares on the I/O thread: handing a job to a thread costs that thread '
-      + 'what preparing it does, so threads add CPU and never raise a daemon\'s rate (docs/OPERATIONS.md, "Several daemons")',
+      + 'what preparing it does, so threads add CPU and never raise a daemon\'s rate (docs/OPERATIONS.md, "Sizing: what more cores buy")',
   }),
   batchSize: int(1, 10_000).default(100).meta({ description: 'jobs per batch handed to a thread' }),
 };
