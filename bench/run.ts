@@ -24,7 +24,7 @@ import { runAwaitingReceipt, runQueuedRss } from './memory.js';
 import { runOtpLatency, type OtpResult } from './otp-latency.js';
 import { fmt, mb, median } from './lib/proc.js';
 import { runRate, type RateResult } from './rate.js';
-import { budget } from './lib/budget.js';
+import { budget, limits } from './lib/budget.js';
 import { rewrites } from './lib/warm-up.js';
 import { smscSimBinary } from './lib/sink.js';
 import { compiledSmppd } from './lib/smppd.js';
@@ -124,6 +124,8 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
       smppdUs: m((x) => x.smppdCpuUsPerMsg), redisUs: m((x) => x.redisCpuUsPerMsg), sinkUs: m((x) => x.sinkCpuUsPerMsg ?? 0) });
     log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× ${name}, however fast smppd is`));
     log(line(`  CPU per message for ${target}× on ${cpus().length} cores`, `≤ ${fmt(b.allowedUsPerMsg, 1)} µs (smppd + Redis + sink); used ${fmt(b.usedUsPerMsg, 1)} µs`));
+    if (median(ratios[i]!) >= target) continue;
+    for (const l of limits(b, { cores: cpus().length, target, redisUs: m((x) => x.redisCpuUsPerMsg) })) log(line('  the limit', l));
   }
 }
 

@@ -23,3 +23,20 @@ export function budget(o: { cores: number; target: number; kannelMsgsPerS: numbe
     usedUsPerMsg: o.smppdUs + o.redisUs + o.sinkUs,
   };
 }
+
+/**
+ * What keeps a run under its target, said in words with the figures: Redis's one thread when its ceiling
+ * is under the target, the machine's cores when the CPU per message is over what the target allows;
+ * with neither, the run waited on round trips, not on a CPU.
+ */
+export function limits(b: Budget, o: { cores: number; target: number; redisUs: number }): string[] {
+  const out: string[] = [];
+  if (b.redisCeilingRatio < o.target) {
+    out.push(`Redis's one thread: ${o.redisUs.toFixed(1)} µs per message caps smppd at ${b.redisCeilingRatio.toFixed(2)}×, under ${o.target}×`);
+  }
+  if (b.usedUsPerMsg > b.allowedUsPerMsg) {
+    out.push(`the ${o.cores} cores: ${b.usedUsPerMsg.toFixed(1)} µs of CPU per message, ${o.target}× allows ${b.allowedUsPerMsg.toFixed(1)}`);
+  }
+  if (out.length === 0) out.push('no CPU: the run waited on round trips (a small window, the SMSC, Redis)');
+  return out;
+}

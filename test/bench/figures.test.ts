@@ -2,7 +2,7 @@ import t from 'tap';
 import { DEFAULT_WARMUP_JOBS, parseBenchArgs } from '../../bench/run.js';
 import { ceilings } from '../../bench/cores.js';
 import { maxInWindow } from '../../bench/rate.js';
-import { budget } from '../../bench/lib/budget.js';
+import { budget, limits } from '../../bench/lib/budget.js';
 import { BEARERBOX_ARGS, kannelConf } from '../../bench/kannel.js';
 import { median, quantile } from '../../bench/lib/proc.js';
 
@@ -75,4 +75,17 @@ t.test('the cores section names one daemon\'s ceiling by its main thread and how
   t.equal(Math.round(one.redisMsgsPerS), 15_385);
   t.equal(one.daemonsToFillRedis, 1);
   t.equal(ceilings(60, 25).daemonsToFillRedis, 3, 'a daemon three times as slow as Redis: three daemons');
+});
+
+t.test('a target not met names what limits it: Redis\'s one thread, the cores, or neither', async (t) => {
+  // The window-100 run without receipts on a 2-core AMD EPYC guest: Kannel 13,800 msg/s; smppd 44.0, Redis 70.6, sink 8.5 µs.
+  const o = { cores: 2, target: 2, kannelMsgsPerS: 13_800, smppdUs: 44.0, redisUs: 70.6, sinkUs: 8.5 };
+  t.same(limits(budget(o), o), [
+    'Redis\'s one thread: 70.6 µs per message caps smppd at 1.03×, under 2×',
+    'the 2 cores: 123.1 µs of CPU per message, 2× allows 72.5',
+  ]);
+  const cheap = { ...o, smppdUs: 10, redisUs: 20, sinkUs: 5 };
+  t.same(limits(budget(cheap), cheap), ['no CPU: the run waited on round trips (a small window, the SMSC, Redis)'], 'a run under its CPU budget and Redis\'s ceiling waited on round trips');
+  const coresOnly = { ...o, target: 4, kannelMsgsPerS: 3_645, smppdUs: 69.0, redisUs: 60, sinkUs: 20 };
+  t.same(limits(budget(coresOnly), coresOnly).map((l) => l.split(':')[0]), ['the 2 cores'], 'Redis\'s ceiling above the target is no limit');
 });
