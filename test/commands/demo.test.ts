@@ -42,7 +42,14 @@ async function startDemo(t: Test, script: string, config: string, state: string,
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  // SIGTERM first, as Ctrl-C: the demo then stops the private redis-server it started (SIGKILL would leave it).
+  t.teardown(async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
+  });
   await until(`${delivered} sample jobs delivered`, () => (out.match(/^event: delivered /gm) ?? []).length >= delivered || child.exitCode !== null, 60_000);
   t.equal(child.exitCode, null, out);
   return { child, out: () => out, exited };
