@@ -9,18 +9,16 @@ import { DEFAULT_WARMUP_JOBS } from './run.js';
 import { fmt, mb, median } from './lib/proc.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, d: number): number => {
+const opt = (name: string, d: number, min = 1): number => {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return d;
   const v = Number(argv.splice(i, 2)[1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}`);
   return v;
 };
 const runs = opt('runs', 3);
 const jobs = opt('jobs', 50_000);
-const cold = argv.indexOf('--warmup') >= 0 && argv[argv.indexOf('--warmup') + 1] === '0';
-if (cold) argv.splice(argv.indexOf('--warmup'), 2);
-const warmupJobs = cold ? 0 : opt('warmup', DEFAULT_WARMUP_JOBS);
+const warmupJobs = opt('warmup', DEFAULT_WARMUP_JOBS, 0);
 const receipts = argv.includes('--receipts');
 if (receipts) argv.splice(argv.indexOf('--receipts'), 1);
 const variants = argv.length > 0 ? argv : ['', '--max-semi-space-size=4'];

@@ -38,18 +38,18 @@ export interface BenchArgs {
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const get = (name: string): string | undefined => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
-  const num = (name: string, d: number): number => {
+  const num = (name: string, d: number, min = 1): number => {
     const v = get(name);
     if (v === undefined) return d;
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: --${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got ${JSON.stringify(v)}`);
     return n;
   };
   const only = (get('only') ?? 'e2e,kannel,otp,rate,memory,hotpath').split(',').map((s) => s.trim()).filter(Boolean);
   return {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
     rateTps: num('rate-tps', 500), rateSeconds: num('rate-seconds', 10), memoryJobs: num('memory-jobs', 100_000),
-    awaitingJobs: num('awaiting-jobs', 20_000), warmup: get('warmup') === '0' ? 0 : num('warmup', DEFAULT_WARMUP_JOBS), profile: get('profile'), heapProfile: get('heap-profile'),
+    awaitingJobs: num('awaiting-jobs', 20_000), warmup: num('warmup', DEFAULT_WARMUP_JOBS, 0), profile: get('profile'), heapProfile: get('heap-profile'),
     redisStats: argv.includes('--redis-stats'),
     windows: (get('windows') ?? `100,${KANNEL_DEFAULT_WINDOW}`).split(',').map((w) => {
       const n = Number(w.trim());

@@ -65,7 +65,8 @@ t.test('each daemon is warmed up with 50,000 jobs before the clock starts unless
   t.equal(DEFAULT_WARMUP_JOBS, 50_000);
   t.equal(parseBenchArgs(['--warmup', '0']).warmup, 0, 'a cold daemon, measured as the bench did before');
   t.equal(parseBenchArgs(['--warmup', '2000']).warmup, 2000);
-  t.throws(() => parseBenchArgs(['--warmup', '-1']), /--warmup must be a positive integer/);
+  t.throws(() => parseBenchArgs(['--warmup', '-1']), /--warmup must be an integer ≥ 0, got "-1"/);
+  t.throws(() => parseBenchArgs(['--warmup', 'some']), /--warmup must be an integer ≥ 0/);
 });
 
 t.test('the cores section names one daemon\'s ceiling by its main thread and how many daemons fill one Redis', async (t) => {
