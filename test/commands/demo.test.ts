@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, spawnSmppd } from '../helpers/daemon.js';
+import { NO_CHILD_COVERAGE, ROOT, spawnSmppd } from '../helpers/daemon.js';
 import { until } from '../helpers/until.js';
 
 async function hold(): Promise<Server> {
@@ -36,7 +36,7 @@ symlinkSync(join(ROOT, 'src/main.ts'), join(dir, 'bin', 'smppd'));
 async function startDemo(t: Test, script: string, config: string, state: string, delivered: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, 'demo', '--config', config, '--base-port', String(portOf(simTaken))], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: state, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...NO_CHILD_COVERAGE, REDIS_URL: 'redis://127.0.0.1:1', XDG_STATE_HOME: state, LOG_LEVEL: 'warn' },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
