@@ -44,6 +44,21 @@ t.test('a call with a malformed record writes nothing, not even for the records 
   await redis.del('i:{cmcc}:lane:transactional');
 });
 
+t.test('a malformed short record (a job with nothing else to keep) writes nothing either', async (t) => {
+  const [e1, e2] = await entries(2);
+  const before = (await redis.keys('i:*')).sort();
+  const bad = ok('s2', e2!, { expiresAt: 'later' as unknown as number });
+  await t.rejects(store.ingest([ok('s1', e1!), bad], 'i:jobs'), /malformed arguments \(job 2: expiry or parts\)/);
+  t.same((await redis.keys('i:*')).sort(), before, 'no key was written');
+  t.same(await store.ingest([ok('s1', e1!, { expiresAt: clock + 60_000 }), ok('s2', e2!, { resend: true })], 'i:jobs'),
+    ['queued', 'queued']);
+  t.same(await redis.hgetall('i:job:s1'), { eid: e1, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
+    exp: String(clock + 60_000), st: 'queued' }, 'the short record stores what the long one would');
+  t.same(await redis.hgetall('i:job:s2'), { eid: e2, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
+    rs: '1', st: 'queued' });
+  await redis.del('i:{cmcc}:lane:transactional', 'i:job:s1', 'i:job:s2');
+});
+
 t.test('a finished call replays as nothing; a job a half-written call left queued goes to its lane', async (t) => {
   const [done, half, halfSched] = await entries(3);
   t.same(await store.ingest([ok('f1', done!)], 'i:jobs'), ['queued']);

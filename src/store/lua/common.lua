@@ -95,7 +95,8 @@ end
 -- to a growing string copied and hashed each step.
 local function event_head(id, state, now, f)
   local car = f[1] and (',"carrier":' .. json_str_known(f[1])) or ''
-  local parts = f[2] and (',"parts":' .. tonumber(f[2])) or ''
+  -- `n` as stored: the digits ingest wrote (a number made text again would cost a sprintf).
+  local parts = f[2] and (',"parts":' .. f[2]) or ''
   local meta = (f[3] and f[3] ~= '') and (',"meta":' .. f[3]) or ''
   return '{"id":' .. json_str(id) .. ',"state":"' .. state .. '","at":' .. ms_text(now) .. car .. parts .. meta
 end
@@ -248,14 +249,26 @@ local function mark_invalid_submit(jk, err)
   if to then redis.call('SET', P .. 'invalid:' .. to, 'submit ' .. err, 'PX', INVALID.ms) end
 end
 
+-- The receipt-map keys a receipt is looked up in, newest day first: made once per carrier per call, as a
+-- day's number turned into text costs Lua a sprintf (%.14g) each time.
+local dlr_days_keys = {}
+local function receipt_map_keys(carrier, now, ttl_days)
+  local keys = dlr_days_keys[carrier]
+  if keys then return keys end
+  keys = {}
+  local day = math.floor(tonumber(now) / 86400000)
+  for d = day, day - ttl_days, -1 do keys[#keys + 1] = k_dlr(carrier, d) end
+  dlr_days_keys[carrier] = keys
+  return keys
+end
+
 -- Apply one delivery receipt to the part it names. Returns 'held' (no mapping yet), 'dup',
--- 'interim' or 'final', and for 'final' the submit-to-final latency in ms.
+-- 'interim' or 'final', and for 'final' the submit-to-final latency in ms, as a number and as text.
 -- Shared by receipt.lua, settle.lua (a receipt that raced its response) and receipt-sweep.lua.
 local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, retention)
-  local day = math.floor(tonumber(now) / 86400000)
   local v = false
-  for d = day, day - ttl_days, -1 do
-    v = redis.call('HGET', k_dlr(carrier, d), msgid)
+  for _, dk in ipairs(receipt_map_keys(carrier, now, ttl_days)) do
+    v = redis.call('HGET', dk, msgid)
     if v then break end
   end
   if not v then return 'held' end
@@ -307,9 +320,10 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     end_job(id, 'delivered', now, retention, pf, pv)
     count_final(f[6], f[8], 'delivered')
     local states = n == 1 and ('[' .. json_str_known(parts[1]) .. ']') or json_strings(parts)
+    local latency_text = string.format('%d', latency)
     emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. states ..
-      ',"msgIds":' .. ids .. ',"latencyMs":' .. string.format('%d', latency) .. '}', maxlen)
-    return 'final', latency
+      ',"msgIds":' .. ids .. ',"latencyMs":' .. latency_text .. '}', maxlen)
+    return 'final', latency, latency_text
   end
   local extra = { partStates = parts, msgIds = cjson.decode(ids), latencyMs = latency }
   if all_exp then
@@ -318,5 +332,5 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     extra.receiptError = err
     finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra, pf, pv)
   end
-  return 'final', latency
+  return 'final', latency, string.format('%d', latency)
 end

@@ -18,6 +18,9 @@
 --             qo (zone offset and its changes, queue-store.ts zoneOffsets; '' = quiet hours do not apply),
 --             deferred ('' | 'quiet-hours'),
 --             capKey ('' = no cap), capLimit, capExpireAtMs, n, bodies (common.lua: k_body, lane_entry)
+--   accepted, sent now with nothing else to keep (no sendAt ahead, resend, meta, qo, deferral or cap):
+--             'a', entryId, id, to, carrier, class, fingerprint, expiresAt, n, bodies
+--             (each argument costs Redis about 0.08 µs: the common job passes 10 instead of 18)
 --   rejected: 'R', entryId, id, code, error, to, meta
 -- Returns: one status per job: 'queued' | 'scheduled' | 'rejected:<CODE>' | 'replay', then the final
 --   outcomes it decided (common.lua finals_reply); or an error (and nothing written) when a record is malformed.
@@ -52,6 +55,11 @@ local function check_args()
       end
       meta = ARGV[at + 10]
       at = at + 18
+    elseif kind == 'a' then
+      if not CLASSES[ARGV[at + 5]] or ARGV[at + 4] == '' then return 'job ' .. k .. ': carrier or class' end
+      if not tonumber(ARGV[at + 7]) or not tonumber(ARGV[at + 8]) then return 'job ' .. k .. ': expiry or parts' end
+      meta = ''
+      at = at + 10
     else
       return 'job ' .. k .. ': kind'
     end
@@ -168,7 +176,7 @@ for _ = 1, count do
   local kind, eid, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   -- The common case, a new job to a number with no invalid mark, costs one EXISTS for both questions.
   local seen, maybe_invalid = nil, true
-  if kind == 'A' and redis.call('EXISTS', k_job(id), P .. 'invalid:' .. ARGV[i + 3]) == 0 then
+  if kind ~= 'R' and redis.call('EXISTS', k_job(id), P .. 'invalid:' .. ARGV[i + 3]) == 0 then
     maybe_invalid = false
   else
     seen = same_entry(id, eid)
@@ -186,13 +194,20 @@ for _ = 1, count do
     end
   else
     local to, car, cls, fp = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
-    local send_at, exp, resend, meta = tonumber(ARGV[i + 7]), tonumber(ARGV[i + 8]), ARGV[i + 9], ARGV[i + 10]
-    local qo, why = ARGV[i + 11], ARGV[i + 12]
-    local ck, cap_limit, cap_exp = ARGV[i + 13], tonumber(ARGV[i + 14]), tonumber(ARGV[i + 15])
-    local n, bodies = tonumber(ARGV[i + 16]), ARGV[i + 17]
+    local send_at, resend, meta, qo, why, ck, cap_limit, cap_exp = 0, '0', '', '', '', '', 0, 0
     -- Numbers stored as the ARGV text they came in: redis.call would format each number again.
-    local exp_text, n_text = ARGV[i + 8], ARGV[i + 16]
-    i = i + 18
+    local exp_text, n_text, bodies
+    if kind == 'a' then
+      exp_text, n_text, bodies = ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]
+      i = i + 10
+    else
+      send_at, exp_text, resend, meta = tonumber(ARGV[i + 7]), ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
+      qo, why = ARGV[i + 11], ARGV[i + 12]
+      ck, cap_limit, cap_exp = ARGV[i + 13], tonumber(ARGV[i + 14]), tonumber(ARGV[i + 15])
+      n_text, bodies = ARGV[i + 16], ARGV[i + 17]
+      i = i + 18
+    end
+    local exp, n = tonumber(exp_text), tonumber(n_text)
     local refused = nil
     if seen == nil then refused = care_refusal(to, cls, fp, ck, cap_limit, cap_exp, maybe_invalid) end
     if seen == true then

@@ -18,12 +18,12 @@ local out, i = {}, 7
 for _ = 1, count do
   local car, msgid, stat, err = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   i = i + 4
-  local r, latency = apply_receipt(car, msgid, stat, err, now, ttl_days, maxlen, retention)
+  local r, _, latency_text = apply_receipt(car, msgid, stat, err, now, ttl_days, maxlen, retention)
   if r == 'held' then
     redis.call('HSET', k_early(car), msgid, cjson.encode({ stat = stat, err = err, at = now }))
     redis.call('ZADD', k_early_at(car), 'NX', now, msgid)
   elseif r == 'final' then
-    r = 'final:' .. tostring(latency)
+    r = 'final:' .. latency_text
   end
   out[#out + 1] = r
 end

@@ -34,7 +34,10 @@ local day = math.floor(now / 86400000)
 -- A mapping bucket is kept retentionMs past the moment its receipts stop being looked up, so a daemon
 -- down that long still finds it and ends its jobs; a submitted job's hash is kept a day longer still.
 local bucket_ms = (ttl_days + 1) * 86400000 + tonumber(retention)
-local awaiting_ms = bucket_ms + 86400000
+-- As text, made once: a number passed to redis.call is made text again on every call (a sprintf).
+local awaiting_ms = string.format('%d', bucket_ms + 86400000)
+-- 'id:part' names of receipt-map values, with the part's number as text made once per call.
+local part_text = {}
 -- A job's bodies go with its in-flight entry (HDEL): a job this daemon claimed has no body:<id> (claim.lua),
 -- so no final state here deletes one.
 load_invalid()
@@ -64,7 +67,9 @@ local function submitted(id, ids, car, ids_json, ev)
   if not pend then pend = {}; dlr_pending[dk] = pend; dlr_keys[#dlr_keys + 1] = dk end
   for p = 1, n do
     if ids[p] ~= '' then
-      pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. p
+      local pt = part_text[p]
+      if not pt then pt = string.format('%d', p); part_text[p] = pt end
+      pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. pt
       good[#good + 1] = ids[p]
     else
       redis.call('HSET', jk, 'p' .. p, 'FAILED')
