@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { runE2e, type E2eResult } from './e2e.js';
-import { fmt, median } from './lib/proc.js';
+import { fmt, line, median } from './lib/proc.js';
 
 export interface CmppSectionArgs { jobs: number; warmup: number; runs: number; window: number; profile?: string }
 
@@ -18,8 +18,6 @@ export interface CmppSectionArgs { jobs: number; warmup: number; runs: number; w
 export const CMPP_MIN_RATIO = 0.9;
 
 type Side = 'smpp' | 'cmpp';
-
-const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
 
 /** The bench process's CPU while the run went, as a share of one core: the built-in sink's ceiling. */
 const sinkCoreShare = (x: E2eResult): number => (x.benchCpuUsPerMsg * x.msgsPerS) / 1e6;

@@ -9,7 +9,7 @@
  * (two daemons, Redis and the sink share two cores); their CPU per message is what carries over.
  */
 import { runE2e, type E2eResult } from './e2e.js';
-import { fmt, median } from './lib/proc.js';
+import { fmt, line, median } from './lib/proc.js';
 import { rewrites } from './lib/warm-up.js';
 
 export interface CoresSectionArgs { jobs: number; warmup: number; runs: number; window: number }
@@ -23,8 +23,6 @@ const SET_UPS: SetUp[] = [
   { name: `one daemon, pool.threads ${POOL_THREADS}`, daemons: 1, poolThreads: POOL_THREADS },
   { name: 'two daemons on one Redis, pool.threads 0', daemons: 2, poolThreads: 0 },
 ];
-
-const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
 
 /** What the figures of one set-up say for a host with cores to spare. */
 export interface Ceilings { daemonMsgsPerS: number; redisMsgsPerS: number; daemonsToFillRedis: number }

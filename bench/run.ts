@@ -22,7 +22,7 @@ import { runHotPath } from './hot-path.bench.js';
 import { BEARERBOX_ARGS, KANNEL_DEFAULT_WINDOW, kannelAvailable, kannelVersion, runKannel, type KannelResult } from './kannel.js';
 import { runAwaitingReceipt, runQueuedRss } from './memory.js';
 import { runOtpLatency, type OtpResult } from './otp-latency.js';
-import { fmt, mb, median } from './lib/proc.js';
+import { fmt, line, mb, median } from './lib/proc.js';
 import { runRate, type RateResult } from './rate.js';
 import { budget, limits } from './lib/budget.js';
 import { rewrites } from './lib/warm-up.js';
@@ -58,8 +58,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     }),
   };
 }
-
-const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
 
 /**
  * Jobs through each daemon before a timed run: after 50,000 its V8 threads have done compiling (their CPU

@@ -68,6 +68,9 @@ export const fmt = (n: number, digits = 0): string =>
 
 export const mb = (bytes: number): string => `${fmt(bytes / 1048576, 1)} MB`;
 
+/** One line of a section's figures: the label in a column of its own, then the value. */
+export const line = (label: string, value: string): string => `  ${label.padEnd(44)} ${value}`;
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
