@@ -5,15 +5,15 @@
  * ('' = node's defaults). Each set is passed as SMPPD_BENCH_NODE_FLAGS (bench/lib/smppd.ts).
  */
 import { runE2e } from './e2e.js';
-import { DEFAULT_WARMUP_JOBS } from './run.js';
+import { DEFAULT_WARMUP_JOBS, intOption } from './run.js';
 import { fmt, mb, median } from './lib/proc.js';
 
 const argv = process.argv.slice(2);
+/** The option's value, taken out of argv: what is left are the flag sets. */
 const opt = (name: string, d: number, min = 1): number => {
+  const v = intOption(argv, name, d, min);
   const i = argv.indexOf(`--${name}`);
-  if (i < 0) return d;
-  const v = Number(argv.splice(i, 2)[1]);
-  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}`);
+  if (i >= 0) argv.splice(i, 2);
   return v;
 };
 const runs = opt('runs', 3);

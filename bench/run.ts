@@ -36,15 +36,23 @@ export interface BenchArgs {
   windows: number[];
 }
 
+const optionText = (argv: string[], name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+/** `--name N`: an integer of at least `min` (1 unless said), `d` when absent; anything else is refused by name. */
+export function intOption(argv: string[], name: string, d: number, min = 1): number {
+  const v = optionText(argv, name);
+  if (v === undefined) return d;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const get = (name: string): string | undefined => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
-  const num = (name: string, d: number, min = 1): number => {
-    const v = get(name);
-    if (v === undefined) return d;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got ${JSON.stringify(v)}`);
-    return n;
-  };
+  const get = (name: string): string | undefined => optionText(argv, name);
+  const num = (name: string, d: number, min = 1): number => intOption(argv, name, d, min);
   const only = (get('only') ?? 'e2e,kannel,otp,rate,memory,hotpath').split(',').map((s) => s.trim()).filter(Boolean);
   return {
     jobs: num('jobs', 50_000), runs: num('runs', 3), only, otpBackground: num('otp-background', 100_000), otpRuns: num('otp-runs', 1),
