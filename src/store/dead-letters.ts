@@ -5,6 +5,7 @@
  * job, the failed one keeps its final event) or purges them (purge-dead.lua).
  */
 import type { Redis } from 'ioredis';
+import { jobFields } from './job-record.js';
 import { Keys } from './keys.js';
 import { purgeDead } from './script-calls/purge-dead.js';
 import { reviveDead, type RetryResult } from './script-calls/revive-dead.js';
@@ -34,17 +35,15 @@ export class DeadLetters {
   /** The newest `limit` dead letters first. */
   async list(limit: number): Promise<DeadLetter[]> {
     const flat = await this.redis.zrevrange(this.keys.dead, 0, limit - 1, 'WITHSCORES');
-    const p = this.redis.pipeline();
     const ids: string[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      ids.push(flat[i]!);
-      p.hmget(this.keys.job(flat[i]!), 'to', 'car', 'cls', 'att', 'st');
-      p.exists(this.keys.body(flat[i]!));
-    }
+    for (let i = 0; i + 1 < flat.length; i += 2) ids.push(flat[i]!);
+    const fields = await jobFields(this.redis, this.keys, ids, ['to', 'car', 'cls', 'att', 'st']);
+    const p = this.redis.pipeline();
+    for (const id of ids) p.exists(this.keys.body(id));
     const res = (await p.exec()) ?? [];
     return ids.map((id, k) => {
-      const [to, car, cls, att, st] = (res[2 * k]?.[1] ?? []) as (string | null)[];
-      const out: DeadLetter = { id, failedAtMs: Number(flat[2 * k + 1]), retryable: st === 'failed' && res[2 * k + 1]?.[1] === 1 };
+      const [to, car, cls, att, st] = fields[k]!;
+      const out: DeadLetter = { id, failedAtMs: Number(flat[2 * k + 1]), retryable: st === 'failed' && res[k]?.[1] === 1 };
       if (to) out.to = to;
       if (car) out.carrier = car;
       if (cls) out.class = cls;

@@ -28,7 +28,9 @@ export class Keys {
   get daemonsGen(): string { return `${this.prefix}daemons:gen`; }
   get daemonsSeen(): string { return `${this.prefix}daemons:seen`; }
   get daemonsLeft(): string { return `${this.prefix}daemons:left`; }
+  /** A job's hash; the common job is a record at jobRecord instead (job-record.ts says which). */
   job(id: string): string { return `${this.prefix}job:${id}`; }
+  jobRecord(id: string): string { return `${this.prefix}jr:${id}`; }
   /** The ready-to-write PDU bodies of a scheduled job (common.lua says where a queued or claimed job's are). */
   body(id: string): string { return `${this.prefix}body:${id}`; }
   lane(carrier: string, cls: JobClass): string { return `${this.prefix}{${carrier}}:lane:${cls}`; }

@@ -9,6 +9,7 @@ import { JOB_CLASSES } from '../types.js';
 
 import { SmppdError } from '../errors.js';
 import { GROUP, Keys } from './keys.js';
+import { jobFields } from './job-record.js';
 import type { RecoverResult, RenewResult } from './lease-results.js';
 import { clockMinutes } from '../care/quiet-hours.js';
 import { claim, type Claimed } from './script-calls/claim.js';
@@ -236,12 +237,10 @@ export class QueueStore {
       heads.push(laneEntryId(res[k + 1]![1] as Buffer | null));
       k += 2;
     }
-    const p2 = this.redis.pipeline();
-    for (const h of heads) p2.hmget(this.keys.job(h), 'ts', 'eid');
-    const ts = (await p2.exec()) ?? [];
+    const ts = await jobFields(this.redis, this.keys, heads, ['ts', 'eid']);
     const now = this.now();
     out.forEach((l, i) => {
-      const t = queuedAtMs((ts[i]?.[1] ?? []) as (string | null)[]);
+      const t = queuedAtMs(ts[i] ?? []);
       if (l.depth > 0 && t > 0) l.oldestAgeMs = Math.max(0, now - t);
     });
     return out;

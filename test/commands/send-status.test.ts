@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { startSimulator } from '../../src/sim/index.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { spawnSmppd, writeConfig } from '../helpers/daemon.js';
+import { jobField } from '../helpers/job.js';
 
 const srv = await startRedis();
 const sim = await startSimulator({ carriers: [{ name: 'cmcc', port: 0 }, { name: 'cucc', port: 0 }] });
@@ -61,7 +62,7 @@ t.test('against a running daemon: send --wait follows the job to delivered, stat
 
   // The job pushed first (sendAt in an hour) now waits in cmcc's schedule.
   const until = Date.now() + 10_000;
-  while ((await redis.hget('smppd:job:cli-all', 'st')) !== 'scheduled' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while ((await jobField(redis, 'smppd:job:cli-all', 'st')) !== 'scheduled' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
 
   const json = await smppd(['status', '--config', config, '--json']);
   t.equal(json.code, 0, json.out);

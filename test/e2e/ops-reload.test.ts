@@ -3,6 +3,8 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { FINAL, waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
+import { jobFields } from '../../src/store/job-record.js';
+import { Keys } from '../../src/store/keys.js';
 
 const { sim, redis, config, daemon } = await startStack(t, {
   carriers: ['cmcc', 'cucc', 'ctcc'].map((name) => ({ name, behaviours: { slowMs: 20 } })),
@@ -47,9 +49,7 @@ t.test('a valid reload changes TPS, removes and adds carriers, and drops no mess
   // Every cmcc job finishes; every cucc job is final, awaiting its receipt, or still queued in its lane:
   // none is left claimed, and the in-flight table holds nothing for a removed carrier.
   await waitForEvents(redis, (e) => e.filter((x) => x.id.startsWith('rl-') && x.carrier === 'cmcc' && x.state === 'delivered').length >= 100, 30_000);
-  const pp = redis.pipeline();
-  for (const id of ids) pp.hget(`smppd:job:${id}`, 'st');
-  const st = ((await pp.exec()) ?? []).map(([, v]) => v as string);
+  const st = (await jobFields(redis, new Keys('smppd:'), ids, ['st'])).map(([v]) => v as string);
   const odd = st.filter((_, i) => i % 2 === 1);
   t.same(odd.filter((s) => !['queued', 'submitted', ...FINAL].includes(s)), [], 'cucc jobs: none claimed or lost');
   t.ok(odd.filter((s) => s === 'queued').length === await redis.llen('smppd:{cucc}:lane:transactional'), 'queued cucc jobs wait in their lane');

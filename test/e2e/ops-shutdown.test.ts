@@ -2,6 +2,8 @@ import t from 'tap';
 import { FINAL, waitForEvents, type Daemon } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
+import { jobFields } from '../../src/store/job-record.js';
+import { Keys } from '../../src/store/keys.js';
 
 const N = 300;
 const DRAIN_MS = 15_000;
@@ -22,10 +24,8 @@ const start = async (): Promise<Daemon> => {
 
 /** Every job's `st` field, and the jobs with no hash yet (still in the jobs stream). */
 async function states(ids: string[]): Promise<Map<string, string>> {
-  const p = redis.pipeline();
-  for (const id of ids) p.hget(`smppd:job:${id}`, 'st');
-  const res = (await p.exec()) ?? [];
-  return new Map(ids.map((id, i) => [id, (res[i]![1] as string | null) ?? '(in stream)']));
+  const res = await jobFields(redis, new Keys('smppd:'), ids, ['st']);
+  return new Map(ids.map((id, i) => [id, res[i]![0] ?? '(in stream)']));
 }
 
 t.test('SIGTERM during a run of a few hundred jobs exits 0 within drainMs and leaves nothing claimed or in flight', async (t) => {

@@ -7,6 +7,7 @@ import t from 'tap';
 import { FINAL, waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
+import { jobField, jobPttl } from '../helpers/job.js';
 
 const DAY_MS = 86_400_000;
 const RETENTION_MS = 3 * DAY_MS; // the defaults: receiptTtlDays 3, retentionMs 3 days
@@ -34,10 +35,10 @@ t.test('a submitted job awaiting its receipt, and its receipt map, expire on the
   await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: ids[0], to: '13800138000', text: 'no receipt will come' }));
   await redis.xadd('smppd:jobs', '*', 'job', JSON.stringify({ id: ids[1], to: '13800138001', text: 'x'.repeat(200) }));
   await waitForEvents(redis, (e) => ids.every((id) => e.some((x) => x.id === id && x.state === 'submitted')));
-  day = Math.floor(Number(await redis.hget(`smppd:job:${ids[0]}`, 'sub')) / DAY_MS);
+  day = Math.floor(Number(await jobField(redis, `smppd:job:${ids[0]}`, 'sub')) / DAY_MS);
   bucket = `smppd:{cmcc}:dlr:${day}`;
   for (const id of ids) {
-    const pttl = await redis.pttl(`smppd:job:${id}`);
+    const pttl = await jobPttl(redis, `smppd:job:${id}`);
     t.ok(pttl > 4 * DAY_MS && pttl <= 5 * DAY_MS + RETENTION_MS, `job:${id} expires (${pttl} ms)`);
   }
   const b = await redis.pttl(bucket);
@@ -60,8 +61,8 @@ t.test('past receiptTtlDays a sweeping daemon ends each such job unconfirmed, on
   await until('the receipt map deleted', async () => (await redis.exists(bucket)) === 0);
   t.equal(await redis.hexists('smppd:{cmcc}:dlr:days', String(day)), 0, 'the day is no longer listed');
   for (const id of ids) {
-    t.equal(await redis.hget(`smppd:job:${id}`, 'st'), 'unconfirmed');
-    const pttl = await redis.pttl(`smppd:job:${id}`);
+    t.equal(await jobField(redis, `smppd:job:${id}`, 'st'), 'unconfirmed');
+    const pttl = await jobPttl(redis, `smppd:job:${id}`);
     t.ok(pttl > 0 && pttl <= RETENTION_MS, `job:${id} kept for the retention period only (${pttl} ms)`);
   }
   t.same(await keysWithoutTtl(), [], 'no key a job made is without an expiry');

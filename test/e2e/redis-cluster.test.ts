@@ -2,6 +2,7 @@ import t from 'tap';
 import { waitForEvents } from '../helpers/daemon.js';
 import { startStack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
+import { jobField } from '../helpers/job.js';
 
 // A one-node Redis Cluster (every slot on it) and a hash-tagged prefix: every key in one slot.
 const PREFIX = '{smppd}:';
@@ -23,5 +24,5 @@ t.test('the daemon runs on a Redis Cluster node with a hash-tagged prefix: jobs 
   const evs = await waitForEvents(redis, (e) => ['c-otp', 'c-cucc', 'c-prio'].every((id) => e.some((x) => x.id === id && x.state === 'delivered')),
     40_000, PREFIX);
   t.same(evs.filter((e) => e.id === 'c-otp').map((e) => e.state), ['submitted', 'delivered']);
-  t.equal(await redis.hget(`${PREFIX}job:c-cucc`, 'st'), 'delivered');
+  t.equal(await jobField(redis, `${PREFIX}job:c-cucc`, 'st'), 'delivered');
 });

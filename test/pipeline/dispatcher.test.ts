@@ -14,6 +14,7 @@ import type { JobClass, PreparedOk } from '../../src/types.js';
 import { FakeSmsc } from '../helpers/fake-smsc.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { until } from '../helpers/until.js';
+import { jobField } from '../helpers/job.js';
 
 // The dispatcher in this process, against a real Redis and a real SMPP peer over TCP.
 const logger = pino({ level: 'silent' });
@@ -75,7 +76,7 @@ async function setup(t: any, prefix: string, opts: { commandTimeout?: number; le
     redis.disconnect();
     probe.disconnect();
   });
-  const state = (id: string) => probe.hget(`${prefix}job:${id}`, 'st');
+  const state = (id: string) => jobField(probe, `${prefix}job:${id}`, 'st');
   return { probe, store, smsc, dispatcher, writes, gated, openBulk, state };
 }
 

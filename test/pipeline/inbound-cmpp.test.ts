@@ -22,6 +22,7 @@ import { until } from '../helpers/until.js';
 import { CmppSession } from '../../src/cmpp/session.js';
 import { submitBody } from '../../src/cmpp/submit.js';
 import { startSimulator } from '../../src/sim/index.js';
+import { jobField } from '../helpers/job.js';
 
 const srv = await startRedis({ aof: true }); // the outage test restarts it: the data must survive
 const base = testConfig();
@@ -62,7 +63,7 @@ function deliver(v: CmppVersion, channel: ChannelConfig, frame: Buffer, watchJob
         if (!r.ok || r.pdu.command !== 'deliver_resp') { reject(new Error('not a DELIVER_RESP')); return; }
         const result = r.pdu.body.result;
         // Asked as the answer is written: what Redis holds by then, read after everything sent before it.
-        if (watchJob) redis.hget(`ic:job:${watchJob}`, 'st').then((s) => resolve({ result, stateAtAnswer: s }), reject);
+        if (watchJob) jobField(redis, `ic:job:${watchJob}`, 'st').then((s) => resolve({ result, stateAtAnswer: s }), reject);
         else resolve({ result });
       },
       loggedOut: () => reject(new Error('logged out')),
@@ -116,7 +117,7 @@ for (const v of ['3.0', '2.0'] as const) {
 t.test('an ISMG code (MK:0001) ends a part undeliverable with the code as its error', async (t) => {
   await submitted('mk', [receiptKey('cmcc', own, '5550001', 'response')]);
   t.equal((await deliver('3.0', own, reportFrame('3.0', '5550001', 'MK:0001'))).result, 0);
-  t.equal(await redis.hget('ic:job:mk', 'st'), 'undeliverable');
+  t.equal(await jobField(redis, 'ic:job:mk', 'st'), 'undeliverable');
   const events = await redis.xrange('ic:events', '-', '+');
   const ev = events.map(([, f]) => JSON.parse(f[1]!)).find((e) => e.id === 'mk' && e.state === 'undeliverable');
   t.match(ev, { partStates: ['UNDELIV'], receiptError: 'MK:0001' });
@@ -126,7 +127,7 @@ t.test('a report that comes before its mapping is held, then ends the job when t
   t.equal((await deliver('3.0', own, reportFrame('3.0', '5550002', 'DELIVRD'))).result, 0, 'answered: Redis holds it');
   t.equal(await redis.hexists('ic:{cmcc}:early', '5550002'), 1, 'held in the early hash');
   await submitted('early', [receiptKey('cmcc', own, '5550002', 'response')]);
-  t.equal(await redis.hget('ic:job:early', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'ic:job:early', 'st'), 'delivered');
 });
 
 t.test('a report that never finds its part goes to the orphans stream', async (t) => {
@@ -144,20 +145,20 @@ t.test('two channels of one carrier that hand out the same id do not match each 
   await submitted('on-own', [receiptKey('cmcc', smppOwn, '4242', 'response')]);
   await submitted('on-b', [receiptKey('cmcc', second, '4242', 'response')]);
   t.equal((await deliver('3.0', second, reportFrame('3.0', '4242', 'DELIVRD'))).result, 0);
-  t.equal(await redis.hget('ic:job:on-b', 'st'), 'delivered', 'the second channel\'s part');
-  t.equal(await redis.hget('ic:job:on-own', 'st'), 'submitted', 'not the other channel\'s part with the same id');
+  t.equal(await jobField(redis, 'ic:job:on-b', 'st'), 'delivered', 'the second channel\'s part');
+  t.equal(await jobField(redis, 'ic:job:on-own', 'st'), 'submitted', 'not the other channel\'s part with the same id');
   const status = await new Promise<number>((resolve) => {
     const frame = encodePdu('deliver_sm', 1, { esm_class: 0x04, short_message: 'id:4242 sub:001 dlvrd:001 stat:DELIVRD err:000 text:x' });
     inbound.handle(carrier, smppOwn, { frame, pdu: {}, command: 'deliver_sm', respond: resolve });
   });
   t.equal(status, 0);
-  t.equal(await redis.hget('ic:job:on-own', 'st'), 'delivered', 'the SMPP receipt on the carrier\'s own channel matches its own part');
+  t.equal(await jobField(redis, 'ic:job:on-own', 'st'), 'delivered', 'the SMPP receipt on the carrier\'s own channel matches its own part');
 });
 
 t.test('a channel named as its carrier matches a mapping written the old way (the bare id)', async (t) => {
   await submitted('old', ['777000']); // as a version before channels stored it
   t.equal((await deliver('3.0', own, reportFrame('3.0', '777000', 'DELIVRD'))).result, 0);
-  t.equal(await redis.hget('ic:job:old', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'ic:job:old', 'st'), 'delivered');
 });
 
 t.test('a status report whose content is not the version\'s report is refused with Result 4 and not stored', async (t) => {
@@ -203,7 +204,7 @@ t.test('while Redis is down a report and an MO are answered Result 8 so the ISMG
   await srv.start();
   await until('Redis is back', () => redis.status === 'ready');
   t.equal((await deliver('3.0', own, reportFrame('3.0', '5550009', 'DELIVRD'))).result, 0, 'the resend is stored');
-  t.equal(await redis.hget('ic:job:down', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'ic:job:down', 'st'), 'delivered');
 });
 
 t.test('over a real CMPP 3.0 session, the simulated ISMG\'s status report ends the job and its long UCS2 MO arrives whole', async (t) => {
@@ -227,7 +228,7 @@ t.test('over a real CMPP 3.0 session, the simulated ISMG\'s status report ends t
   t.equal(out.status, 0);
   // The report may come before this settle (then it is held and applied by it) or after.
   await store.settle('d1', [{ act: 'ok', id: 'wire', msgIds: [receiptKey('cmcc', own, out.pdu.message_id, 'response')], job: jobOf(claimed, 'wire') }]);
-  await until('the report ends the job', async () => (await redis.hget('ic:job:wire', 'st')) === 'delivered');
+  await until('the report ends the job', async () => (await jobField(redis, 'ic:job:wire', 'st')) === 'delivered');
   const text = '这是一条从手机发来的很长的中文短信，'.repeat(5); // 90 characters: two UCS2 parts
   await sim.sendMo('cmcc', { from: '13900139005', to: '1069000', text });
   t.match(await lastMo(), { from: '+8613900139005', to: '1069000', text, carrier: 'cmcc', channel: 'cmcc' });

@@ -12,6 +12,7 @@ import type { PreparedOk } from '../../src/types.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { testCarrier, testConfig } from '../helpers/test-config.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { jobField } from '../helpers/job.js';
 
 const srv = await startRedis({ aof: true }); // the outage test restarts it: the data must survive
 const base = testConfig();
@@ -62,7 +63,7 @@ t.test('a data_sm receipt with TLVs only is matched through the carrier id forma
   await submitted('ds', ['1a2b']); // the response said "1A2B"; the dispatcher stored its canonical form
   const status = await deliver({ command: 'data_sm', esm_class: 0x04, receipted_message_id: '6699', message_state: 2 });
   t.equal(status, 0, 'data_sm_resp OK once stored');
-  t.equal(await redis.hget('in:job:ds', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'in:job:ds', 'st'), 'delivered');
   const hist = (await metrics.registry.getMetricsAsJSON()).find((x) => x.name === 'smppd_receipt_latency_seconds')!;
   t.ok((hist.values as { metricName?: string; value: number }[]).some((v) => v.metricName === 'smppd_receipt_latency_seconds_count' && v.value === 1), 'latency observed once');
 });
@@ -132,5 +133,5 @@ t.test('while Redis is down a receipt is answered ESME_RSYSERR so the SMSC sends
   await srv.start();
   for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
   t.equal(await deliver({ esm_class: 0x04, receipted_message_id: '255', message_state: 2 }), 0, 'the resend is stored');
-  t.equal(await redis.hget('in:job:down', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'in:job:down', 'st'), 'delivered');
 });

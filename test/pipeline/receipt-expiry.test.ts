@@ -8,6 +8,7 @@ import { ReceiptExpiry } from '../../src/pipeline/receipt-expiry.js';
 import { InboundStore, type UnconfirmedCount } from '../../src/store/inbound-store.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
+import { jobField } from '../helpers/job.js';
 
 let clock = 1_700_000_000_000;
 const { cfg, redis, store } = await startStore(t, { prefix: 'x:', now: () => clock });
@@ -50,7 +51,7 @@ t.test('stop() during a run resolves once the call in flight has answered, and n
   t.equal(ended, 2, 'the run ended the jobs of the calls it made');
   t.same(await expiry.sweep(['cmcc']), 0, 'a run asked for after stop() does nothing');
   t.equal(inbound.begun, 2);
-  const left = await Promise.all(ids.map((id) => redis.hget(`x:job:${id}`, 'st')));
+  const left = await Promise.all(ids.map((id) => jobField(redis, `x:job:${id}`, 'st')));
   t.equal(left.filter((s) => s === 'submitted').length, 4, 'the rest is left for the next daemon');
   t.notMatch(lines.join(''), /failed/, 'nothing logged a failure');
 });

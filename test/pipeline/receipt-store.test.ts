@@ -5,6 +5,7 @@ import { parseReceipt } from '../../src/smpp/receipt.js';
 import type { PreparedOk } from '../../src/types.js';
 import { startStore } from '../helpers/store.js';
 import { jobOf } from '../helpers/prepared-job.js';
+import { jobField } from '../helpers/job.js';
 
 let clock = 1_700_000_000_000;
 const { srv, cfg, redis, store } = await startStore(t, {
@@ -36,7 +37,7 @@ async function events(id: string): Promise<Record<string, any>[]> {
 t.test('ENROUTE and ACCEPTD update the job with enroute events without ending it', async (t) => {
   await submitted('interim', ['i-1']);
   t.same(await store.receipts([rc('i-1', 'ENROUTE'), rc('i-1', 'ACCEPTD')]), [{ status: 'interim' }, { status: 'interim' }]);
-  t.equal(await redis.hget('r:job:interim', 'st'), 'submitted', 'still waiting for its final receipt');
+  t.equal(await jobField(redis, 'r:job:interim', 'st'), 'submitted', 'still waiting for its final receipt');
   clock += 1500;
   t.same(await store.receipts([rc('i-1', 'DELIVRD')]), [{ status: 'final', latencyMs: 1500 }], 'the final one reports submit-to-final latency');
   const ev = await events('interim');
@@ -58,7 +59,7 @@ t.test('the parser and the Lua agree: ACCEPTD and ENROUTE are intermediate, the 
 t.test('a multipart message is delivered only when every part is, and lists each part state', async (t) => {
   await submitted('multi', ['m-1', 'm-2', 'm-3']);
   t.same(await store.receipts([rc('m-1', 'DELIVRD'), rc('m-3', 'DELIVRD')]), [{ status: 'interim' }, { status: 'interim' }]);
-  t.equal(await redis.hget('r:job:multi', 'st'), 'submitted', 'two of three parts are not enough');
+  t.equal(await jobField(redis, 'r:job:multi', 'st'), 'submitted', 'two of three parts are not enough');
   t.same((await store.receipts([rc('m-2', 'DELIVRD')]))[0]!.status, 'final');
   const ev = (await events('multi')).at(-1)!;
   t.match(ev, { state: 'delivered', parts: 3, partStates: ['DELIVRD', 'DELIVRD', 'DELIVRD'], msgIds: ['m-1', 'm-2', 'm-3'] });
@@ -81,7 +82,7 @@ t.test('a receipt before its mapping is held, keeps its first arrival time, and 
   t.same(await store.receipts([rc('e-1', 'DELIVRD')]), [{ status: 'held' }], 'the SMSC resent it');
   t.equal(Number(await redis.zscore('r:{cmcc}:early:at', 'e-1')), first, 'first arrival kept');
   await submitted('early', ['e-1']);
-  t.equal(await redis.hget('r:job:early', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'r:job:early', 'st'), 'delivered');
   t.equal(await redis.hexists('r:{cmcc}:early', 'e-1'), 0, 'gone from the early hash');
   t.equal(await inbound.earlyCount('cmcc'), 0, 'and from the arrival set');
 });
@@ -109,7 +110,7 @@ t.test('the sweep gives a held receipt one last try and applies it when its mapp
   await redis.hset(`r:{cmcc}:dlr:${Math.floor(clock / 86_400_000)}`, 'late-map', 'late:1');
   clock += 61_000;
   t.same(await inbound.sweepReceipts(['cmcc']), [{ carrier: 'cmcc', orphaned: 0, applied: 1 }]);
-  t.equal(await redis.hget('r:job:late', 'st'), 'delivered');
+  t.equal(await jobField(redis, 'r:job:late', 'st'), 'delivered');
 });
 
 t.test('a receipt the sweep applies on its last try marks the number invalid, as one applied at once would', async (t) => {
@@ -125,7 +126,7 @@ t.test('a receipt the sweep applies on its last try marks the number invalid, as
   await redis.hset(`r:{cmcc}:dlr:${Math.floor(clock / 86_400_000)}`, 'gone-map', 'gone:1');
   clock += 61_000;
   t.same(await sweeper.sweepReceipts(['cmcc']), [{ carrier: 'cmcc', orphaned: 0, applied: 1 }]);
-  t.equal(await redis.hget('r:job:gone', 'st'), 'undeliverable');
+  t.equal(await jobField(redis, 'r:job:gone', 'st'), 'undeliverable');
   t.equal(await redis.get('r:invalid:+8613800138000'), 'UNDELIV err:001', 'the number is marked invalid');
   const ttl = await redis.pttl('r:invalid:+8613800138000');
   t.ok(ttl > 0 && ttl <= 86_400_000, `for invalidForMs (${ttl} ms left)`);

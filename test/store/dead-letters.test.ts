@@ -3,6 +3,7 @@ import { smppParts } from '../helpers/bodies.js';
 import { DeadLetters } from '../../src/store/dead-letters.js';
 import { startStore } from '../helpers/store.js';
 import { preparedJob } from '../helpers/prepared-job.js';
+import { jobField, jobHash } from '../helpers/job.js';
 
 let clock = 1_700_000_000_000;
 const { redis, store } = await startStore(t, {
@@ -22,9 +23,9 @@ t.test('a retried dead letter is a new queued job with the same bodies; the fail
   await killed('two', 2);
   t.same(await redis.zrange('d:dead', 0, -1), ['two']);
   t.same(await dead.retry(['two']), [{ id: 'two', newId: 'two:r1' }]);
-  t.equal(await redis.hget('d:job:two', 'st'), 'failed');
-  t.match(await redis.hgetall('d:job:two:r1'), { st: 'queued', car: 'cmcc', cls: 'transactional', n: '2', meta: '{"order":"two"}', eid: 'revived' });
-  t.notOk(await redis.hget('d:job:two:r1', 'att'), 'attempts start again');
+  t.equal(await jobField(redis, 'd:job:two', 'st'), 'failed');
+  t.match(await jobHash(redis, 'd:job:two:r1'), { st: 'queued', car: 'cmcc', cls: 'transactional', n: '2', meta: '{"order":"two"}', eid: 'revived' });
+  t.notOk(await jobField(redis, 'd:job:two:r1', 'att'), 'attempts start again');
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.same(claimed === 'lease-lost' ? [] : claimed.map((c) => [c.id, smppParts(c).map(String)]), [['two:r1', ['body-two-0', 'body-two-1']]]);
   t.same(await dead.retry(['two']), [{ id: 'two', skipped: 'missing' }], 'no longer a dead letter');

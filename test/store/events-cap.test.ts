@@ -2,6 +2,7 @@ import t from 'tap';
 import type { PreparedRejected } from '../../src/types.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
+import { jobField, jobMget, jobPttl } from '../helpers/job.js';
 
 // The scripts add events without a trim clause and trim the stream once per call (common.lua trim_events).
 const { redis, store } = await startStore(t, { prefix: 'ec:', config: { queue: { eventsMaxLen: 1000 } } });
@@ -51,11 +52,11 @@ t.test('a single-part job’s last receipt writes its part state and the final s
   const c = await store.claim('d1', 'tok', 'cmcc', 10);
   t.same(await store.settle('d1', [{ act: 'ok', id: 'one', msgIds: ['m-one'], job: jobOf(c, 'one') }]), ['submitted']);
   t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'm-one', stat: 'UNDELIV', err: '001' }]))[0]!.status, 'final');
-  t.same(await redis.hmget('ec:job:one', 'st', 'p1'), ['undeliverable', 'UNDELIV']);
-  t.ok(Number(await redis.pttl('ec:job:one')) > 0, 'kept for the retention period only');
+  t.same(await jobMget(redis, 'ec:job:one', 'st', 'p1'), ['undeliverable', 'UNDELIV']);
+  t.ok(Number(await jobPttl(redis, 'ec:job:one')) > 0, 'kept for the retention period only');
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-one', stat: 'DELIVRD', err: '000' }]), [{ status: 'dup' }],
     'a later receipt changes nothing');
-  t.equal(await redis.hget('ec:job:one', 'p1'), 'UNDELIV');
+  t.equal(await jobField(redis, 'ec:job:one', 'p1'), 'UNDELIV');
 });
 
 t.test('a two-part job keeps the first part’s state until the second receipt ends it', async (t) => {
@@ -63,7 +64,7 @@ t.test('a two-part job keeps the first part’s state until the second receipt e
   const c = await store.claim('d1', 'tok', 'cmcc', 10);
   await store.settle('d1', [{ act: 'ok', id: 'two', msgIds: ['m-two-1', 'm-two-2'], job: jobOf(c, 'two') }]);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-two-1', stat: 'DELIVRD', err: '000' }]), [{ status: 'interim' }]);
-  t.same(await redis.hmget('ec:job:two', 'st', 'p1', 'p2'), ['submitted', 'DELIVRD', null]);
+  t.same(await jobMget(redis, 'ec:job:two', 'st', 'p1', 'p2'), ['submitted', 'DELIVRD', null]);
   t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'm-two-2', stat: 'DELIVRD', err: '000' }]))[0]!.status, 'final');
-  t.same(await redis.hmget('ec:job:two', 'st', 'p1', 'p2'), ['delivered', 'DELIVRD', 'DELIVRD']);
+  t.same(await jobMget(redis, 'ec:job:two', 'st', 'p1', 'p2'), ['delivered', 'DELIVRD', 'DELIVRD']);
 });

@@ -6,6 +6,7 @@ import t from 'tap';
 import { buildConfig } from '../../src/config/schema.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
+import { jobMget } from '../helpers/job.js';
 
 const clock = 1_700_000_000_000;
 const { redis, store } = await startStore(t, {
@@ -22,7 +23,7 @@ t.test('with queue.events finals a job writes only its final event', async (t) =
     { act: 'ok', id: 'sent', msgIds: ['m-sent'], job: jobOf(c, 'sent') },
     { act: 'retry', id: 'flaky', code: 'SMSC_TRANSIENT', error: 'x' },
   ]), ['submitted', 'scheduled']);
-  t.same(await redis.hmget('ef:job:sent', 'st', 'ids'), ['submitted', '["m-sent"]'], 'the submitted state is stored as ever');
+  t.same(await jobMget(redis, 'ef:job:sent', 'st', 'ids'), ['submitted', '["m-sent"]'], 'the submitted state is stored as ever');
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-sent', stat: 'ENROUTE', err: '000' }]), [{ status: 'interim' }]);
   t.same(await states(), [], 'no scheduled, submitted, retrying or enroute event');
   t.same((await store.receipts([{ carrier: 'cmcc', messageId: 'm-sent', stat: 'DELIVRD', err: '000' }]))[0]!.status, 'final');

@@ -6,6 +6,7 @@ import t from 'tap';
 import type { PreparedOk, PreparedRejected } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
+import { jobField, jobHash, jobMget, jobPttl } from '../helpers/job.js';
 
 let clock = 1_700_000_000_000;
 const { redis, store } = await startStore(t, {
@@ -52,9 +53,9 @@ t.test('a malformed short record (a job with nothing else to keep) writes nothin
   t.same((await redis.keys('i:*')).sort(), before, 'no key was written');
   t.same(await store.ingest([ok('s1', e1!, { expiresAt: clock + 60_000 }), ok('s2', e2!, { resend: true })], 'i:jobs'),
     ['queued', 'queued']);
-  t.same(await redis.hgetall('i:job:s1'), { eid: e1, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
+  t.same(await jobHash(redis, 'i:job:s1'), { eid: e1, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
     exp: String(clock + 60_000), st: 'queued' }, 'the short record stores what the long one would');
-  t.same(await redis.hgetall('i:job:s2'), { eid: e2, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
+  t.same(await jobHash(redis, 'i:job:s2'), { eid: e2, to: '+8613800138000', car: 'cmcc', cls: 'transactional', n: '1',
     rs: '1', st: 'queued' });
   await redis.del('i:{cmcc}:lane:transactional', 'i:job:s1', 'i:job:s2');
 });
@@ -142,9 +143,9 @@ t.test('a DUPLICATE_ID rejection replayed from a call that stopped partway write
   const dups = (await eventTexts()).map((e) => JSON.parse(e) as { id: string; code?: string; duplicateOf?: string })
     .filter((e) => e.code === 'DUPLICATE_ID');
   t.same(dups.map((e) => [e.id, e.duplicateOf]), [[dup, 'twice']], 'exactly one DUPLICATE_ID event, under the entry id');
-  t.same(await redis.hmget(`i:job:${dup!}`, 'st', 'dup'), ['rejected', 'twice'], 'the rejection is kept under the entry id');
-  t.ok(await redis.pttl(`i:job:${dup!}`) > 0, 'and expires with retention');
-  t.same(await redis.hget('i:job:twice', 'eid'), first, 'the first job is untouched');
+  t.same(await jobMget(redis, `i:job:${dup!}`, 'st', 'dup'), ['rejected', 'twice'], 'the rejection is kept under the entry id');
+  t.ok(await jobPttl(redis, `i:job:${dup!}`) > 0, 'and expires with retention');
+  t.same(await jobField(redis, 'i:job:twice', 'eid'), first, 'the first job is untouched');
   const c = await store.claim('d1', 'tok', 'cmcc', 10);
   await store.settle('d1', (c as { id: string }[]).map((x) => ({ act: 'requeue' as const, id: x.id })));
   await redis.del('i:{cmcc}:lane:transactional', 'i:{cmcc}:lane:marketing');

@@ -15,11 +15,11 @@ t.test('a daemon does not start beside a live daemon of an older version, and wr
   t.equal(await redis.hget(store.keys.format, 'new'), null, 'no format written');
 });
 
-t.test('a daemon of storage format 2 counts as older: it would send tagged bodies as submit_sm', async (t) => {
+t.test('a daemon of storage format 3 counts as older: it would drop the lane entries of jobs kept as records', async (t) => {
   const oldLease = await redis.get(store.keys.lease('old'));
   await redis.del(store.keys.lease('old')); // the first test's older daemon, out of the way while f2 is checked
   await redis.sadd(store.keys.daemons, 'f2');
-  await redis.hset(store.keys.format, 'f2', '2');
+  await redis.hset(store.keys.format, 'f2', '3');
   await redis.set(store.keys.lease('f2'), 'f2-token', 'PX', 60_000);
   const err = await store.recover('new', 'tok', 'start').then(() => null, (e: unknown) => e);
   t.match(err, { code: 'OLDER_DAEMON', message: /daemon f2 of an older smppd/ });
@@ -32,7 +32,7 @@ t.test('a daemon of storage format 2 counts as older: it would send tagged bodie
 t.test('it starts once the older daemon is gone, and beside a daemon of its own version', async (t) => {
   await redis.del(store.keys.lease('old'));
   t.match(await store.recover('new', 'tok', 'start'), { kind: 'recovered', requeued: 0, unknown: 0, resent: 0, peers: 1 }, 'the dead older daemon is recovered as a peer');
-  t.equal(await redis.hget(store.keys.format, 'new'), '3');
+  t.equal(await redis.hget(store.keys.format, 'new'), '4');
   t.equal(await redis.hget(store.keys.format, 'old'), null);
   t.match(await store.recover('peer', 'tok2', 'start'), { kind: 'recovered' }, 'a second daemon of this version starts beside the first');
 });

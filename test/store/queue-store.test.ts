@@ -5,6 +5,7 @@ import type { PreparedOk } from '../../src/types.js';
 import { jobOf } from '../helpers/prepared-job.js';
 import { smppParts } from '../helpers/bodies.js';
 import { startStore } from '../helpers/store.js';
+import { jobField } from '../helpers/job.js';
 
 let clock = 1_700_000_000_000;
 const { cfg, redis, store } = await startStore(t, {
@@ -40,7 +41,7 @@ t.test('a job goes queued, claimed, submitted and delivered with one event per s
   t.same(ev.map((e) => e.state), ['submitted', 'delivered']);
   t.same(ev[1]!.msgIds, ['m-1']);
   t.same(ev[1]!.meta, { order: 7 });
-  t.equal(await redis.hget('t:job:a', 'b1'), null, 'bodies are dropped once submitted');
+  t.equal(await jobField(redis, 't:job:a', 'b1'), null, 'bodies are dropped once submitted');
 });
 
 t.test('a second job with an id in use is rejected without touching the first', async (t) => {
@@ -52,7 +53,7 @@ t.test('a receipt that arrives before its response is held and applied when the 
   const claimed = await store.claim('d1', 'tok', 'cmcc', 10);
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-2', stat: 'DELIVRD', err: '000' }]), [{ status: 'held' }]);
   await store.settle('d1', [{ act: 'ok', id: 'b', msgIds: ['m-2'], job: jobOf(claimed, 'b') }]);
-  t.equal(await redis.hget('t:job:b', 'st'), 'delivered');
+  t.equal(await jobField(redis, 't:job:b', 'st'), 'delivered');
 });
 
 t.test('recovery requeues the jobs of a claim whose reply was lost and ends the others as unknown', async (t) => {
@@ -63,7 +64,7 @@ t.test('recovery requeues the jobs of a claim whose reply was lost and ends the 
   t.teardown(() => slow.disconnect());
   const own = new QueueStore(slow, cfg, () => clock);
   await own.recover('d1', 'tok', 'start');
-  await own.ingest([job('c')]);
+  await own.ingest([job('c', { resend: true })]); // a job that asked to be resent is kept as a hash
   await redis.client('PAUSE', 300, 'ALL');
   await t.rejects(own.claim('d1', 'tok', 'cmcc', 10), /timed out/i, 'the reply never comes');
   await new Promise((r) => setTimeout(r, 400));
@@ -73,8 +74,8 @@ t.test('recovery requeues the jobs of a claim whose reply was lost and ends the 
   // A restart: the old process is gone, and its lease has lapsed (a live one would be another process's: recover refuses it).
   await redis.del('t:lease:d1');
   t.match(await own.recover('d1', 'tok2', 'start'), { requeued: 1, unknown: 1, resent: 0 }, 'c requeued, d unknown');
-  t.equal(await redis.hget('t:job:c', 'st'), 'queued');
-  t.equal(await redis.hget('t:job:d', 'st'), 'unknown');
+  t.equal(await jobField(redis, 't:job:c', 'st'), 'queued');
+  t.equal(await jobField(redis, 't:job:d', 'st'), 'unknown');
   t.equal(await store.claim('d1', 'tok', 'cmcc', 10), 'lease-lost', 'the old token writes nothing');
   const c = await store.claim('d1', 'tok2', 'cmcc', 10);
   t.same((c as any[]).map((x) => x.id), ['c']);
@@ -87,17 +88,16 @@ t.test('a claim table left by a version that marked submitting separately still 
   t.same(((await store.claim('d1', 'tok2', 'old', 10)) as any[]).map((x) => x.id), ['legacy']);
   await redis.hset('t:inflight:d1', 'legacy', 'C');
   t.match(await store.recover('d1', 'tok2', 'start'), { requeued: 1, unknown: 0, resent: 0 });
-  t.equal(await redis.hget('t:job:legacy', 'st'), 'queued');
+  t.equal(await jobField(redis, 't:job:legacy', 'st'), 'queued');
 });
 
 t.test('a dead peer’s in-flight jobs are recovered by a live daemon, resent only when they asked', async (t) => {
   await store.recover('d2', 'p', 'start');
   const c = await store.claim('d2', 'p', 'cmcc', 10);
   t.same((c as any[]).map((x) => x.id), ['c']);
-  await redis.hset('t:job:c', 'rs', '1');
   await redis.del('t:lease:d2');
   t.match(await store.recover('d1', 'tok2', 'peers'), { requeued: 0, unknown: 0, resent: 1, peers: 1 }, 'maybe written by the peer: resent, as c asked');
-  t.equal(await redis.hget('t:job:c', 'st'), 'queued');
+  t.equal(await jobField(redis, 't:job:c', 'st'), 'queued');
   await redis.hset('t:job:c', 'rs', '0');
 });
 
@@ -114,7 +114,7 @@ t.test('transient errors back off, then end in the dead-letter set', async (t) =
 t.test('an expired job ends as expired at claim time and is never handed out', async (t) => {
   await store.ingest([job('e', { expiresAt: clock - 1 })]);
   t.same(await store.claim('d1', 'tok2', 'cmcc', 10), []);
-  t.equal(await redis.hget('t:job:e', 'st'), 'expired');
+  t.equal(await jobField(redis, 't:job:e', 'st'), 'expired');
 });
 
 t.test('OTP is claimed before transactional, and marketing keeps its share', async (t) => {
@@ -208,7 +208,7 @@ t.test('a job id with colons in it is matched to its receipt', async (t) => {
   await store.settle('d1', [{ act: 'ok', id: 'p:1-0:x', msgIds: ['m-colon'], job: jobOf(claimed, 'p:1-0:x') }]);
   const r = await store.receipts([{ carrier: 'colon', messageId: 'm-colon', stat: 'DELIVRD', err: '000' }]);
   t.equal(JSON.stringify(r).includes('final'), true, `the receipt ends the job (${JSON.stringify(r)})`);
-  t.equal(await redis.hget('t:job:p:1-0:x', 'st'), 'delivered');
+  t.equal(await jobField(redis, 't:job:p:1-0:x', 'st'), 'delivered');
 });
 
 t.test('a job with two entries in its lane is claimed once; a record twice in one settle is settled once', async (t) => {
@@ -217,7 +217,7 @@ t.test('a job with two entries in its lane is claimed once; a record twice in on
   const c = await store.claim('d1', 'tok3', 'twins', 10);
   t.same((c as { id: string }[]).map((x) => x.id), ['twin'], 'the second entry is stale');
   t.equal(await redis.llen('t:{twins}:lane:transactional'), 0, 'and dropped');
-  t.equal(await redis.hget('t:job:twin', 'st'), 'queued', 'the claim leaves the hash alone: the in-flight table says it is claimed');
+  t.equal(await jobField(redis, 't:job:twin', 'st'), 'queued', 'the claim leaves the hash alone: the in-flight table says it is claimed');
   const rec = { act: 'ok' as const, id: 'twin', msgIds: ['m-twin'], job: jobOf(c, 'twin') };
   t.same(await store.settle('d1', [rec, rec]), ['submitted', 'skipped']);
   t.equal((await events()).filter((e) => e.id === 'twin').length, 1, 'one submitted event');

@@ -7,6 +7,7 @@ import { createRedis } from '../../src/store/redis.js';
 import { jobOf, preparedJob } from '../helpers/prepared-job.js';
 import { removeRedisDir, startRedis } from '../helpers/redis-server.js';
 import { until } from '../helpers/until.js';
+import { jobField } from '../helpers/job.js';
 
 // A Redis Cluster of one node that owns every slot: Redis checks what a cluster checks (a script's KEYS
 // in one slot, CROSSSLOT otherwise), on one process.
@@ -57,7 +58,7 @@ t.test('with a hash-tagged prefix every script runs on a cluster: all of a names
   t.match(await store.renewLease('d1', 'tok', 1, 0), { held: true, liveDaemons: 1 });
   t.match(await store.recover('d1', 'tok', 'peers'), { kind: 'recovered' });
   t.equal(await store.releaseLease('d1', 'tok', 1000), 1);
-  t.equal(await redis.hget('{smppd}:job:a', 'st'), 'delivered', 'key names as keys.ts gives them');
+  t.equal(await jobField(redis, '{smppd}:job:a', 'st'), 'delivered', 'key names as keys.ts gives them');
 });
 
 t.test('without a hash tag in the prefix a cluster refuses a script whose keys span slots', async (t) => {

@@ -4,6 +4,7 @@ import type { Claimed, SettleRecord } from '../../src/store/queue-store.js';
 import { submittedEvent } from '../../src/store/settle-event.js';
 import { preparedJob } from '../helpers/prepared-job.js';
 import { startStore } from '../helpers/store.js';
+import { jobMget } from '../helpers/job.js';
 
 t.test('the submitted event text has the fields of the other events, in their order', async (t) => {
   const job = { carrier: 'cmcc', parts: 2, meta: '{"order":7}' };
@@ -63,7 +64,7 @@ t.test('settling with what the claim said writes the submitted event and the job
     const c = await claimAll();
     t.same(await store.settle('d1', [{ ...record(name), job: c.get(name)!.job }]), ['submitted'], name);
     t.equal(await eventOf(name), `{"id":"${name}","state":"submitted","at":${clock},"carrier":"cmcc",${tail}`, `${name}: the event text`);
-    const [st, ids, sub, ...partStates] = await redis.hmget(`se:job:${name}`, 'st', 'ids', 'sub', 'p1', 'p2', 'p3');
+    const [st, ids, sub, ...partStates] = await jobMget(redis, `se:job:${name}`, 'st', 'ids', 'sub', 'p1', 'p2', 'p3');
     t.same([st, ids, ...partStates], hash, `${name}: the job hash`);
     t.equal(sub, String(clock), `${name}: the submit time`);
     t.equal(JSON.parse(await eventOf(name)).meta?.note, meta && JSON.parse(meta).note, `${name}: meta echoed as stored`);

@@ -15,7 +15,7 @@
 -- is kept for OTP, carrier otpWindowSlots), so an OTP never waits for marketing to free a slot.
 -- KEYS: 1 events, 2 inflight (this daemon's in-flight table), 3 lease (this daemon's), 4 sched, 5 lane:otp,
 --   6 lane:transactional, 7 lane:marketing, 8 mcredit (4 to 8: the carrier's)
--- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, cap:<capKey>
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, body:<id>, cap:<capKey>
 -- ARGV: 1 prefix, 2 lease token, 3 now ms, 4 maxParts, 5 marketingShare,
 --       6 events (common.lua events_cap), 7 retentionMs, 8 promoteMax, 9 quiet start minute, 10 quiet end minute (of the local day),
 --       11 restParts (default maxParts), 12 claim tag (unique among this daemon's claims since its last recover)
@@ -38,9 +38,9 @@ if redis.call('GET', KEYS[3]) ~= token then return -1 end
 local due = redis.call('ZRANGEBYSCORE', sched, '-inf', now, 'LIMIT', 0, promote_max)
 for _, id in ipairs(due) do
   redis.call('ZREM', sched, id)
-  local f = redis.call('HMGET', k_job(id), 'st', 'cls')
+  local f = job_get(id, 'st', 'cls')
   if f[1] == 'scheduled' then
-    redis.call('HSET', k_job(id), 'st', 'queued')
+    job_set(id, 'st', 'queued')
     redis.call('RPUSH', LANE[f[2]], id)
   end
 end
@@ -94,8 +94,15 @@ local function take(cls, budget)
       if #head == 0 then break end
     end
     local id, bodies = split_held(head[pos])
-    local jk = k_job(id)
-    local f = redis.call('HMGET', jk, 'st', 'n', 'exp', 'qo', 'meta')
+    local f
+    local rec = redis.call('GET', k_rec(id))
+    if rec then
+      -- A record (common.lua job_get): one part, no quiet hours, no meta.
+      local st, exp = string.match(rec, REC_CLAIM)
+      f = { st, '1', exp ~= '' and exp, false, false }
+    else
+      f = redis.call('HMGET', k_job(id), 'st', 'n', 'exp', 'qo', 'meta')
+    end
     local n = tonumber(f[2] or 0)
     local exp = tonumber(f[3] or 0)
     local quiet_end = quiet_until(f[4])
@@ -105,7 +112,7 @@ local function take(cls, budget)
       pos = pos + 1; popped = popped + 1
       local at = quiet_end
       keep_bodies(id, bodies)
-      redis.call('HSET', jk, 'st', 'scheduled')
+      job_set(id, 'st', 'scheduled')
       redis.call('ZADD', sched, at, id)
       local ev = job_event(id, 'scheduled', now)
       ev.sendAt = at; ev.reason = 'quiet-hours'
@@ -116,7 +123,7 @@ local function take(cls, budget)
       pos = pos + 1; popped = popped + 1
       if exp > 0 and exp <= now then
         if not bodies then drop_bodies(id) end
-        release_cap(jk)
+        release_cap(id)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
         -- The in-flight table alone says the job is claimed and by whom: its hash keeps `queued` (an HSET per

@@ -7,6 +7,8 @@
 -- the names keys.ts gives them.
 local P = ARGV[1]
 local function k_job(id) return P .. 'job:' .. id end
+-- A job's record, the short form of its state (job_get below): one string where a hash would be written.
+local function k_rec(id) return P .. 'jr:' .. id end
 -- The ready-to-write PDU bodies of a job, one opaque string: untagged (the body itself when the job has one
 -- part, else each part behind its length, 2 octets, big-endian) or tagged by channel. Node packs and reads
 -- it (src/store/bodies.ts); no script looks inside.
@@ -24,6 +26,107 @@ local function k_lease(d) return P .. 'lease:' .. d end
 local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true, unknown = true,
   unconfirmed = true }
 local FINAL_STAT = { DELIVRD = true, UNDELIV = true, EXPIRED = true, REJECTD = true, DELETED = true, UNKNOWN = true, FAILED = true }
+
+-- A job is kept in one of two forms. The common job (one part, sent at once, no meta, resend, quiet hours or
+-- cap) is a record: one string at jr:<id>, its fields joined by '|' in REC_NAMES order, '' for absent, its
+-- part count 1. Any other job is a hash at job:<id>. One SET writes a record where a hash took an HSET of
+-- eight fields, and a settle or a receipt rewrites it with its expiry in one SET (docs/ARCHITECTURE.md,
+-- "Redis layout"). A record that must hold what it has no field for (attempts, another part's state, a
+-- value with a '|') becomes a hash first (rec_promote). Every read and write of a job goes through
+-- job_get and job_set, so no script depends on the form. `ids` comes last: a message id may hold a '|'.
+-- src/store/job-record.ts reads the same layout (test/store/job-record.test.ts keeps the two in step).
+local REC_NAMES = { 'st', 'eid', 'to', 'car', 'cls', 'exp', 'sub', 'end', 'p1', 'ids' }
+local REC_AT = {}
+for k, f in ipairs(REC_NAMES) do REC_AT[f] = k end
+local REC_LAST = #REC_NAMES
+local REC_PATTERN = '^' .. string.rep('([^|]*)|', REC_LAST - 1) .. '(.*)$'
+-- The records read or written in this call, by id (false: the job is a hash, or has no key).
+local recs = {}
+local function rec_of(id)
+  local r = recs[id]
+  if r == nil then
+    local v = redis.call('GET', k_rec(id))
+    r = v and { string.match(v, REC_PATTERN) } or false
+    if r and #r ~= REC_LAST then r = false end
+    recs[id] = r
+  end
+  return r
+end
+-- A record becomes a hash with the same fields (its part count 1) and expiry.
+local function rec_promote(id, r)
+  local rk, jk = k_rec(id), k_job(id)
+  local ttl = redis.call('PTTL', rk)
+  local fields = { 'n', '1' }
+  for k = 1, REC_LAST do
+    if r[k] ~= '' then fields[#fields + 1] = REC_NAMES[k]; fields[#fields + 1] = r[k] end
+  end
+  redis.call('DEL', rk)
+  redis.call('HSET', jk, unpack(fields))
+  if ttl > 0 then redis.call('PEXPIRE', jk, ttl) end
+  recs[id] = false
+end
+-- A new queued job as a record, its text made in one concatenation (REC_NAMES order): the hot path.
+local function rec_create(id, eid, to, car, cls, exp_text)
+  redis.call('SET', k_rec(id), 'queued|' .. eid .. '|' .. to .. '|' .. car .. '|' .. cls .. '|' .. exp_text .. '||||')
+  recs[id] = nil
+end
+-- The fields the hot paths read and keep, without making a table of all ten: st and exp (claim); the
+-- five after st, and end and p1 (a settle rewrites the rest).
+local REC_CLAIM = '^([^|]*)|[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)|'
+local REC_SETTLE = '^[^|]*|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*)|[^|]*|([^|]*)|([^|]*)|'
+-- A receipt's: st; the five after it whole, with car and cls inside; sub, p1 and ids.
+local REC_RECEIPT = '^([^|]*)|([^|]*|[^|]*|([^|]*)|([^|]*)|[^|]*)|([^|]*)|[^|]*|([^|]*)|(.*)$'
+-- Whether a record can take these fields and values as they are.
+local function rec_fits(...)
+  for k = 1, select('#', ...), 2 do
+    local at = REC_AT[select(k, ...)]
+    if not at or (at < REC_LAST and string.find(select(k + 1, ...), '|', 1, true)) then return false end
+  end
+  return true
+end
+-- A record's field as HMGET answers it: false when absent.
+local function nz(v) return v ~= '' and v end
+-- The job's fields by name, as HMGET answers (false for absent), from either form.
+local function job_get(id, ...)
+  local r = rec_of(id)
+  if not r then return redis.call('HMGET', k_job(id), ...) end
+  local out = {}
+  for k = 1, select('#', ...) do
+    local f = select(k, ...)
+    if f == 'n' then
+      out[k] = '1'
+    else
+      local at = REC_AT[f]
+      local v = at and r[at]
+      out[k] = (v and v ~= '') and v or false
+    end
+  end
+  return out
+end
+-- Set fields (name, value, ...; values as text) in either form; `px` (ms, as text) also sets its expiry,
+-- in the same SET for a record. A record that cannot hold them becomes a hash first.
+local function job_write(id, px, ...)
+  local r = rec_of(id)
+  if r and not rec_fits(...) then rec_promote(id, r); r = false end
+  if not r then
+    redis.call('HSET', k_job(id), ...)
+    if px then redis.call('PEXPIRE', k_job(id), px) end
+    return
+  end
+  for k = 1, select('#', ...), 2 do r[REC_AT[select(k, ...)]] = select(k + 1, ...) end
+  if px then
+    redis.call('SET', k_rec(id), table.concat(r, '|'), 'PX', px)
+  else
+    redis.call('SET', k_rec(id), table.concat(r, '|'), 'KEEPTTL')
+  end
+end
+local function job_set(id, ...) return job_write(id, nil, ...) end
+-- HINCRBY on the job's hash (a record becomes one first).
+local function job_incr(id, field)
+  local r = rec_of(id)
+  if r then rec_promote(id, r) end
+  return redis.call('HINCRBY', k_job(id), field, 1)
+end
 
 -- fn(...) with the items of list, 1,000 at a time: unpack() is bounded by Lua's C stack.
 local function in_slices(list, fn)
@@ -104,7 +207,7 @@ end
 -- Event skeleton from a job hash; meta is stored as JSON text and stays text here (emit puts it in).
 -- `f` may be passed in: the job's HMGET car, n, meta already made by the caller.
 local function job_event(id, state, now, f)
-  f = f or redis.call('HMGET', k_job(id), 'car', 'n', 'meta')
+  f = f or job_get(id, 'car', 'n', 'meta')
   local ev = { id = id, state = state, at = tonumber(now) }
   if f[1] then ev.carrier = f[1] end
   if f[2] then ev.parts = tonumber(f[2]) end
@@ -131,16 +234,14 @@ end
 -- End a job's hash: its final state, kept for the retention period only. The caller writes the event.
 -- `pf`, `pv`: a part state written in the same HSET (apply_receipt, a single-part job's last receipt).
 local function end_job(id, state, now, retention, pf, pv)
-  local jk = k_job(id)
   local at = ms_text(now)
-  if pf then redis.call('HSET', jk, 'st', state, 'end', at, pf, pv) else redis.call('HSET', jk, 'st', state, 'end', at) end
-  redis.call('PEXPIRE', jk, retention)
+  if pf then job_write(id, retention, 'st', state, 'end', at, pf, pv) else job_write(id, retention, 'st', state, 'end', at) end
 end
 
 -- End a job: state, one event, the hash kept for the retention period only.
 local function finish(id, state, code, err, now, maxlen, retention, extra, pf, pv)
   end_job(id, state, now, retention, pf, pv)
-  local f = redis.call('HMGET', k_job(id), 'car', 'n', 'meta', 'cls')
+  local f = job_get(id, 'car', 'n', 'meta', 'cls')
   count_final(f[1], f[4], state)
   local ev = job_event(id, state, now, f)
   if code and code ~= '' then ev.code = code end
@@ -178,7 +279,7 @@ end
 -- A dead letter's kept bodies, unless its id now names a live job (ids may be reused after retentionMs,
 -- and a scheduled job keeps its bodies under the same key).
 local function drop_dead_bodies(id)
-  local st = redis.call('HGET', k_job(id), 'st')
+  local st = job_get(id, 'st')[1]
   if not st or st == 'failed' then redis.call('DEL', k_body(id)) end
 end
 -- Bodies that leave their lane entry or in-flight value for the schedule go to body:<id>.
@@ -201,19 +302,19 @@ end
 -- Back to the head of its lane (never written: no attempt counted), with the bodies it held (nil: they
 -- are in body:<id>).
 local function requeue_head(id, bodies)
-  local f = redis.call('HMGET', k_job(id), 'car', 'cls')
+  local f = job_get(id, 'car', 'cls')
   if not f[1] then return false end
-  redis.call('HSET', k_job(id), 'st', 'queued')
+  job_set(id, 'st', 'queued')
   redis.call('LPUSH', k_lane(f[1], f[2]), lane_entry(id, bodies))
   return true
 end
 
 -- Frequency cap: give back the count ingest.lua took (once: 'ck' is cleared).
 -- Used when a job ends without being sent (claim: expired; settle: failed before any part was accepted).
-local function release_cap(jk)
-  local ck = redis.call('HGET', jk, 'ck')
+local function release_cap(id)
+  local ck = job_get(id, 'ck')[1]
   if not ck or ck == '' then return end
-  redis.call('HSET', jk, 'ck', '')
+  job_set(id, 'ck', '')
   local key = P .. 'cap:' .. ck
   if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
 end
@@ -235,17 +336,17 @@ local function load_invalid()
   INVALID.ms = tonumber(ARGV[#ARGV - k - 1]) or 0
   for j = #ARGV - k, #ARGV - 1 do INVALID.codes[err_form(ARGV[j])] = true end
 end
-local function mark_invalid(jk, stat, err)
+local function mark_invalid(id, stat, err)
   if INVALID.ms <= 0 or stat == 'DELIVRD' or not FINAL_STAT[stat] or not INVALID.codes[err_form(err)] then return end
-  local to = redis.call('HGET', jk, 'to')
+  local to = job_get(id, 'to')[1]
   if to then redis.call('SET', P .. 'invalid:' .. to, stat .. ' err:' .. err, 'PX', INVALID.ms) end
 end
 
 -- A permanent submit error that says the destination is no number (care.invalidSubmitStatuses, decided
 -- by the daemon): marked as a receipt would mark it, for INVALID.ms.
-local function mark_invalid_submit(jk, err)
+local function mark_invalid_submit(id, err)
   if INVALID.ms <= 0 then return end
-  local to = redis.call('HGET', jk, 'to')
+  local to = job_get(id, 'to')[1]
   if to then redis.call('SET', P .. 'invalid:' .. to, 'submit ' .. err, 'PX', INVALID.ms) end
 end
 
@@ -273,9 +374,17 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   end
   if not v then return 'held' end
   local id, idx = split2(v)
-  local jk = k_job(id)
   -- One read of everything this needs (a single-part receipt used to cost eight HGETs).
-  local f = redis.call('HMGET', jk, 'st', 'n', 'p' .. idx, 'ids', 'sub', 'car', 'meta', 'cls')
+  local f, mid
+  local rec = idx == '1' and redis.call('GET', k_rec(id))
+  if rec then
+    -- A record: its fields from one match, its end written below in one SET (REC_RECEIPT).
+    local st, car, cls, sub, p1, ids
+    st, mid, car, cls, sub, p1, ids = string.match(rec, REC_RECEIPT)
+    f = { nz(st), '1', nz(p1), nz(ids), nz(sub), nz(car), false, nz(cls) }
+  else
+    f = redis.call('HMGET', k_job(id), 'st', 'n', 'p' .. idx, 'ids', 'sub', 'car', 'meta', 'cls')
+  end
   local st = f[1]
   if not st or FINAL[st] then return 'dup' end
   local n = tonumber(f[2])
@@ -287,8 +396,8 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   -- any other part's state first, as the HMGET below reads it.
   local single = n == 1 and tonumber(idx) == 1
   local pf, pv = nil, nil
-  if single and FINAL_STAT[stat] then pf, pv = 'p1', stat else redis.call('HSET', jk, 'p' .. idx, stat) end
-  mark_invalid(jk, stat, err)
+  if single and FINAL_STAT[stat] then pf, pv = 'p1', stat else job_set(id, 'p' .. idx, stat) end
+  mark_invalid(id, stat, err)
   if not FINAL_STAT[stat] then
     local ev = job_event(id, 'enroute', now)
     ev.part = tonumber(idx); ev.stat = stat
@@ -301,7 +410,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   else
     local names = {}
     for k = 1, n do names[k] = 'p' .. k end
-    states = redis.call('HMGET', jk, unpack(names))
+    states = job_get(id, unpack(names))
   end
   local parts, all_final, all_ok, all_exp = {}, true, true, true
   for k = 1, n do
@@ -317,7 +426,13 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local latency = tonumber(now) - tonumber(f[5] or now)
   if all_ok then
     -- The common end, its event written as text (see json_str): the fields finish() would write.
-    end_job(id, 'delivered', now, retention, pf, pv)
+    if mid then
+      redis.call('SET', k_rec(id), 'delivered|' .. mid .. '|' .. (f[5] or '') .. '|' .. ms_text(now) .. '|' .. stat .. '|' .. (f[4] or ''),
+        'PX', retention)
+      recs[id] = nil
+    else
+      end_job(id, 'delivered', now, retention, pf, pv)
+    end
     count_final(f[6], f[8], 'delivered')
     local states = n == 1 and ('[' .. json_str_known(parts[1]) .. ']') or json_strings(parts)
     local latency_text = string.format('%d', latency)

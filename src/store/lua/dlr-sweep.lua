@@ -7,7 +7,7 @@
 -- calls (a past day's bucket is no longer written, so the walk misses nothing). A bucket written by a
 -- version that kept no list is found on its due day and added.
 -- KEYS: 1 events
--- Built here from the key prefix (ARGV 1): job:<id>, and each listed carrier's receipt maps ({c}:dlr:<day>, {c}:dlr:days)
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, and each listed carrier's receipt maps ({c}:dlr:<day>, {c}:dlr:days)
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 limit per carrier,
 --       7 the event's error text, 8.. carrier names
 -- Returns: per carrier: carrier, jobs ended, 1 when due entries remain (call again soon) else 0 (flat),
@@ -19,13 +19,12 @@ local out = {}
 
 -- End one job if it still waits: its event names the parts whose final receipt never came.
 local function unconfirm(id)
-  local jk = k_job(id)
-  local f = redis.call('HMGET', jk, 'st', 'n', 'ids', 'sub')
+  local f = job_get(id, 'st', 'n', 'ids', 'sub')
   if f[1] ~= 'submitted' then return false end
   local n = tonumber(f[2]) or 1
   local names = {}
   for k = 1, n do names[k] = 'p' .. k end
-  local states = redis.call('HMGET', jk, unpack(names))
+  local states = job_get(id, unpack(names))
   local parts, missing = {}, {}
   for k = 1, n do
     parts[k] = states[k] or 'PENDING'

@@ -7,7 +7,7 @@
 -- loop, the XACK last), any other state and its event were written together, so it too is left as it is.
 -- KEYS: 1 events, 2 stream (jobs or jobs:priority: the entries were read from it, XACKed there), 3 blacklist,
 --   4 optout, 5 daemons
--- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, invalid:<to>, dedup:<fp>, cap:<capKey>, and the
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, body:<id>, invalid:<to>, dedup:<fp>, cap:<capKey>, and the
 --   lanes and schedule of each job's carrier ({c}:lane:<class>, {c}:sched), inflight:<d> of each registered daemon
 -- Care rules, in this order (docs/CARE.md): blacklist (every class) -> BLACKLISTED; a number marked
 -- invalid by a receipt -> INVALID_NUMBER; opted out (marketing) -> OPTED_OUT; dedup fingerprint seen
@@ -81,7 +81,7 @@ local no_optout = redis.call('SCARD', optout) == 0
 
 -- A second job with an id already in use gets its own rejected event; the first job is untouched.
 local function same_entry(id, eid)
-  local seen = redis.call('HGET', k_job(id), 'eid')
+  local seen = job_get(id, 'eid')[1]
   if not seen then return nil end
   return seen == eid
 end
@@ -138,7 +138,7 @@ local function replayed(id, eid, lane, entry)
   -- pcall: with no stream or group (deleted by hand) nothing can be pending, and this must not fail partway.
   local p = redis.pcall('XPENDING', jobs_key, group, eid, eid, 1)
   if p.err or #p == 0 then return 'replay' end
-  if redis.call('HGET', k_job(id), 'st') ~= 'queued' then return 'replay' end
+  if job_get(id, 'st')[1] ~= 'queued' then return 'replay' end
   -- A claimed job keeps `queued` in its hash (claim.lua): in some daemon's in-flight table, or its entry
   -- already in the lane (the call stopped after its lane push), it must not get a second entry. Rare
   -- (a call that failed partway), so the O(N) LPOS and the look at every in-flight table cost nothing.
@@ -176,7 +176,7 @@ for _ = 1, count do
   local kind, eid, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   -- The common case, a new job to a number with no invalid mark, costs one EXISTS for both questions.
   local seen, maybe_invalid = nil, true
-  if kind ~= 'R' and redis.call('EXISTS', k_job(id), P .. 'invalid:' .. ARGV[i + 3]) == 0 then
+  if kind ~= 'R' and redis.call('EXISTS', k_job(id), k_rec(id), P .. 'invalid:' .. ARGV[i + 3]) == 0 then
     maybe_invalid = false
   else
     seen = same_entry(id, eid)
@@ -241,8 +241,13 @@ for _ = 1, count do
         emit(ev, maxlen)
         out[#out + 1] = 'scheduled'
       else
-        fields[#fields + 1] = 'st'; fields[#fields + 1] = 'queued'
-        redis.call('HSET', k_job(id), unpack(fields))
+        -- The common job is a record (common.lua job_get): one SET instead of an HSET of eight fields.
+        if kind == 'a' and n == 1 and not string.find(to, '|', 1, true) then
+          rec_create(id, eid, to, car, cls, exp ~= 0 and exp_text or '')
+        else
+          fields[#fields + 1] = 'st'; fields[#fields + 1] = 'queued'
+          redis.call('HSET', k_job(id), unpack(fields))
+        end
         local lane = k_lane(car, cls)
         local q = lanes[lane]
         if not q then q = {}; lanes[lane] = q; lane_order[#lane_order + 1] = lane end

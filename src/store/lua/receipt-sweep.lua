@@ -3,7 +3,7 @@
 -- never dropped. The orphans stream is capped here at maxLen; its age is bounded by stream-trim.ts, by
 -- Redis's clock: `now` is the daemon's, which may be shifted (SMPPD_CLOCK_OFFSET_MS) and would trim early.
 -- KEYS: 1 events, 2 orphans
--- Built here from the key prefix (ARGV 1): job:<id>, invalid:<to>, and each listed carrier's receipt maps and
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, invalid:<to>, and each listed carrier's receipt maps and
 --   early receipts
 -- A receipt applied on that last try marks its number invalid as receipt.lua would (number hygiene).
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 earlyReceiptMs,

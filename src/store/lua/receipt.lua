@@ -4,7 +4,7 @@
 -- mapping arrives, receipt-sweep.lua retries it and, after earlyReceiptMs, moves it to the orphans
 -- stream. Replays are harmless ('dup'; a resent early receipt keeps its first arrival time).
 -- KEYS: 1 events
--- Built here from the key prefix (ARGV 1): job:<id>, invalid:<to>, and for each receipt's carrier its receipt maps
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, invalid:<to>, and for each receipt's carrier its receipt maps
 --   ({c}:dlr:<day>) and early receipts ({c}:early, {c}:early:at)
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 count,
 --       then per receipt: carrier, messageId (canonical), stat, err;

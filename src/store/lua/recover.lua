@@ -6,7 +6,7 @@
 -- Idempotent: the in-flight table is deleted as it is read.
 -- KEYS: 1 events, 2 daemons, 3 format, 4 daemons:gen, 5 daemons:seen, 6 daemons:left, 7 lease (this daemon's),
 --   8 inflight (this daemon's in-flight table)
--- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, the lane of each job's carrier and class, and of
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, body:<id>, the lane of each job's carrier and class, and of
 --   each registered daemon its lease:<d>, inflight:<d> and health:<d>
 -- ARGV: 1 prefix, 2 daemon, 3 lease token, 4 leaseMs, 5 now ms, 6 events (common.lua events_cap), 7 retentionMs, 8 mode ('start' | 'peers'),
 --       9 this daemon's previous token ('' at process start), 10.. claim tags of this daemon's lost claim replies (mode start)
@@ -22,9 +22,11 @@
 -- Storage format 2: lane entries and in-flight values carry job bodies (common.lua lane_entry). A daemon of an
 -- older version reads a lane entry as a job id, finds no such job and drops the entry as stale: the job would
 -- never be sent. Format 3: the bodies of a carrier with channels are tagged by channel (src/store/bodies.ts);
--- a daemon of format 2 would write them to its SMSC as submit_sm bodies. So a daemon does not start beside
+-- a daemon of format 2 would write them to its SMSC as submit_sm bodies. Format 4: the common job is a record
+-- at jr:<id>, not a hash (common.lua job_get); a daemon of format 3 would find no job for its lane entry and drop
+-- it. So a daemon does not start beside
 -- one of an older format (docs/OPERATIONS.md, Upgrading); each daemon's format is kept in the `format` hash.
-local FORMAT = '3'
+local FORMAT = '4'
 local daemons, formats, gen_key, seen_key, left_key = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local lease, own_infl = KEYS[7], KEYS[8]
 local daemon, token, lease_ms, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -39,12 +41,11 @@ local function recover(infl, own)
   for j = 1, #all, 2 do
     -- The value is the claim mark, then (from a daemon of this version) a space and the job's bodies.
     local id, st, bodies = all[j], split_held(all[j + 1])
-    local jk = k_job(id)
-    local js = redis.call('HGET', jk, 'st')
+    local js = job_get(id, 'st')[1]
     if js and not FINAL[js] then
       if st == 'C' or (own and unwritten[st]) then
         requeue_head(id, bodies); requeued = requeued + 1
-      elseif redis.call('HGET', jk, 'rs') == '1' then
+      elseif job_get(id, 'rs')[1] == '1' then
         requeue_head(id, bodies); resent = resent + 1
       else
         drop_bodies(id) -- where an older version's claim left them

@@ -5,7 +5,7 @@
 -- event naming `retryOf`, and the id leaves the dead set, so a second retry of it finds nothing to do.
 -- Care rules are not applied again, and its cap count is not taken again (the operator decided).
 -- KEYS: 1 events, 2 dead
--- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, and the lane of each job's carrier and class
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, body:<id>, and the lane of each job's carrier and class
 -- The events stream is not trimmed here: this runs from the command line, without the daemon's
 -- queue.eventsMaxLen; the daemon's next script trims it.
 -- ARGV: 1 prefix, 2 now ms, 3.. dead letter ids
@@ -17,7 +17,7 @@ local dead = KEYS[2]
 local out = {}
 for a = 3, #ARGV do
   local id = ARGV[a]
-  local f = redis.call('HMGET', k_job(id), 'st', 'to', 'car', 'cls', 'exp', 'n', 'meta', 'rs', 'qo')
+  local f = job_get(id, 'st', 'to', 'car', 'cls', 'exp', 'n', 'meta', 'rs', 'qo')
   local n = tonumber(f[6] or 0)
   local bodies = (f[1] == 'failed' and n > 0) and read_bodies(id, n) or nil
   if not redis.call('ZSCORE', dead, id) then
@@ -28,7 +28,7 @@ for a = 3, #ARGV do
     out[#out + 1] = 'gone'
   else
     local k, new = 1, id .. ':r1'
-    while redis.call('EXISTS', k_job(new)) == 1 do k = k + 1; new = id .. ':r' .. k end
+    while redis.call('EXISTS', k_job(new), k_rec(new)) > 0 do k = k + 1; new = id .. ':r' .. k end
     -- eid 'revived' matches no stream entry: an app job pushed later with this id is DUPLICATE_ID, not a replay.
     local fields = { 'eid', 'revived', 'to', f[2], 'car', f[3], 'cls', f[4], 'exp', f[5] or '0', 'n', f[6], 'ts', ARGV[2], 'st', 'queued' }
     if f[7] and f[7] ~= '' then fields[#fields + 1] = 'meta'; fields[#fields + 1] = f[7] end

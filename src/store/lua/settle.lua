@@ -2,7 +2,7 @@
 -- A job no longer in this daemon's in-flight table (recovered by a peer after a lost lease) is skipped,
 -- so every job reaches exactly one final state.
 -- KEYS: 1 events, 2 inflight (this daemon's in-flight table), 3 dead
--- Built here from the key prefix (ARGV 1): job:<id>, body:<id>, cap:<capKey>, invalid:<to>, and for each job's
+-- Built here from the key prefix (ARGV 1): job:<id> or jr:<id>, body:<id>, cap:<capKey>, invalid:<to>, and for each job's
 --   carrier its lanes, schedule, receipt maps ({c}:dlr:<day>, {c}:dlr:days) and early receipts ({c}:early, {c}:early:at)
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 maxAttempts,
 --       7 retryBaseMs, 8 retryMaxMs, 9 deadMax, 10 count, then per job one record:
@@ -58,7 +58,6 @@ end
 -- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2 µs per
 -- job of Redis's time (docs/BENCHMARKS-HISTORY.md, "Seventh round", change 31).
 local function submitted(id, ids, car, ids_json, ev)
-  local jk = k_job(id)
   local n = #ids
   local dk = dlr_key[car]
   if not dk then dk = k_dlr(car, day); dlr_key[car] = dk end
@@ -72,13 +71,21 @@ local function submitted(id, ids, car, ids_json, ev)
       pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. pt
       good[#good + 1] = ids[p]
     else
-      redis.call('HSET', jk, 'p' .. p, 'FAILED')
+      job_set(id, 'p' .. p, 'FAILED')
     end
   end
-  redis.call('HSET', jk, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
   -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
-  redis.call('PEXPIRE', jk, awaiting_ms)
+  local rec = redis.call('GET', k_rec(id))
+  local mid, ended, p1 = nil, nil, nil
+  if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) end
+  if mid then
+    -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
+    redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
+    recs[id] = nil
+  else
+    job_write(id, awaiting_ms, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
+  end
   if not FINALS_ONLY then emit_json(ev, maxlen) end -- '' then: the daemon made no text (queue-store.ts)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
   -- Usually nothing waits there: one HLEN per batch instead of one HGET per part.
@@ -145,22 +152,21 @@ for k = 1, count do
     if not mine then
       out[#out + 1] = 'skipped'
     else
-      local jk = k_job(id)
-      local att = redis.call('HINCRBY', jk, 'att', 1)
+      local att = job_incr(id, 'att')
       if att >= max_att then
         redis.call('ZADD', dead, now, id)
         if bodies then redis.call('SET', k_body(id), bodies, 'PX', retention) end
         dead_added = true
-        release_cap(jk)
+        release_cap(id)
         finish(id, 'failed', 'RETRIES_EXHAUSTED', err .. ' (' .. code .. ') after ' .. att .. ' attempts', now, maxlen, retention)
         out[#out + 1] = 'failed'
       else
         -- Exponential backoff with full jitter: base * 2^(att-1), capped, times a random factor in [0.5, 1).
         local delay = math.min(max_ms, base_ms * 2 ^ (att - 1))
         local at = now + math.floor(delay * (0.5 + math.random() / 2))
-        local car = redis.call('HGET', jk, 'car')
+        local car = job_get(id, 'car')[1]
         keep_bodies(id, bodies)
-        redis.call('HSET', jk, 'st', 'scheduled')
+        job_set(id, 'st', 'scheduled')
         redis.call('ZADD', k_sched(car), at, id)
         local ev = job_event(id, 'retrying', now)
         ev.code = code; ev.error = err; ev.attempt = att; ev.retryAt = at
@@ -172,8 +178,8 @@ for k = 1, count do
     local code, err, bad = ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
     i = i + 5
     if mine then
-      if bad == '1' then mark_invalid_submit(k_job(id), err) end
-      release_cap(k_job(id))
+      if bad == '1' then mark_invalid_submit(id, err) end
+      release_cap(id)
       finish(id, 'failed', code, err, now, maxlen, retention)
       out[#out + 1] = 'failed'
     else
@@ -183,7 +189,7 @@ for k = 1, count do
     i = i + 2
     if not mine then
       out[#out + 1] = 'skipped'
-    elseif redis.call('HGET', k_job(id), 'rs') == '1' then
+    elseif job_get(id, 'rs')[1] == '1' then
       requeue_head(id, bodies)
       out[#out + 1] = 'queued'
     else

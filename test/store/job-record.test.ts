@@ -1,0 +1,99 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { parseRecord, RECORD_FIELDS } from '../../src/store/job-record.js';
+import { jobOf, preparedJob } from '../helpers/prepared-job.js';
+import { startStore } from '../helpers/store.js';
+import { jobHash } from '../helpers/job.js';
+
+const RETENTION_MS = 3_600_000;
+let clock = 1_800_000_000_000;
+const { redis, store } = await startStore(t, {
+  prefix: 'jr:', now: () => clock,
+  config: { queue: { retentionMs: RETENTION_MS, maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 20 } },
+});
+await store.recover('d1', 'tok', 'start');
+const k = store.keys;
+
+async function events(id: string): Promise<Record<string, unknown>[]> {
+  return (await redis.xrange(k.events, '-', '+')).map(([, f]) => JSON.parse(f[1]!)).filter((e) => e.id === id);
+}
+
+async function claimOne(id: string) {
+  const c = await store.claim('d1', 'tok', 'cmcc', 10);
+  t.same(c === 'lease-lost' ? c : c.map((x) => x.id), [id], `${id} is claimed`);
+  return c;
+}
+
+t.test('the common job is one string through queued, submitted and delivered, and never a hash', async (t) => {
+  t.same(await store.ingest([preparedJob('plain')]), ['queued']);
+  t.equal(await redis.type(k.jobRecord('plain')), 'string', 'a record at jr:<id>');
+  t.equal(await redis.exists(k.job('plain')), 0, 'no job hash');
+  t.match(await redis.get(k.jobRecord('plain')), /^queued\|\d+-0\|\+8613800138000\|cmcc\|transactional\|\|\|\|\|$/);
+  const c = await claimOne('plain');
+  t.same(await store.settle('d1', [{ act: 'ok', id: 'plain', msgIds: ['m-plain'], job: jobOf(c, 'plain') }]), ['submitted']);
+  t.match(parseRecord((await redis.get(k.jobRecord('plain')))!), { st: 'submitted', ids: '["m-plain"]', sub: String(clock), n: '1' });
+  t.ok(await redis.pttl(k.jobRecord('plain')) > RETENTION_MS, 'kept while its receipt may come');
+  clock += 250;
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-plain', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 250 }]);
+  t.match(parseRecord((await redis.get(k.jobRecord('plain')))!), { st: 'delivered', p1: 'DELIVRD', end: String(clock) });
+  const ttl = await redis.pttl(k.jobRecord('plain'));
+  t.ok(ttl > 0 && ttl <= RETENTION_MS, 'an ended job is kept for the retention period only');
+  t.equal(await redis.exists(k.job('plain')), 0, 'still no job hash');
+  t.match(await events('plain'), [{ state: 'submitted', parts: 1 }, { state: 'delivered', parts: 1, msgIds: ['m-plain'], latencyMs: 250 }]);
+});
+
+t.test('a job with meta, several parts, a resend flag or a send time ahead is a hash', async (t) => {
+  const jobs = [preparedJob('meta', 1, '{"o":1}'), preparedJob('two', 2), { ...preparedJob('rs'), resend: true },
+    { ...preparedJob('later'), sendAt: clock + 60_000 }];
+  t.same(await store.ingest(jobs), ['queued', 'queued', 'queued', 'scheduled']);
+  for (const id of ['meta', 'two', 'rs', 'later']) {
+    t.equal(await redis.type(k.job(id)), 'hash', `${id}: a hash`);
+    t.equal(await redis.exists(k.jobRecord(id)), 0, `${id}: no record`);
+  }
+});
+
+t.test('a record that must count attempts becomes a hash with its fields, then a dead letter', async (t) => {
+  await redis.del(k.lane('cmcc', 'transactional')); // the hashes above, out of the way
+  await store.ingest([{ ...preparedJob('flaky'), expiresAt: clock + 86_400_000 }]);
+  await claimOne('flaky');
+  t.same(await store.settle('d1', [{ act: 'retry', id: 'flaky', code: 'SMSC_TRANSIENT', error: 'busy' }]), ['scheduled']);
+  t.equal(await redis.exists(k.jobRecord('flaky')), 0, 'the record is gone');
+  t.match(await redis.hgetall(k.job('flaky')), { st: 'scheduled', att: '1', n: '1', car: 'cmcc', cls: 'transactional',
+    to: '+8613800138000', exp: String(clock + 86_400_000) });
+  clock += 1000;
+  await claimOne('flaky');
+  await store.settle('d1', [{ act: 'retry', id: 'flaky', code: 'SMSC_TRANSIENT', error: 'busy' }]);
+  clock += 1000;
+  await claimOne('flaky');
+  t.same(await store.settle('d1', [{ act: 'retry', id: 'flaky', code: 'SMSC_TRANSIENT', error: 'busy' }]), ['failed']);
+  t.ok(await redis.zscore(k.dead, 'flaky'), 'a dead letter');
+  t.match(await redis.hgetall(k.job('flaky')), { st: 'failed', att: '3' });
+});
+
+t.test('a message id holding a | is kept whole, as the record\'s last field', async (t) => {
+  await store.ingest([preparedJob('bar')]);
+  const c = await claimOne('bar');
+  await store.settle('d1', [{ act: 'ok', id: 'bar', msgIds: ['a|b'], job: jobOf(c, 'bar') }]);
+  t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'a|b', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 0 }]);
+  t.match(await jobHash(redis, k.job('bar')), { st: 'delivered', ids: '["a|b"]' });
+  t.equal(await redis.exists(k.job('bar')), 0);
+});
+
+t.test('recovery and expiry end records as they end hashes', async (t) => {
+  await store.ingest([preparedJob('lost'), { ...preparedJob('old'), expiresAt: clock - 1 }]);
+  const c = await store.claim('d1', 'tok', 'cmcc', 10);
+  t.same(c === 'lease-lost' ? c : c.map((x) => x.id), ['lost'], 'the expired job is never handed out');
+  t.match(parseRecord((await redis.get(k.jobRecord('old')))!), { st: 'expired' });
+  await redis.del(k.lease('d1'));
+  t.match(await store.recover('d1', 'tok2', 'start'), { unknown: 1 });
+  t.match(parseRecord((await redis.get(k.jobRecord('lost')))!), { st: 'unknown' });
+  t.match(await events('lost'), [{ state: 'unknown', code: 'UNKNOWN_OUTCOME', parts: 1, carrier: 'cmcc' }]);
+});
+
+t.test('the record\'s fields are named in the same order here and in common.lua', async (t) => {
+  const lua = readFileSync(new URL('../../src/store/lua/common.lua', import.meta.url), 'utf8');
+  const names = /local REC_NAMES = \{([^}]*)\}/.exec(lua)![1]!.match(/'(\w+)'/g)!.map((s) => s.slice(1, -1));
+  t.same(names, [...RECORD_FIELDS]);
+  t.same(parseRecord('queued|1-0|+86|cmcc|otp|||||'), { n: '1', st: 'queued', eid: '1-0', to: '+86', car: 'cmcc', cls: 'otp' });
+  t.same(parseRecord('delivered|1-0|+86|c|otp|9|5|6|DELIVRD|["x|y"]').ids, '["x|y"]', 'ids, the last, may hold a |');
+});
