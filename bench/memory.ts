@@ -39,7 +39,7 @@ export async function runQueuedRss(o: { jobs: number }): Promise<{ jobs: number;
   }
 }
 
-export interface AwaitingResult { jobs: number; bytesPerJob: number; bytesPerJobWithoutStreams: number; jobHashBytes: number }
+export interface AwaitingResult { jobs: number; bytesPerJob: number; bytesPerJobWithoutStreams: number; jobStateBytes: number }
 
 export async function runAwaitingReceipt(o: { jobs: number }): Promise<AwaitingResult> {
   const srv = await startRedis({ aof: true });
@@ -59,9 +59,10 @@ export async function runAwaitingReceipt(o: { jobs: number }): Promise<AwaitingR
     }, 60_000 + o.jobs * 2, 100);
     const after = await redisUsedMemory(redis);
     const streams = Number(await redis.memory('USAGE', 'smppd:jobs', 'SAMPLES', '0')) + Number(await redis.memory('USAGE', 'smppd:events', 'SAMPLES', '0'));
-    const jobHashBytes = Number(await redis.memory('USAGE', `smppd:job:${tag}-1`));
+    // The job's state: its record (jr:), or its hash (job:) when it is not the common job.
+    const jobStateBytes = Number(await redis.memory('USAGE', `smppd:jr:${tag}-1`) ?? await redis.memory('USAGE', `smppd:job:${tag}-1`));
     const delta = after - before;
-    return { jobs: o.jobs, bytesPerJob: delta / o.jobs, bytesPerJobWithoutStreams: (delta - streams) / o.jobs, jobHashBytes };
+    return { jobs: o.jobs, bytesPerJob: delta / o.jobs, bytesPerJobWithoutStreams: (delta - streams) / o.jobs, jobStateBytes };
   } finally {
     await teardown({ smppd, sink: sink, redis, srv });
   }

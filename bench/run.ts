@@ -195,7 +195,7 @@ export async function runBench(a: BenchArgs, log: (s: string) => void = console.
     log(`\nMemory`);
     log(line(`smppd RSS, idle / with ${fmt(q.jobs)} jobs queued`, `${mb(q.idleRssBytes)} / ${mb(q.rssBytes)} (peak ${mb(q.peakRssBytes)}; the queue is in Redis, target ≤ 150 MB)`));
     const w = await runAwaitingReceipt({ jobs: a.awaitingJobs });
-    log(line('Redis bytes per job awaiting its receipt', `${fmt(w.bytesPerJobWithoutStreams)} B (target ≤ 700; job hash ${fmt(w.jobHashBytes)} B)`));
+    log(line('Redis bytes per job awaiting its receipt', `${fmt(w.bytesPerJobWithoutStreams)} B (target ≤ 700; the job's state ${fmt(w.jobStateBytes)} B)`));
     log(line('  … counting the jobs and events streams', `${fmt(w.bytesPerJob)} B`));
   }
 

@@ -1,6 +1,6 @@
 /**
  * Every Redis key smppd uses, in one place. The scripts are passed the keys they touch as KEYS, built
- * here (store/script-calls/); the keys only a script can name (a job's hash, by an id it reads; the lanes
+ * here (store/script-calls/); the keys only a script can name (a job's record or hash, by an id it reads; the lanes
  * of a job's carrier) it builds from the prefix with the same names (common.lua), and tests that read
  * what the scripts wrote through these names keep them in step (test/store/job-bodies.test.ts,
  * test/store/stream-trim.test.ts). Keys of one carrier share the hash tag `{carrier}`; a prefix with a

@@ -1,7 +1,7 @@
 /**
  * The `submitted` event of one job, made by the daemon instead of settle.lua. The claim hands the
  * daemon what the event needs (carrier, parts, meta), and the daemon hands it back with the answer,
- * so the script neither reads the job hash again nor builds the text: settle cost Redis 11.1–12.5 µs
+ * so the script neither reads the job again nor builds the text: settle cost Redis 11.1–12.5 µs
  * per job with that work and 9.2–9.4 without it (bench/hot-path.bench.ts, 4 rounds; docs/BENCHMARKS-HISTORY.md,
  * "Seventh round", change 31). Redis runs every script on its one thread, which caps throughput.
  * The fields and their order are those of the events settle.lua and the other scripts write (common.lua
@@ -16,7 +16,7 @@ export interface ClaimedJob {
 }
 
 export interface SubmittedText {
-  idsJson: string; // the accepted message ids, as the job hash keeps them
+  idsJson: string; // the accepted message ids, as the job keeps them
   event: string; // '' when no event is written (queue.events 'finals')
 }
 

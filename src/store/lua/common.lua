@@ -2,7 +2,7 @@
 -- Keys: each script's header lists the KEYS it is passed, by index and name (src/store/keys.ts builds
 -- them, src/store/script-calls/ passes them; test/store/script-keys.test.ts keeps the two in step). A
 -- script that writes events is passed the events stream as KEYS[1]. The keys no caller can know before
--- the script runs (a job's hash, found by an id read inside the script; the lanes of a job's carrier; a
+-- the script runs (a job's record or hash, found by an id read inside the script; the lanes of a job's carrier; a
 -- day's receipt map) are built here from the key prefix, ARGV[1] in every script that builds one, with
 -- the names keys.ts gives them.
 local P = ARGV[1]
@@ -204,7 +204,7 @@ local function event_head(id, state, now, f)
   return '{"id":' .. json_str(id) .. ',"state":"' .. state .. '","at":' .. ms_text(now) .. car .. parts .. meta
 end
 
--- Event skeleton from a job hash; meta is stored as JSON text and stays text here (emit puts it in).
+-- Event skeleton from a job (record or hash); meta is stored as JSON text and stays text here (emit puts it in).
 -- `f` may be passed in: the job's HMGET car, n, meta already made by the caller.
 local function job_event(id, state, now, f)
   f = f or job_get(id, 'car', 'n', 'meta')
@@ -231,7 +231,7 @@ local function finals_reply()
   return out
 end
 
--- End a job's hash: its final state, kept for the retention period only. The caller writes the event.
+-- End a job: its final state, kept for the retention period only. The caller writes the event.
 -- `pf`, `pv`: a part state written in the same HSET (apply_receipt, a single-part job's last receipt).
 local function end_job(id, state, now, retention, pf, pv)
   local at = ms_text(now)

@@ -1,7 +1,7 @@
 -- ingest: store prepared jobs, put them in their lane (or the schedule), XACK their stream entries.
 -- All or nothing: every record is checked before the first write (check_args), and nothing an app sent
 -- is decoded here (meta stays the app's JSON text: common.lua emit), so no write can fail partway.
--- Idempotent: a job hash with this stream entry's id is a replay. Its entry acknowledged, the call that
+-- Idempotent: a job (record or hash) with this stream entry's id is a replay. Its entry acknowledged, the call that
 -- stored it finished: nothing to do. Still pending, that call stopped partway (a Redis error): a job it
 -- left `queued` is put in its lane now unless it is there or in flight already (lanes are pushed after the
 -- loop, the XACK last), any other state and its event were written together, so it too is left as it is.
@@ -132,7 +132,7 @@ local function duplicate_id(id, eid, meta, car, cls)
   out[#out + 1] = 'rejected:DUPLICATE_ID'
 end
 
--- A job hash with this entry's id: 'replay', or 'queued' when the call that stored it stopped before its
+-- A job (record or hash) with this entry's id: 'replay', or 'queued' when the call that stored it stopped before its
 -- lane push (the header says why nothing else needs doing).
 local function replayed(id, eid, lane, entry)
   -- pcall: with no stream or group (deleted by hand) nothing can be pending, and this must not fail partway.

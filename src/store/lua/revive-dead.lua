@@ -10,7 +10,7 @@
 -- queue.eventsMaxLen; the daemon's next script trims it.
 -- ARGV: 1 prefix, 2 now ms, 3.. dead letter ids
 -- Returns: per id: the new job's id, or 'missing' (not in the dead set), 'live' (the id now names a job
---   that did not fail: an id reused after the retention period; left as it is), 'gone' (its job hash or
+--   that did not fail: an id reused after the retention period; left as it is), 'gone' (its job's state or
 --   bodies expired: nothing left to send; purge it)
 local now = tonumber(ARGV[2])
 local dead = KEYS[2]

@@ -32,7 +32,7 @@ local out, i = {}, 11
 local dead_added = false
 local day = math.floor(now / 86400000)
 -- A mapping bucket is kept retentionMs past the moment its receipts stop being looked up, so a daemon
--- down that long still finds it and ends its jobs; a submitted job's hash is kept a day longer still.
+-- down that long still finds it and ends its jobs; a submitted job's state is kept a day longer still.
 local bucket_ms = (ttl_days + 1) * 86400000 + tonumber(retention)
 -- As text, made once: a number passed to redis.call is made text again on every call (a sprintf).
 local awaiting_ms = string.format('%d', bucket_ms + 86400000)
