@@ -6,6 +6,7 @@ import { jobOf } from '../helpers/prepared-job.js';
 import { smppParts } from '../helpers/bodies.js';
 import { startStore } from '../helpers/store.js';
 import { jobField } from '../helpers/job.js';
+import { until } from '../helpers/until.js';
 
 let clock = 1_700_000_000_000;
 const { cfg, redis, store } = await startStore(t, {
@@ -59,15 +60,16 @@ t.test('a receipt that arrives before its response is held and applied when the 
 t.test('recovery requeues the jobs of a claim whose reply was lost and ends the others as unknown', async (t) => {
   // A claim that times out client-side while Redis is paused still runs once the pause ends: marked S in
   // Redis, never seen by the daemon, so never written.
-  const slow = createRedis(cfg.redis, 'test-timeout', { commandTimeout: 50, maxRetriesPerRequest: 0 });
+  // The timeout is far above what a command takes on a loaded machine, the pause far above the timeout.
+  const slow = createRedis(cfg.redis, 'test-timeout', { commandTimeout: 1000, maxRetriesPerRequest: 0 });
   await slow.connect();
   t.teardown(() => slow.disconnect());
   const own = new QueueStore(slow, cfg, () => clock);
   await own.recover('d1', 'tok', 'start');
   await own.ingest([job('c', { resend: true })]); // a job that asked to be resent is kept as a hash
-  await redis.client('PAUSE', 300, 'ALL');
+  await redis.client('PAUSE', 4000, 'ALL');
   await t.rejects(own.claim('d1', 'tok', 'cmcc', 10), /timed out/i, 'the reply never comes');
-  await new Promise((r) => setTimeout(r, 400));
+  await until('the paused claim has run', async () => (await redis.hget('t:inflight:d1', 'c')) !== null);
   t.match(await redis.hget('t:inflight:d1', 'c'), /^S\d+ body-c$/, 'yet the claim ran: c is marked S');
   await own.ingest([job('d')]);
   t.same(((await own.claim('d1', 'tok', 'cmcc', 10)) as any[]).map((x) => x.id), ['d'], 'd is claimed and (as far as Redis knows) written');

@@ -101,6 +101,7 @@ local function take(cls, budget)
       local st, exp = string.match(rec, REC_CLAIM)
       f = { st, '1', exp ~= '' and exp, false, false }
     else
+      recs[id] = false -- a hash (or nothing): job_get and job_write need not look again
       f = redis.call('HMGET', k_job(id), 'st', 'n', 'exp', 'qo', 'meta')
     end
     local n = tonumber(f[2] or 0)
@@ -126,7 +127,7 @@ local function take(cls, budget)
         release_cap(id)
         finish(id, 'expired', 'EXPIRED', 'the job expired before it could be sent', now, maxlen, retention)
       else
-        -- The in-flight table alone says the job is claimed and by whom: its hash keeps `queued` (an HSET per
+        -- The in-flight table alone says the job is claimed and by whom: the job keeps `queued` (a write per
         -- job less, about 2 µs of Redis's time; docs/BENCHMARKS-HISTORY.md, "Eleventh round"). A lane holds a
         -- job's entry only while it waits (ingest.lua replayed pushes none for a job in flight).
         claimed[id] = true

@@ -32,8 +32,9 @@ local FINAL_STAT = { DELIVRD = true, UNDELIV = true, EXPIRED = true, REJECTD = t
 -- part count 1. Any other job is a hash at job:<id>. One SET writes a record where a hash took an HSET of
 -- eight fields, and a settle or a receipt rewrites it with its expiry in one SET (docs/ARCHITECTURE.md,
 -- "Redis layout"). A record that must hold what it has no field for (attempts, another part's state, a
--- value with a '|') becomes a hash first (rec_promote). Every read and write of a job goes through
--- job_get and job_set, so no script depends on the form. `ids` comes last: a message id may hold a '|'.
+-- value with a '|') becomes a hash first (rec_promote). A script reads and writes a job through job_get and
+-- job_write, which take either form; only the hot paths (ingest, claim, settle, a receipt) read and write a
+-- record themselves, with the patterns below. `ids` comes last: a message id may hold a '|'.
 -- src/store/job-record.ts reads the same layout (test/store/job-record.test.ts keeps the two in step).
 local REC_NAMES = { 'st', 'eid', 'to', 'car', 'cls', 'exp', 'sub', 'end', 'p1', 'ids' }
 local REC_AT = {}
@@ -376,7 +377,11 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local id, idx = split2(v)
   -- One read of everything this needs (a single-part receipt used to cost eight HGETs).
   local f, mid
-  local rec = idx == '1' and redis.call('GET', k_rec(id))
+  local rec = false
+  if idx == '1' then
+    rec = redis.call('GET', k_rec(id))
+    if not rec then recs[id] = false end -- a hash (or nothing): job_get and job_write need not look again
+  end
   if rec then
     -- A record: its fields from one match, its end written below in one SET (REC_RECEIPT).
     local st, car, cls, sub, p1, ids

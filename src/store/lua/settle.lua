@@ -78,7 +78,7 @@ local function submitted(id, ids, car, ids_json, ev)
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
   local rec = redis.call('GET', k_rec(id))
   local mid, ended, p1 = nil, nil, nil
-  if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) end
+  if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) else recs[id] = false end
   if mid then
     -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
     redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
