@@ -13,6 +13,11 @@ export interface ClaimedJob {
   carrier: string;
   parts: number;
   meta: string; // the stored JSON text, '' when the job has none
+  /**
+   * A job kept as a record (job-record.ts): its fixed fields as the claim read them, handed back so that
+   * settle writes the record whole without reading it first. Absent for a job kept as a hash.
+   */
+  record?: string;
 }
 
 export interface SubmittedText {

@@ -20,9 +20,10 @@
 --       6 events (common.lua events_cap), 7 retentionMs, 8 promoteMax, 9 quiet start minute, 10 quiet end minute (of the local day),
 --       11 restParts (default maxParts), 12 claim tag (unique among this daemon's claims since its last recover)
 -- Returns: -1 when this daemon's lease is not held (it must write nothing), else a flat array
---   otpCount, id1, n1, bodies1, meta1, id2, ... (bodies packed as common.lua k_body says; meta the
---   stored JSON text or ''; the first otpCount jobs are OTP, so the daemon can settle their answers
---   ahead of bulk ones). The daemon hands n and meta back to settle, which then need not read the job.
+--   otpCount, id1, n1, bodies1, meta1, fixed1, id2, ... (bodies packed as common.lua k_body says; meta the
+--   stored JSON text or ''; fixed a record's five fixed fields as stored, '' for a job kept as a hash; the
+--   first otpCount jobs are OTP, so the daemon can settle their answers ahead of bulk ones). The daemon
+--   hands n, meta and fixed back to settle, which then need not read the job.
 --   Last, the jobs it ended expired (common.lua finals_reply).
 local token, now = ARGV[2], tonumber(ARGV[3])
 local max, share, maxlen, retention = tonumber(ARGV[4]), tonumber(ARGV[5]), events_cap(ARGV[6]), ARGV[7]
@@ -94,11 +95,12 @@ local function take(cls, budget)
       if #head == 0 then break end
     end
     local id, bodies = split_held(head[pos])
-    local f
+    local f, fixed
     local rec = redis.call('GET', k_rec(id))
     if rec then
       -- A record (common.lua job_get): one part, no quiet hours, no meta.
-      local st, exp = string.match(rec, REC_CLAIM)
+      local st, exp
+      st, fixed, exp = string.match(rec, REC_CLAIM)
       f = { st, '1', exp ~= '' and exp, false, false }
     else
       recs[id] = false -- a hash (or nothing): job_get and job_write need not look again
@@ -142,6 +144,7 @@ local function take(cls, budget)
         out[#out + 1] = n
         out[#out + 1] = bodies
         out[#out + 1] = f[5] or ''
+        out[#out + 1] = fixed or ''
         taken = taken + n
         used = used + n
       end
@@ -159,7 +162,7 @@ if share > 0 and rest > 0 and redis.call('LLEN', LANE.marketing) > 0 then
   redis.call('SET', credit_key, credit - reserve)
 end
 take('otp', max - reserve)
-out[1] = math.floor((#out - 1) / 4)
+out[1] = math.floor((#out - 1) / 5)
 local t = take('transactional', math.min(max - used, rest) - reserve)
 local m = take('marketing', math.min(max - used, rest - t))
 if m < reserve then redis.call('SET', credit_key, 0) end

@@ -71,9 +71,10 @@ local function rec_create(id, eid, to, car, cls, exp_text)
   redis.call('SET', k_rec(id), 'queued|' .. eid .. '|' .. to .. '|' .. car .. '|' .. cls .. '|' .. exp_text .. '||||')
   recs[id] = nil
 end
--- The fields the hot paths read and keep, without making a table of all ten: st and exp (claim); the
--- five after st, and end and p1 (a settle rewrites the rest).
-local REC_CLAIM = '^([^|]*)|[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)|'
+-- The fields the hot paths read and keep, without making a table of all ten: claim's st, the five fixed
+-- fields after it whole (eid to car cls exp: handed to the daemon, which hands them back to settle) and exp
+-- inside them; settle's five fixed fields, end and p1 (when the daemon had no fixed fields to hand back).
+local REC_CLAIM = '^([^|]*)|([^|]*|[^|]*|[^|]*|[^|]*|([^|]*))|'
 local REC_SETTLE = '^[^|]*|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*)|[^|]*|([^|]*)|([^|]*)|'
 -- A receipt's: st; the five after it whole, with car and cls inside; sub, p1 and ids.
 local REC_RECEIPT = '^([^|]*)|([^|]*|[^|]*|([^|]*)|([^|]*)|[^|]*)|([^|]*)|[^|]*|([^|]*)|(.*)$'

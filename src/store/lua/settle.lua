@@ -6,11 +6,11 @@
 --   carrier its lanes, schedule, receipt maps ({c}:dlr:<day>, {c}:dlr:days) and early receipts ({c}:early, {c}:early:at)
 -- ARGV: 1 prefix, 2 now ms, 3 events (common.lua events_cap), 4 retentionMs, 5 receiptTtlDays, 6 maxAttempts,
 --       7 retryBaseMs, 8 retryMaxMs, 9 deadMax, 10 count, then per job one record:
---   'ok', id, n, msgId1..msgIdN, car, idsJson, event
+--   'ok', id, n, msgId1..msgIdN, car, idsJson, event, fixed
 --                                               -- submitted; an empty msgId = that part failed (the event says why).
---                                               -- car, idsJson (the accepted ids) and the event's JSON text come
---                                               -- from the daemon, which has what the claim handed it
---                                               -- (src/store/settle-event.ts)
+--                                               -- car, idsJson (the accepted ids), the event's JSON text and a
+--                                               -- record's fixed fields ('' for a hash) come from the daemon,
+--                                               -- which has what the claim handed it (src/store/settle-event.ts)
 --   'requeue', id                               -- never written, or throttled: head of lane, no attempt counted
 --   'retry', id, code, error                    -- transient SMSC error: attempt+1, backoff with jitter, or dead letter
 --                                               -- (the `dead` zset, its bodies kept in body:<id> for retentionMs so
@@ -57,7 +57,7 @@ end
 
 -- The daemon's car, ids_json and event save a read of the job and the event's text here: about 2 µs per
 -- job of Redis's time (docs/BENCHMARKS-HISTORY.md, "Seventh round", change 31).
-local function submitted(id, ids, car, ids_json, ev)
+local function submitted(id, ids, car, ids_json, ev, fixed)
   local n = #ids
   local dk = dlr_key[car]
   if not dk then dk = k_dlr(car, day); dlr_key[car] = dk end
@@ -70,21 +70,30 @@ local function submitted(id, ids, car, ids_json, ev)
       if not pt then pt = string.format('%d', p); part_text[p] = pt end
       pend[#pend + 1] = ids[p]; pend[#pend + 1] = id .. ':' .. pt
       good[#good + 1] = ids[p]
-    else
+    elseif fixed == '' then
       job_set(id, 'p' .. p, 'FAILED')
     end
   end
   -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
-  local rec = redis.call('GET', k_rec(id))
-  local mid, ended, p1 = nil, nil, nil
-  if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) else recs[id] = false end
-  if mid then
-    -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
-    redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
+  if fixed ~= '' then
+    -- A record, written whole from the fixed fields its claim read: nothing else of it changes while it is in
+    -- this daemon's in-flight table (mine, above), its end and part state are empty until its receipt. No read.
+    local p1 = ids[1] == '' and 'FAILED' or ''
+    redis.call('SET', k_rec(id), 'submitted|' .. fixed .. '|' .. ARGV[2] .. '||' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
     recs[id] = nil
   else
-    job_write(id, awaiting_ms, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
+    -- A hash, or a record whose fixed fields the daemon did not hand back: read it to know.
+    local rec = redis.call('GET', k_rec(id))
+    local mid, ended, p1 = nil, nil, nil
+    if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) else recs[id] = false end
+    if mid then
+      -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
+      redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
+      recs[id] = nil
+    else
+      job_write(id, awaiting_ms, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
+    end
   end
   if not FINALS_ONLY then emit_json(ev, maxlen) end -- '' then: the daemon made no text (queue-store.ts)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
@@ -111,7 +120,7 @@ local SIZE = { requeue = 2, retry = 4, fail = 5, unknown = 2 }
 local rec_ids, at = {}, i
 for k = 1, count do
   rec_ids[k] = ARGV[at + 1]
-  at = at + (ARGV[at] == 'ok' and 6 + tonumber(ARGV[at + 2]) or SIZE[ARGV[at]] or 2)
+  at = at + (ARGV[at] == 'ok' and 7 + tonumber(ARGV[at + 2]) or SIZE[ARGV[at]] or 2)
 end
 local held, gone = {}, {}
 local function take_held(...)
@@ -140,9 +149,9 @@ for k = 1, count do
     local n = tonumber(ARGV[i + 2])
     local ids = {}
     for p = 1, n do ids[p] = ARGV[i + 2 + p] end
-    local car, ids_json, ev = ARGV[i + 3 + n], ARGV[i + 4 + n], ARGV[i + 5 + n]
-    i = i + 6 + n
-    if mine then submitted(id, ids, car, ids_json, ev); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
+    local car, ids_json, ev, fixed = ARGV[i + 3 + n], ARGV[i + 4 + n], ARGV[i + 5 + n], ARGV[i + 6 + n]
+    i = i + 7 + n
+    if mine then submitted(id, ids, car, ids_json, ev, fixed); out[#out + 1] = 'submitted' else out[#out + 1] = 'skipped' end
   elseif act == 'requeue' then
     i = i + 2
     if mine and requeue_head(id, bodies) then out[#out + 1] = 'queued' else out[#out + 1] = 'skipped' end

@@ -56,12 +56,11 @@ export async function claim(r: Redis, k: Keys, a: ClaimArgs): Promise<ClaimResul
   const finals = takeFinals(res);
   const otp = Number(res[0]);
   const jobs: Claimed[] = [];
-  for (let i = 1; i + 3 < res.length; i += 4) {
+  for (let i = 1; i + 4 < res.length; i += 5) {
     const n = Number(res[i + 1]);
-    jobs.push({
-      id: res[i]!.toString(), bodies: storedBodies(res[i + 2] as Buffer, n), otp: jobs.length < otp,
-      job: { carrier: a.carrier, parts: n, meta: res[i + 3]!.toString() },
-    });
+    const job: ClaimedJob = { carrier: a.carrier, parts: n, meta: res[i + 3]!.toString() };
+    if ((res[i + 4] as Buffer).length > 0) job.record = res[i + 4]!.toString();
+    jobs.push({ id: res[i]!.toString(), bodies: storedBodies(res[i + 2] as Buffer, n), otp: jobs.length < otp, job });
   }
   return { kind: 'claimed', jobs, finals };
 }

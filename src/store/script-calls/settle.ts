@@ -50,7 +50,7 @@ export async function settle(r: Redis, k: Keys, a: SettleArgs): Promise<SettleRe
       const t = submittedEvent(rec.id, now, rec.job, rec.msgIds, rec.code, rec.error, rec.channel, q.events === 'all');
       args.push('ok', rec.id, rec.msgIds.length);
       for (const m of rec.msgIds) args.push(m);
-      args.push(rec.job.carrier, t.idsJson, t.event);
+      args.push(rec.job.carrier, t.idsJson, t.event, rec.job.record ?? '');
     } else if (rec.act === 'retry') args.push(rec.act, rec.id, rec.code, rec.error);
     else if (rec.act === 'fail') {
       const bad = rec.badNumber === true || (rec.status !== undefined && a.care.invalidSubmitStatuses.includes(rec.status));
