@@ -29,9 +29,12 @@ t.test('the common job is one string through queued, submitted and delivered, an
   t.equal(await redis.type(k.jobRecord('plain')), 'string', 'a record at jr:<id>');
   t.equal(await redis.exists(k.job('plain')), 0, 'no job hash');
   t.match(await redis.get(k.jobRecord('plain')), /^queued\|\d+-0\|\+8613800138000\|cmcc\|transactional\|\|\|\|\|$/);
+  const queued = parseRecord((await redis.get(k.jobRecord('plain')))!);
   const c = await claimOne('plain');
+  t.equal(c === 'lease-lost' ? '' : c[0]!.job.record, `${queued.eid}|+8613800138000|cmcc|transactional|`, 'the claim hands the daemon its fixed fields');
   t.same(await store.settle('d1', [{ act: 'ok', id: 'plain', msgIds: ['m-plain'], job: jobOf(c, 'plain') }]), ['submitted']);
-  t.match(parseRecord((await redis.get(k.jobRecord('plain')))!), { st: 'submitted', ids: '["m-plain"]', sub: String(clock), n: '1' });
+  t.same(parseRecord((await redis.get(k.jobRecord('plain')))!), { st: 'submitted', eid: queued.eid, to: '+8613800138000', car: 'cmcc',
+    cls: 'transactional', ids: '["m-plain"]', sub: String(clock), n: '1' }, 'written whole from what the claim handed back');
   t.ok(await redis.pttl(k.jobRecord('plain')) > RETENTION_MS, 'kept while its receipt may come');
   clock += 250;
   t.same(await store.receipts([{ carrier: 'cmcc', messageId: 'm-plain', stat: 'DELIVRD', err: '000' }]), [{ status: 'final', latencyMs: 250 }]);
