@@ -21,11 +21,6 @@ export async function jobField(redis: Redis, jobKey: string, field: string): Pro
   return (await jobHash(redis, jobKey))[field] ?? null;
 }
 
-/** Whether the job has a key in either form. */
-export async function jobExists(redis: Redis, jobKey: string): Promise<boolean> {
-  return (await redis.exists(jobKey, recordKey(jobKey))) > 0;
-}
-
 /** Fields of the job in order, null when absent (HMGET's answer, from either form). */
 export async function jobMget(redis: Redis, jobKey: string, ...fields: string[]): Promise<(string | null)[]> {
   const h = await jobHash(redis, jobKey);

@@ -99,8 +99,7 @@ local function job_get(id, ...)
       out[k] = '1'
     else
       local at = REC_AT[f]
-      local v = at and r[at]
-      out[k] = (v and v ~= '') and v or false
+      out[k] = at and nz(r[at]) or false
     end
   end
   return out
@@ -430,6 +429,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   local ids = f[4] or '[]'
   if ids == '{}' then ids = '[]' end -- an empty list as an older version stored it
   local latency = tonumber(now) - tonumber(f[5] or now)
+  local latency_text = string.format('%d', latency)
   if all_ok then
     -- The common end, its event written as text (see json_str): the fields finish() would write.
     if mid then
@@ -441,7 +441,6 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     end
     count_final(f[6], f[8], 'delivered')
     local states = n == 1 and ('[' .. json_str_known(parts[1]) .. ']') or json_strings(parts)
-    local latency_text = string.format('%d', latency)
     emit_json(event_head(id, 'delivered', now, { f[6], f[2], f[7] }) .. ',"partStates":' .. states ..
       ',"msgIds":' .. ids .. ',"latencyMs":' .. latency_text .. '}', maxlen)
     return 'final', latency, latency_text
@@ -453,5 +452,5 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
     extra.receiptError = err
     finish(id, 'undeliverable', 'UNDELIVERABLE', 'the carrier reported ' .. stat .. ' err:' .. (err or ''), now, maxlen, retention, extra, pf, pv)
   end
-  return 'final', latency, string.format('%d', latency)
+  return 'final', latency, latency_text
 end

@@ -76,24 +76,23 @@ local function submitted(id, ids, car, ids_json, ev, fixed)
   end
   -- dlr-sweep.lua ends the job `unconfirmed` when no receipt came; this expiry outlives the mapping
   -- bucket that sweep walks, so only a job no daemon ever sweeps (its carrier removed) goes without an event.
+  -- A record's five fixed fields, end and part state: from its claim, unread (nothing else of it changes while
+  -- it is in this daemon's in-flight table, and its end and part state are empty until its receipt), or else
+  -- read, for a hash or a record whose fixed fields the daemon did not hand back.
+  local mid, ended, p1 = nil, '', ''
   if fixed ~= '' then
-    -- A record, written whole from the fixed fields its claim read: nothing else of it changes while it is in
-    -- this daemon's in-flight table (mine, above), its end and part state are empty until its receipt. No read.
-    local p1 = ids[1] == '' and 'FAILED' or ''
-    redis.call('SET', k_rec(id), 'submitted|' .. fixed .. '|' .. ARGV[2] .. '||' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
+    mid = fixed
+    if ids[1] == '' then p1 = 'FAILED' end
+  else
+    local rec = redis.call('GET', k_rec(id))
+    if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) else recs[id] = false end
+  end
+  if mid then
+    -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
+    redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
     recs[id] = nil
   else
-    -- A hash, or a record whose fixed fields the daemon did not hand back: read it to know.
-    local rec = redis.call('GET', k_rec(id))
-    local mid, ended, p1 = nil, nil, nil
-    if rec then mid, ended, p1 = string.match(rec, REC_SETTLE) else recs[id] = false end
-    if mid then
-      -- A record rewritten in one SET with its expiry (common.lua REC_NAMES order).
-      redis.call('SET', k_rec(id), 'submitted|' .. mid .. '|' .. ARGV[2] .. '|' .. ended .. '|' .. p1 .. '|' .. ids_json, 'PX', awaiting_ms)
-      recs[id] = nil
-    else
-      job_write(id, awaiting_ms, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
-    end
+    job_write(id, awaiting_ms, 'st', 'submitted', 'ids', ids_json, 'sub', ARGV[2])
   end
   if not FINALS_ONLY then emit_json(ev, maxlen) end -- '' then: the daemon made no text (queue-store.ts)
   -- Receipts that arrived before this response waited in the early hash: apply them now.
