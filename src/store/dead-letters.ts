@@ -37,13 +37,11 @@ export class DeadLetters {
     const flat = await this.redis.zrevrange(this.keys.dead, 0, limit - 1, 'WITHSCORES');
     const ids: string[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) ids.push(flat[i]!);
-    const fields = await jobFields(this.redis, this.keys, ids, ['to', 'car', 'cls', 'att', 'st']);
-    const p = this.redis.pipeline();
-    for (const id of ids) p.exists(this.keys.body(id));
-    const res = (await p.exec()) ?? [];
+    // A letter can be sent again while its bodies are kept: their EXISTS rides with the fields.
+    const fields = await jobFields(this.redis, this.keys, ids, ['to', 'car', 'cls', 'att', 'st'], (id) => this.keys.body(id));
     return ids.map((id, k) => {
-      const [to, car, cls, att, st] = fields[k]!;
-      const out: DeadLetter = { id, failedAtMs: Number(flat[2 * k + 1]), retryable: st === 'failed' && res[k]?.[1] === 1 };
+      const [to, car, cls, att, st, bodies] = fields[k]!;
+      const out: DeadLetter = { id, failedAtMs: Number(flat[2 * k + 1]), retryable: st === 'failed' && bodies === '1' };
       if (to) out.to = to;
       if (car) out.carrier = car;
       if (cls) out.class = cls;

@@ -24,18 +24,26 @@ export function parseRecord(text: string): Record<string, string> {
   return out;
 }
 
-/** Each job's `names` fields in order (null when absent), from whichever form it has, in one round trip. */
-export async function jobFields(redis: Redis, keys: Keys, ids: readonly string[], names: readonly string[]): Promise<(string | null)[][]> {
+/**
+ * Each job's `names` fields in order (null when absent), from whichever form it has, in one round trip. With
+ * `existsKey`, the EXISTS of that key of each job rides in the same round trip, its answer ('1' or '0') last.
+ */
+export async function jobFields(redis: Redis, keys: Keys, ids: readonly string[], names: readonly string[],
+  existsKey?: (id: string) => string): Promise<(string | null)[][]> {
   if (ids.length === 0) return [];
   const p = redis.pipeline();
-  for (const id of ids) { p.get(keys.jobRecord(id)); p.hmget(keys.job(id), ...names); }
+  const per = existsKey ? 3 : 2;
+  for (const id of ids) {
+    p.get(keys.jobRecord(id));
+    p.hmget(keys.job(id), ...names);
+    if (existsKey) p.exists(existsKey(id));
+  }
   const res = (await p.exec()) ?? [];
   return ids.map((_, i) => {
-    const rec = res[2 * i]?.[1] as string | null | undefined;
-    if (rec) {
-      const f = parseRecord(rec);
-      return names.map((n) => f[n] ?? null);
-    }
-    return (res[2 * i + 1]?.[1] as (string | null)[] | undefined) ?? names.map(() => null);
+    const rec = res[per * i]?.[1] as string | null | undefined;
+    const parsed = rec ? parseRecord(rec) : undefined;
+    const f = parsed ? names.map((n) => parsed[n] ?? null)
+      : (res[per * i + 1]?.[1] as (string | null)[] | undefined) ?? names.map(() => null);
+    return existsKey ? [...f, String(res[per * i + 2]?.[1] ?? 0)] : f;
   });
 }

@@ -75,6 +75,18 @@ t.test('one undelivered part makes the message undeliverable; a late ENROUTE cha
   t.match(ev[1], { code: 'UNDELIVERABLE', partStates: ['UNDELIV', 'DELIVRD'] });
 });
 
+t.test('a part whose only receipt had an empty stat is PENDING when its job ends unconfirmed, in either form', async (t) => {
+  await submitted('blank-one', ['b1-1']);
+  await submitted('blank-two', ['b2-1', 'b2-2']);
+  t.same(await store.receipts([rc('b1-1', ''), rc('b2-1', '')]), [{ status: 'interim' }, { status: 'interim' }]);
+  const was = clock;
+  clock += (cfg.queue.receiptTtlDays + 2) * 86_400_000;
+  await inbound.sweepUnconfirmed(['cmcc']);
+  clock = was;
+  t.match((await events('blank-one')).at(-1), { state: 'unconfirmed', partStates: ['PENDING'], missingParts: [1] });
+  t.match((await events('blank-two')).at(-1), { state: 'unconfirmed', partStates: ['PENDING', 'PENDING'], missingParts: [1, 2] });
+});
+
 t.test('a receipt before its mapping is held, keeps its first arrival time, and is applied by settle', async (t) => {
   t.same(await store.receipts([rc('e-1', 'DELIVRD')]), [{ status: 'held' }]);
   const first = clock;

@@ -82,6 +82,22 @@ t.test('a message id holding a | is kept whole, as the record\'s last field', as
   t.equal(await redis.exists(k.job('bar')), 0);
 });
 
+t.test('a leftover hash under a new job\'s id lends it no field: not attempts, not resend', async (t) => {
+  await redis.del(k.lane('cmcc', 'transactional'));
+  for (const id of ['left-rec', 'left-hash']) await redis.hset(k.job(id), 'att', '2', 'rs', '1', 'st', 'queued');
+  t.same(await store.ingest([preparedJob('left-rec'), preparedJob('left-hash', 1, '{"o":1}')]), ['queued', 'queued']);
+  t.equal(await redis.exists(k.job('left-rec')), 0, 'the leftover under the record\'s id is gone');
+  t.same(Object.keys(await redis.hgetall(k.job('left-hash'))).filter((f) => f === 'att' || f === 'rs'), [],
+    'the hash job starts without the leftover\'s fields');
+  await redis.lrem(k.lane('cmcc', 'transactional'), 0, (await redis.lrange(k.lane('cmcc', 'transactional'), 1, 1))[0]!);
+  await redis.hset(k.job('left-rec'), 'att', '2', 'rs', '1'); // one written beside the record: promote must not merge it
+  await claimOne('left-rec');
+  t.same(await store.settle('d1', [{ act: 'retry', id: 'left-rec', code: 'SMSC_TRANSIENT', error: 'busy' }]), ['scheduled']);
+  const h = await redis.hgetall(k.job('left-rec'));
+  t.equal(h.att, '1', 'the first attempt is counted as the first');
+  t.notOk('rs' in h, 'no resend flag the job never asked for');
+});
+
 t.test('recovery and expiry end records as they end hashes', async (t) => {
   await store.ingest([preparedJob('lost'), { ...preparedJob('old'), expiresAt: clock - 1 }]);
   const c = await store.claim('d1', 'tok', 'cmcc', 10);

@@ -53,7 +53,8 @@ local function rec_of(id)
   end
   return r
 end
--- A record becomes a hash with the same fields (its part count 1) and expiry.
+-- A record becomes a hash with the same fields (its part count 1) and expiry. A hash already under the id is
+-- a leftover (the record is the job): it goes, so none of its fields (attempts, resend) joins the job's.
 local function rec_promote(id, r)
   local rk, jk = k_rec(id), k_job(id)
   local ttl = redis.call('PTTL', rk)
@@ -61,7 +62,7 @@ local function rec_promote(id, r)
   for k = 1, REC_LAST do
     if r[k] ~= '' then fields[#fields + 1] = REC_NAMES[k]; fields[#fields + 1] = r[k] end
   end
-  redis.call('DEL', rk)
+  redis.call('DEL', rk, jk)
   redis.call('HSET', jk, unpack(fields))
   if ttl > 0 then redis.call('PEXPIRE', jk, ttl) end
   recs[id] = false
@@ -419,7 +420,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   end
   local parts, all_final, all_ok, all_exp = {}, true, true, true
   for k = 1, n do
-    local s = states[k]
+    local s = nz(states[k]) -- an empty interim stat: '' in a hash, absent in a record
     parts[k] = s or 'PENDING'
     if not s or not FINAL_STAT[s] then all_final = false end
     if s ~= 'DELIVRD' then all_ok = false end

@@ -181,6 +181,9 @@ for _ = 1, count do
   else
     seen = same_entry(id, eid)
   end
+  -- A key under the id with no stream entry (a job written to after it expired) is a leftover, not a job: it
+  -- goes before a new job is written there, so none of its fields (attempts, resend, no expiry) joins the new job's.
+  if seen == nil and maybe_invalid and kind ~= 'R' then redis.call('DEL', k_job(id), k_rec(id)) end
   if kind == 'R' then
     local code, err, to, meta = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
     i = i + 7
