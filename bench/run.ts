@@ -131,7 +131,7 @@ async function e2eSection(a: BenchArgs, receipts: boolean, window: number, log: 
     log(line('  ceiling of Redis\'s one thread', `${fmt(b.redisCeilingMsgsPerS)} msg/s = ${fmt(b.redisCeilingRatio, 2)}× ${name}, however fast smppd is`));
     log(line(`  CPU per message for ${target}× on ${cpus().length} cores`, `≤ ${fmt(b.allowedUsPerMsg, 1)} µs (smppd + Redis + sink); used ${fmt(b.usedUsPerMsg, 1)} µs`));
     if (median(ratios[i]!) >= target) continue;
-    for (const l of limits(b, { cores: cpus().length, target, redisUs: m((x) => x.redisCpuUsPerMsg) })) log(line('  the limit', l));
+    for (const l of limits(b, { cores: cpus().length, target, redisUs: m((x) => x.redisCpuUsPerMsg), reached: median(ratios[i]!) })) log(line('  the limit', l));
   }
 }
 

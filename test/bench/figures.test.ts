@@ -90,3 +90,12 @@ t.test('a target not met names what limits it: Redis\'s one thread, the cores, o
   const coresOnly = { ...o, target: 4, kannelMsgsPerS: 3_645, smppdUs: 69.0, redisUs: 60, sinkUs: 20 };
   t.same(limits(budget(coresOnly), coresOnly).map((l) => l.split(':')[0]), ['the 2 cores'], 'Redis\'s ceiling above the target is no limit');
 });
+
+t.test('a run well under the lower of its CPU ceilings is said to have waited on round trips as well', async (t) => {
+  // Window 10 without receipts, 2-core AMD EPYC: Kannel 16,696 msg/s; smppd 38.5, Redis 62.4, sink 7.5 µs; 0.72× reached.
+  const o = { cores: 2, target: 2, kannelMsgsPerS: 16_696, smppdUs: 38.5, redisUs: 62.4, sinkUs: 7.5 };
+  t.same(limits(budget(o), { ...o, reached: 0.72 }).at(-1),
+    'round trips as well: 0.72× is 75 % of the 0.96× the lower ceiling allows (a small window, the SMSC, Redis)');
+  t.equal(limits(budget(o), { ...o, reached: 0.9 }).length, 2, 'near its ceiling a run is CPU bound, and no more is said');
+  t.equal(limits(budget(o), o).length, 2, 'without the ratio reached nothing more is said');
+});
