@@ -98,6 +98,20 @@ t.test('a leftover hash under a new job\'s id lends it no field: not attempts, n
   t.notOk('rs' in h, 'no resend flag the job never asked for');
 });
 
+t.test('a rejected job, and the rejection of a second job under an id in use, take no leftover\'s fields either', async (t) => {
+  const bad = { ok: false as const, id: 'left-bad', code: 'BAD_NUMBER' as const, error: 'bad', entryId: '7000-0' };
+  await redis.hset(k.job('left-bad'), 'att', '2', 'rs', '1');
+  await redis.hset(k.job('7001-0'), 'att', '2', 'rs', '1'); // under the default id the duplicate's rejection takes
+  await store.ingest([preparedJob('left-dup')]);
+  t.same(await store.ingest([bad, { ...preparedJob('left-dup'), entryId: '7001-0' }]), ['rejected:BAD_NUMBER', 'rejected:DUPLICATE_ID']);
+  for (const id of ['left-bad', '7001-0']) {
+    const h = await redis.hgetall(k.job(id));
+    t.equal(h.st, 'rejected', `${id}: rejected`);
+    t.same([h.att, h.rs], [undefined, undefined], `${id}: no attempts or resend flag of the leftover`);
+  }
+  await redis.del(k.lane('cmcc', 'transactional')); // left-dup, out of the next test's claim
+});
+
 t.test('recovery and expiry end records as they end hashes', async (t) => {
   await store.ingest([preparedJob('lost'), { ...preparedJob('old'), expiresAt: clock - 1 }]);
   const c = await store.claim('d1', 'tok', 'cmcc', 10);

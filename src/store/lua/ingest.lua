@@ -122,6 +122,7 @@ local function duplicate_id(id, eid, meta, car, cls)
   count_final(car, cls, 'rejected')
   if seen == nil then
     local dk = k_job(did)
+    redis.call('DEL', dk, k_rec(did)) -- a leftover there (see the main loop): none of its fields joins this one
     redis.call('HSET', dk, 'st', 'rejected', 'eid', eid, 'dup', id, 'ts', now, 'end', now)
     redis.call('PEXPIRE', dk, retention)
   end
@@ -183,7 +184,8 @@ for _ = 1, count do
   end
   -- A key under the id with no stream entry (a job written to after it expired) is a leftover, not a job: it
   -- goes before a new job is written there, so none of its fields (attempts, resend, no expiry) joins the new job's.
-  if seen == nil and maybe_invalid and kind ~= 'R' then redis.call('DEL', k_job(id), k_rec(id)) end
+  -- Only where the EXISTS above found a key, or ran not at all (a rejected record: rare).
+  if seen == nil and maybe_invalid then redis.call('DEL', k_job(id), k_rec(id)) end
   if kind == 'R' then
     local code, err, to, meta = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
     i = i + 7
