@@ -89,10 +89,15 @@ local function rec_fits(...)
 end
 -- A record's field as HMGET answers it: false when absent.
 local function nz(v) return v ~= '' and v end
--- The job's fields by name, as HMGET answers (false for absent), from either form.
+-- The job's fields by name, as HMGET answers (false for absent), from either form. An empty value is absent
+-- in both: a record cannot tell the two apart, so a hash's '' (an empty receipt stat, a cap given back) reads so too.
 local function job_get(id, ...)
   local r = rec_of(id)
-  if not r then return redis.call('HMGET', k_job(id), ...) end
+  if not r then
+    local v = redis.call('HMGET', k_job(id), ...)
+    for k = 1, #v do v[k] = nz(v[k]) end
+    return v
+  end
   local out = {}
   for k = 1, select('#', ...) do
     local f = select(k, ...)
@@ -315,7 +320,7 @@ end
 -- Used when a job ends without being sent (claim: expired; settle: failed before any part was accepted).
 local function release_cap(id)
   local ck = job_get(id, 'ck')[1]
-  if not ck or ck == '' then return end
+  if not ck then return end
   job_set(id, 'ck', '')
   local key = P .. 'cap:' .. ck
   if tonumber(redis.call('GET', key) or 0) > 0 then redis.call('DECR', key) end
@@ -420,7 +425,7 @@ local function apply_receipt(carrier, msgid, stat, err, now, ttl_days, maxlen, r
   end
   local parts, all_final, all_ok, all_exp = {}, true, true, true
   for k = 1, n do
-    local s = nz(states[k]) -- an empty interim stat: '' in a hash, absent in a record
+    local s = states[k]
     parts[k] = s or 'PENDING'
     if not s or not FINAL_STAT[s] then all_final = false end
     if s ~= 'DELIVRD' then all_ok = false end

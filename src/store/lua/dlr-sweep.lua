@@ -27,7 +27,7 @@ local function unconfirm(id)
   local states = job_get(id, unpack(names))
   local parts, missing = {}, {}
   for k = 1, n do
-    parts[k] = nz(states[k]) or 'PENDING' -- an empty interim stat: '' in a hash, absent in a record
+    parts[k] = states[k] or 'PENDING'
     if not FINAL_STAT[parts[k]] then missing[#missing + 1] = k end
   end
   local extra = { partStates = parts, missingParts = missing, submittedAt = tonumber(f[4]) }
