@@ -12,8 +12,8 @@ export interface Budget {
   allowedUsPerMsg: number;
   /** What they used. */
   usedUsPerMsg: number;
-  /** msg/s at which they would keep every core busy. */
-  coresCeilingMsgsPerS: number;
+  /** The rate at which they would keep every core busy, as a multiple of Kannel's. */
+  coresCeilingRatio: number;
 }
 
 export function budget(o: { cores: number; target: number; kannelMsgsPerS: number; smppdUs: number; redisUs: number; sinkUs: number }): Budget {
@@ -23,7 +23,7 @@ export function budget(o: { cores: number; target: number; kannelMsgsPerS: numbe
     redisCeilingRatio: ceiling / o.kannelMsgsPerS,
     allowedUsPerMsg: (o.cores * 1e6) / (o.target * o.kannelMsgsPerS),
     usedUsPerMsg: o.smppdUs + o.redisUs + o.sinkUs,
-    coresCeilingMsgsPerS: (o.cores * 1e6) / (o.smppdUs + o.redisUs + o.sinkUs),
+    coresCeilingRatio: (o.cores * 1e6) / (o.smppdUs + o.redisUs + o.sinkUs) / o.kannelMsgsPerS,
   };
 }
 
@@ -50,8 +50,7 @@ export function limits(b: Budget, o: { cores: number; target: number; redisUs: n
   if (out.length === 0) {
     out.push('no CPU: the run waited on round trips (a small window, the SMSC, Redis)');
   } else if (o.reached !== undefined) {
-    const kannel = b.redisCeilingMsgsPerS / b.redisCeilingRatio;
-    const lower = Math.min(b.redisCeilingMsgsPerS, b.coresCeilingMsgsPerS) / kannel;
+    const lower = Math.min(b.redisCeilingRatio, b.coresCeilingRatio);
     if (o.reached < WAITED_UNDER * lower) {
       out.push(`round trips as well: ${o.reached.toFixed(2)}× is ${Math.round((100 * o.reached) / lower)} % of the ${lower.toFixed(2)}× the lower ceiling allows (a small window, the SMSC, Redis)`);
     }
